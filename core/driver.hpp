@@ -1,0 +1,25 @@
+#pragma once
+
+#include "model.hpp"
+#include "modules.hpp"
+
+namespace dax {
+
+// Reads which driver `device` is bound to (`<device>/driver` link).
+Result<Driver> read_driver(Sysfs& sysfs, const DeviceName& name, std::string* driver_name = nullptr);
+
+// The sysfs name of a driver ("device_dax", "kmem").
+std::string_view driver_dir_name(Driver driver);
+
+// Makes sure /sys/bus/dax/drivers/<driver> exists, loading the module through `loader` if not.
+Result<void> ensure_driver(Sysfs& sysfs, ModuleLoader& loader, Driver driver);
+
+// Unbinds `name` from its current driver `from`: remove_id then unbind, as daxctl does, so
+// that the driver does not take the device back. Checks the link is gone afterwards.
+Result<void> unbind_device(Sysfs& sysfs, const DeviceName& name, Driver from);
+
+// Binds the unbound device `name` to `to`: new_id (which binds an unbound device at once),
+// then bind only if the link is not there yet; checks the link afterwards.
+Result<void> bind_device(Sysfs& sysfs, const DeviceName& name, Driver to);
+
+} // namespace dax

@@ -1,0 +1,188 @@
+#include "memory.hpp"
+
+#include "model.hpp"
+#include "parse.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstring>
+
+namespace dax {
+
+std::string_view to_string(BlockState state)
+{
+  switch (state) {
+  case BlockState::online: return "online";
+  case BlockState::offline: return "offline";
+  case BlockState::going_offline: return "going-offline";
+  }
+  return "?";
+}
+
+std::string_view to_string(OnlineAs as)
+{
+  return as == OnlineAs::movable ? "online_movable" : "online";
+}
+
+std::string_view to_string(AutoOnline policy)
+{
+  switch (policy) {
+  case AutoOnline::offline: return "offline";
+  case AutoOnline::online: return "online";
+  case AutoOnline::online_kernel: return "online_kernel";
+  case AutoOnline::online_movable: return "online_movable";
+  }
+  return "?";
+}
+
+std::string block_path(uint64_t index)
+{
+  return fmt::format("{}/memory{}", k_memory_root, index);
+}
+
+Result<uint64_t> read_block_size(Sysfs& sysfs)
+{
+  std::string path = fmt::format("{}/block_size_bytes", k_memory_root);
+  auto text = sysfs.read(path);
+  if (!text) return std::unexpected(text.error());
+  auto size = parse_hex_u64(*text);
+  if (!size || *size == 0 || !std::has_single_bit(*size)) {
+    return std::unexpected(logic_error(
+      "parse", path, fmt::format("'{}' is not a power-of-two size in hex", text->substr(0, 32))));
+  }
+  return *size;
+}
+
+Result<AutoOnline> read_auto_online(Sysfs& sysfs)
+{
+  std::string path = fmt::format("{}/auto_online_blocks", k_memory_root);
+  auto text = sysfs.read(path);
+  if (!text) return std::unexpected(text.error());
+  for (auto policy : {AutoOnline::offline, AutoOnline::online, AutoOnline::online_kernel,
+                      AutoOnline::online_movable}) {
+    if (*text == to_string(policy)) return policy;
+  }
+  return std::unexpected(
+    logic_error("parse", path, fmt::format("unknown policy '{}'", text->substr(0, 32))));
+}
+
+namespace {
+
+Result<BlockState> read_state(Sysfs& sysfs, uint64_t index)
+{
+  std::string path = block_path(index) + "/state";
+  auto text = sysfs.read(path);
+  if (!text) return std::unexpected(text.error());
+  for (auto state : {BlockState::online, BlockState::offline, BlockState::going_offline}) {
+    if (*text == to_string(state)) return state;
+  }
+  return std::unexpected(
+    logic_error("parse", path, fmt::format("unknown block state '{}'", text->substr(0, 32))));
+}
+
+BlockResult failed(uint64_t index, Error error)
+{
+  return {index, BlockOutcome::failed, std::move(error)};
+}
+
+// Onlines one block: "already" if online; checks Movable is offered before online_movable; a
+// failed write that nevertheless left the block online (a race with another agent) is "already".
+BlockResult online_one(Sysfs& sysfs, uint64_t index, OnlineAs as)
+{
+  auto state = read_state(sysfs, index);
+  if (!state) return failed(index, state.error());
+  if (*state == BlockState::online) return {index, BlockOutcome::already, {}};
+  std::string base = block_path(index);
+  if (as == OnlineAs::movable) {
+    auto zones = sysfs.read(base + "/valid_zones");
+    if (!zones) return failed(index, zones.error());
+    if (zones->find("Movable") == std::string::npos) {
+      return failed(index, logic_error("online", base, fmt::format(
+                    "zone Movable is not possible here (valid_zones: {}); use --no-movable", *zones)));
+    }
+  }
+  auto written = sysfs.write(base + "/state", to_string(as));
+  if (!written) {
+    auto now = read_state(sysfs, index);
+    if (now && *now == BlockState::online) return {index, BlockOutcome::already, {}};
+    return failed(index, written.error());
+  }
+  return {index, BlockOutcome::changed, {}};
+}
+
+BlockResult offline_one(Sysfs& sysfs, uint64_t index, const BusyRetry& retry)
+{
+  auto state = read_state(sysfs, index);
+  if (!state) return failed(index, state.error());
+  if (*state == BlockState::offline) return {index, BlockOutcome::already, {}};
+  std::string path = block_path(index) + "/state";
+  auto delay = retry.first_delay;
+  for (unsigned attempt = 1;; ++attempt) {
+    auto written = sysfs.write(path, "offline");
+    if (written) return {index, BlockOutcome::changed, {}};
+    auto now = read_state(sysfs, index);
+    if (now && *now == BlockState::offline) return {index, BlockOutcome::already, {}};
+    if (written.error().code != EBUSY || attempt >= retry.attempts) {
+      Error error = written.error();
+      if (attempt > 1) error.detail = fmt::format("{} (after {} attempts)", std::strerror(error.code), attempt);
+      return failed(index, std::move(error));
+    }
+    if (retry.sleep) retry.sleep(delay);
+    delay *= 2;
+  }
+}
+
+} // namespace
+
+Result<MemoryBlock> read_block(Sysfs& sysfs, uint64_t index, WithZone with_zone)
+{
+  auto state = read_state(sysfs, index);
+  if (!state) return std::unexpected(state.error());
+  MemoryBlock block{index, *state, {}};
+  if (with_zone == WithZone::yes && *state == BlockState::online) {
+    auto zones = sysfs.read(block_path(index) + "/valid_zones");
+    if (!zones) return std::unexpected(zones.error());
+    block.zone = *zones;
+  }
+  return block;
+}
+
+unsigned BlockPass::count(BlockOutcome outcome) const
+{
+  return static_cast<unsigned>(
+    std::count_if(blocks.begin(), blocks.end(), [&](const BlockResult& b) { return b.outcome == outcome; }));
+}
+
+std::vector<uint64_t> BlockPass::changed() const
+{
+  std::vector<uint64_t> indexes;
+  for (const auto& block : blocks) {
+    if (block.outcome == BlockOutcome::changed) indexes.push_back(block.index);
+  }
+  return indexes;
+}
+
+BlockPass online_blocks(Sysfs& sysfs, const std::vector<uint64_t>& indexes, OnlineAs as)
+{
+  BlockPass pass;
+  for (uint64_t index : indexes) {
+    pass.blocks.push_back(online_one(sysfs, index, as));
+  }
+  return pass;
+}
+
+BlockPass offline_blocks(Sysfs& sysfs, const std::vector<uint64_t>& indexes, StopAtFailure stop,
+                         const BusyRetry& retry)
+{
+  BlockPass pass;
+  for (uint64_t index : indexes) {
+    pass.blocks.push_back(offline_one(sysfs, index, retry));
+    if (stop == StopAtFailure::yes && pass.blocks.back().outcome == BlockOutcome::failed) break;
+  }
+  return pass;
+}
+
+} // namespace dax

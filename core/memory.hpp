@@ -1,0 +1,91 @@
+#pragma once
+
+#include "error.hpp"
+#include "sysfs.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dax {
+
+// A memory block's `state` file.
+enum class BlockState { online, offline, going_offline };
+
+// How to online a block: what is written to `state`.
+enum class OnlineAs { movable, kernel };
+
+// The zone policy of the kernel for hot-added blocks (`auto_online_blocks`).
+enum class AutoOnline { offline, online, online_kernel, online_movable };
+
+std::string_view to_string(BlockState state);
+std::string_view to_string(OnlineAs as);   // "online_movable" / "online"
+std::string_view to_string(AutoOnline policy);
+
+// /sys/devices/system/memory/memoryN.
+std::string block_path(uint64_t index);
+
+// One memory block as read from sysfs.
+struct MemoryBlock
+{
+  uint64_t index = 0;
+  BlockState state = BlockState::offline;
+  std::string zone; // `valid_zones` of an online block ("Movable", "Normal", "DMA32"); empty when offline
+};
+
+// `block_size_bytes` (hex): the size of a memory block, checked to be a power of two.
+Result<uint64_t> read_block_size(Sysfs& sysfs);
+
+// `auto_online_blocks`: what the kernel does with blocks as they are hot-added.
+Result<AutoOnline> read_auto_online(Sysfs& sysfs);
+
+// Reads `state` of block `index` and, when it is online and `with_zone`, `valid_zones`.
+// A block that does not exist gives ENOENT.
+enum class WithZone { no, yes };
+Result<MemoryBlock> read_block(Sysfs& sysfs, uint64_t index, WithZone with_zone);
+
+// What happened to one block in an online or offline pass.
+enum class BlockOutcome { changed, already, failed };
+
+struct BlockResult
+{
+  uint64_t index = 0;
+  BlockOutcome outcome = BlockOutcome::failed;
+  std::optional<Error> error; // set when failed
+};
+
+// The per-block results of a pass over a device's blocks, in the order they were handled.
+struct BlockPass
+{
+  std::vector<BlockResult> blocks;
+
+  unsigned count(BlockOutcome outcome) const;
+  bool ok() const { return count(BlockOutcome::failed) == 0; }
+  std::vector<uint64_t> changed() const; // indexes of the blocks this pass changed
+};
+
+// Onlines each block of `indexes` that is offline, as `as`; an online block is left alone
+// ("already"). Continues past failures so that every block is reported. Before writing
+// `online_movable` it checks that `valid_zones` offers Movable.
+BlockPass online_blocks(Sysfs& sysfs, const std::vector<uint64_t>& indexes, OnlineAs as);
+
+// How often to try again when offlining fails with EBUSY (pages still being migrated): up to
+// `attempts` tries in all, waiting `first_delay`, then twice as long each time, through `sleep`
+// (injected so that tests do not wait).
+struct BusyRetry
+{
+  unsigned attempts = 1;
+  std::chrono::milliseconds first_delay{0};
+  std::function<void(std::chrono::milliseconds)> sleep;
+};
+
+// Offlines each online block of `indexes`. With `StopAtFailure::yes` it stops at the first
+// failure (used before hot-remove, where going on is pointless); otherwise it reports every block.
+enum class StopAtFailure { no, yes };
+BlockPass offline_blocks(Sysfs& sysfs, const std::vector<uint64_t>& indexes, StopAtFailure stop,
+                         const BusyRetry& retry);
+
+} // namespace dax

@@ -1,0 +1,168 @@
+#include "model.hpp"
+
+#include "driver.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace dax {
+
+std::string_view to_string(Mode mode)
+{
+  return mode == Mode::system_ram ? "system-ram" : "devdax";
+}
+
+std::vector<Range> Device::ranges() const
+{
+  std::vector<Range> result;
+  for (const auto& mapping : mappings) {
+    result.push_back({mapping.start, mapping.size()});
+  }
+  if (result.empty() && resource && size > 0) {
+    result.push_back({*resource, size});
+  }
+  return result;
+}
+
+namespace {
+
+// Reads a required attribute and parses it with `parse`; malformed content is an error that names the file.
+template<typename Parse>
+auto read_value(Sysfs& sysfs, const std::string& path, Parse parse)
+  -> Result<typename decltype(parse(std::string_view{}))::value_type>
+{
+  auto text = sysfs.read(path);
+  if (!text) return std::unexpected(text.error());
+  auto value = parse(*text);
+  if (!value) {
+    std::string shown = text->substr(0, 32);
+    return std::unexpected(logic_error("parse", path, fmt::format("malformed value '{}'", shown)));
+  }
+  return *value;
+}
+
+// An optional attribute: absent (or unreadable) gives nullopt; present but malformed is an error.
+template<typename Parse>
+auto read_optional(Sysfs& sysfs, const std::string& path, Parse parse)
+  -> Result<std::optional<typename decltype(parse(std::string_view{}))::value_type>>
+{
+  auto value = read_value(sysfs, path, parse);
+  if (value) return *value;
+  if (value.error().code == ENOENT || value.error().code == EACCES || value.error().code == EPERM) {
+    return std::nullopt;
+  }
+  return std::unexpected(value.error());
+}
+
+Result<std::vector<Mapping>> read_mappings(Sysfs& sysfs, const std::string& dir)
+{
+  std::vector<Mapping> mappings;
+  for (unsigned index = 0;; ++index) {
+    std::string base = fmt::format("{}/mapping{}", dir, index);
+    if (!sysfs.exists(base)) break;
+    auto start = read_optional(sysfs, base + "/start", parse_u64);
+    if (!start) return std::unexpected(start.error());
+    if (!*start) break; // unreadable (not root): no mapping data at all
+    auto end = read_value(sysfs, base + "/end", parse_u64);
+    if (!end) return std::unexpected(end.error());
+    auto offset = read_value(sysfs, base + "/page_offset", parse_u64);
+    if (!offset) return std::unexpected(offset.error());
+    if (*end < **start) {
+      return std::unexpected(logic_error("parse", base, "mapping ends before it starts"));
+    }
+    mappings.push_back({index, **start, *end, *offset});
+  }
+  return mappings;
+}
+
+} // namespace
+
+Result<Device> read_device(Sysfs& sysfs, const DeviceName& name)
+{
+  std::string link = fmt::format("{}/{}", k_dax_devices, name.str());
+  auto path = sysfs.canonical(link);
+  if (!path) {
+    if (path.error().code == ENOENT) {
+      Error error = logic_error("", "", "no such device (not in /sys/bus/dax/devices)");
+      error.device = name.str();
+      return std::unexpected(error);
+    }
+    return std::unexpected(path.error());
+  }
+  Device device;
+  device.name = name;
+  device.path = *path;
+
+  auto size = read_value(sysfs, device.path + "/size", parse_u64);
+  if (!size) return std::unexpected(size.error());
+  device.size = *size;
+
+  auto align = read_optional(sysfs, device.path + "/align", parse_u64);
+  auto target = read_optional(sysfs, device.path + "/target_node", parse_int);
+  auto numa = read_optional(sysfs, device.path + "/numa_node", parse_int);
+  auto resource = read_optional(sysfs, device.path + "/resource", parse_u64);
+  for (const Error* error : {align ? nullptr : &align.error(), target ? nullptr : &target.error(),
+                             numa ? nullptr : &numa.error(), resource ? nullptr : &resource.error()}) {
+    if (error) return std::unexpected(*error);
+  }
+  device.align = *align;
+  device.target_node = *target;
+  device.numa_node = *numa;
+  device.resource = *resource;
+
+  auto mappings = read_mappings(sysfs, device.path);
+  if (!mappings) return std::unexpected(mappings.error());
+  device.mappings = std::move(*mappings);
+
+  auto driver = read_driver(sysfs, name, &device.driver_name);
+  if (!driver) return std::unexpected(driver.error());
+  device.driver = *driver;
+  return device;
+}
+
+Result<std::vector<Region>> read_regions(Sysfs& sysfs)
+{
+  std::vector<DeviceName> names;
+  if (sysfs.exists(k_dax_devices)) {
+    auto entries = sysfs.list(k_dax_devices);
+    if (!entries) return std::unexpected(entries.error());
+    for (const auto& entry : *entries) {
+      if (auto name = parse_device_name(entry)) names.push_back(*name);
+    }
+  }
+  std::sort(names.begin(), names.end());
+
+  std::vector<Region> regions;
+  for (const auto& name : names) {
+    auto device = read_device(sysfs, name);
+    if (!device) return std::unexpected(device.error());
+    std::string region_path = device->path.substr(0, device->path.rfind('/'));
+    auto region = std::find_if(regions.begin(), regions.end(),
+                               [&](const Region& r) { return r.path == region_path; });
+    if (region == regions.end()) {
+      Region fresh;
+      fresh.id = name.region;
+      fresh.path = region_path;
+      std::string attrs = region_path + "/dax_region";
+      auto size = read_optional(sysfs, attrs + "/size", parse_u64);
+      auto align = read_optional(sysfs, attrs + "/align", parse_u64);
+      auto available = read_optional(sysfs, attrs + "/available_size", parse_u64);
+      if (!size) return std::unexpected(size.error());
+      if (!align) return std::unexpected(align.error());
+      if (!available) return std::unexpected(available.error());
+      fresh.size = *size;
+      fresh.align = *align;
+      fresh.available_size = *available;
+      regions.push_back(std::move(fresh));
+      region = regions.end() - 1;
+    }
+    region->devices.push_back(std::move(*device));
+  }
+  std::sort(regions.begin(), regions.end(),
+            [](const Region& a, const Region& b) { return a.id < b.id; });
+  return regions;
+}
+
+} // namespace dax

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "error.hpp"
+#include "parse.hpp"
+#include "sysfs.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dax {
+
+// Where things are in sysfs.
+inline constexpr const char* k_dax_devices = "/sys/bus/dax/devices";
+inline constexpr const char* k_dax_drivers = "/sys/bus/dax/drivers";
+inline constexpr const char* k_memory_root = "/sys/devices/system/memory";
+inline constexpr const char* k_node_root = "/sys/devices/system/node";
+
+// A physical address range [start, start + size).
+struct Range
+{
+  uint64_t start = 0;
+  uint64_t size = 0;
+
+  uint64_t end() const { return start + size; } // one past the last byte
+  bool operator==(const Range&) const = default;
+};
+
+// One `mappingN` directory of a device: the physical range backing part of it.
+struct Mapping
+{
+  unsigned index = 0;
+  uint64_t start = 0;
+  uint64_t end = 0; // inclusive, as sysfs shows it
+  uint64_t page_offset = 0;
+
+  uint64_t size() const { return end - start + 1; }
+};
+
+// The driver a device is bound to, which decides its mode.
+enum class Driver { none, device_dax, kmem, other };
+
+// What a device is used as: daxctl's "mode" (a device with no driver is devdax, disabled).
+enum class Mode { devdax, system_ram };
+
+std::string_view to_string(Mode mode);
+
+// A device-dax instance, /sys/bus/dax/devices/daxX.Y.
+struct Device
+{
+  DeviceName name;
+  std::string path;                   // canonical sysfs directory
+  uint64_t size = 0;
+  std::optional<uint64_t> align;      // absent before Linux 5.10
+  std::optional<int> target_node;     // absent when missing; may be negative
+  std::optional<int> numa_node;
+  std::optional<uint64_t> resource;   // absent when unreadable (mode 0400 for non-root)
+  std::vector<Mapping> mappings;      // in index order; empty before 5.10 or when unreadable
+  Driver driver = Driver::none;
+  std::string driver_name;            // basename of the driver link, empty when unbound
+
+  Mode mode() const { return driver == Driver::kmem ? Mode::system_ram : Mode::devdax; }
+  bool enabled() const { return driver != Driver::none; }
+
+  // The physical ranges of the device: its mappings, else resource + size, else none known.
+  std::vector<Range> ranges() const;
+};
+
+// A dax region (the directory holding dax_region/ and the devices).
+struct Region
+{
+  unsigned id = 0;
+  std::string path;                        // canonical sysfs directory
+  std::optional<uint64_t> size;
+  std::optional<uint64_t> align;           // mode 0400: absent for non-root
+  std::optional<uint64_t> available_size;  // only on dynamic regions
+  std::vector<Device> devices;             // in natural name order
+};
+
+// Reads one device from its directory `/sys/bus/dax/devices/<name>`.
+Result<Device> read_device(Sysfs& sysfs, const DeviceName& name);
+
+// Every region with its devices, in natural order (dax2.0 before dax10.0).
+Result<std::vector<Region>> read_regions(Sysfs& sysfs);
+
+} // namespace dax

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "error.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace dax {
+
+// Loads kernel modules ("kmem", "device_dax"). Abstract so tests can record what was loaded.
+class ModuleLoader
+{
+public:
+  virtual ~ModuleLoader() = default;
+
+  // Loads module `name` and its dependencies, honouring the modprobe blacklist.
+  virtual Result<void> load(std::string_view name) = 0;
+};
+
+// The real loader, through libkmod; only meaningful on the live system (sysroot "/").
+class KmodLoader final : public ModuleLoader
+{
+public:
+  Result<void> load(std::string_view name) override;
+};
+
+// The loader for a --sysroot other than "/": refuses, since the tree is not the running kernel's.
+class NoModuleLoader final : public ModuleLoader
+{
+public:
+  Result<void> load(std::string_view name) override;
+};
+
+} // namespace dax

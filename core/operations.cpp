@@ -1,0 +1,286 @@
+#include "operations.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace dax {
+
+namespace {
+
+// Sets the device an error concerns, unless it already names one.
+Error about(const DeviceName& name, Error error)
+{
+  if (error.device.empty()) error.device = name.str();
+  return error;
+}
+
+std::unexpected<Error> fail(const DeviceName& name, Error error)
+{
+  return std::unexpected(about(name, std::move(error)));
+}
+
+std::unexpected<Error> refuse(const DeviceName& name, std::string detail)
+{
+  return fail(name, logic_error("", "", std::move(detail)));
+}
+
+// "memory34 (write 'offline' to ...: Device or resource busy), memory35 (...)".
+std::string describe_failures(const BlockPass& pass)
+{
+  std::string text;
+  for (const auto& block : pass.blocks) {
+    if (block.outcome != BlockOutcome::failed || !block.error) continue;
+    if (!text.empty()) text += "; ";
+    text += fmt::format("memory{}: {}", block.index, block.error->message());
+  }
+  return text;
+}
+
+// The zone the kernel gives hot-added blocks under `policy`, if it onlines them at all.
+std::optional<OnlineAs> kernel_online_choice(AutoOnline policy)
+{
+  switch (policy) {
+  case AutoOnline::offline: return std::nullopt;
+  case AutoOnline::online_movable: return OnlineAs::movable;
+  case AutoOnline::online:
+  case AutoOnline::online_kernel: return OnlineAs::kernel;
+  }
+  return std::nullopt;
+}
+
+std::string_view describe(OnlineAs as)
+{
+  return as == OnlineAs::movable ? "movable memory" : "kernel memory";
+}
+
+// Refuses (unless forced) when the kernel will online the new blocks differently from the request.
+Result<void> check_auto_online(Context& ctx, const DeviceName& name, const SystemRamOptions& options)
+{
+  auto policy = read_auto_online(ctx.sysfs);
+  if (!policy) return fail(name, policy.error());
+  auto kernel = kernel_online_choice(*policy);
+  if (!kernel) return {};
+  bool matches = options.online == OnlineAfter::yes && options.as == *kernel;
+  if (matches) return {};
+  std::string requested = options.online == OnlineAfter::no
+                            ? std::string("to stay offline (--no-online)")
+                            : fmt::format("as {}", describe(options.as));
+  std::string what = fmt::format("the kernel onlines hot-added memory itself as {} "
+                                 "(auto_online_blocks={}), not {} as requested",
+                                 describe(*kernel), to_string(*policy), requested);
+  if (options.force == Force::yes) {
+    if (ctx.note) ctx.note(fmt::format("{}: {}; going ahead (--force)", name.str(), what));
+    return {};
+  }
+  return refuse(name, fmt::format("{}; nothing was changed. Use --force to accept that, or first run "
+                                  "'echo offline > /sys/devices/system/memory/auto_online_blocks'",
+                                  what));
+}
+
+// Every check that can refuse a switch to system-ram, made before the first write.
+Result<void> check_system_ram_possible(Context& ctx, const Device& device, uint64_t block_size,
+                                       const SystemRamOptions& options)
+{
+  const DeviceName& name = device.name;
+  if (device.driver == Driver::other) {
+    return refuse(name, fmt::format("bound to driver '{}', not device_dax; dax leaves it alone",
+                                    device.driver_name));
+  }
+  if (!device.target_node || *device.target_node < 0) {
+    return refuse(name, fmt::format(
+      "no target NUMA node (target_node {}): kmem refuses such a device; the firmware gave "
+      "it no proximity domain", device.target_node ? std::to_string(*device.target_node) : "missing"));
+  }
+  auto ranges = device.ranges();
+  if (ranges.empty()) {
+    return refuse(name, fmt::format("cannot read its address range ({}/resource and mappingN are "
+                                    "unreadable; run as root)", device.path));
+  }
+  if (plan_hotplug(ranges, block_size).empty()) {
+    return std::unexpected(logic_error("", "", explain_empty_plan(name, ranges, block_size)));
+  }
+  return check_auto_online(ctx, name, options);
+}
+
+// Gives a device that kmem did not take back to device_dax, and says how that went.
+Error return_to_device_dax(Context& ctx, const DeviceName& name, Error bind_error)
+{
+  (void)ctx.sysfs.write(fmt::format("{}/kmem/remove_id", k_dax_drivers), name.str());
+  auto back = bind_device(ctx.sysfs, name, Driver::device_dax);
+  bind_error.detail = bind_error.message() +
+                      (back ? "; the device was given back to device_dax"
+                            : fmt::format("; giving it back to device_dax failed too ({}): the device is "
+                                          "left unbound", back.error().message()));
+  bind_error.action.clear();
+  bind_error.path.clear();
+  return about(name, bind_error);
+}
+
+Result<BlockPass> online_device_blocks(Context& ctx, const Device& device, uint64_t block_size, OnlineAs as)
+{
+  auto memory = read_device_memory(ctx.sysfs, device, block_size, WithZone::no);
+  if (!memory) return fail(device.name, memory.error());
+  BlockPass pass = online_blocks(ctx.sysfs, memory->indexes(), as);
+  if (!pass.ok()) {
+    return refuse(device.name, fmt::format("{} of {} memory blocks online now; failed: {}",
+                                           pass.count(BlockOutcome::changed) + pass.count(BlockOutcome::already),
+                                           pass.blocks.size(), describe_failures(pass)));
+  }
+  return pass;
+}
+
+Result<Device> read_system_ram_device(Context& ctx, const DeviceName& name)
+{
+  auto device = read_device(ctx.sysfs, name);
+  if (!device) return fail(name, device.error());
+  if (device->mode() != Mode::system_ram) {
+    return refuse(name, fmt::format("memory operations need system-ram mode, the device is in devdax "
+                                    "mode (dax reconfigure -m system-ram {})", name.str()));
+  }
+  return device;
+}
+
+// Onlines again, each in its former zone, the blocks an aborted devdax switch offlined.
+std::string restore_blocks(Context& ctx, const DeviceMemory& before, const BlockPass& offlined)
+{
+  std::vector<uint64_t> movable, kernel;
+  for (uint64_t index : offlined.changed()) {
+    auto block = std::find_if(before.blocks.begin(), before.blocks.end(),
+                              [&](const MemoryBlock& b) { return b.index == index; });
+    (block != before.blocks.end() && block->zone != "Movable" ? kernel : movable).push_back(index);
+  }
+  BlockPass restored = online_blocks(ctx.sysfs, movable, OnlineAs::movable);
+  BlockPass restored_kernel = online_blocks(ctx.sysfs, kernel, OnlineAs::kernel);
+  restored.blocks.insert(restored.blocks.end(), restored_kernel.blocks.begin(), restored_kernel.blocks.end());
+  if (restored.ok()) {
+    return fmt::format("the {} blocks offlined before it were onlined again; the device stays in "
+                       "system-ram mode", restored.blocks.size());
+  }
+  return fmt::format("onlining again the blocks offlined before it failed too ({}); those blocks stay offline",
+                     describe_failures(restored));
+}
+
+} // namespace
+
+Result<OpReport> reconfigure_to_system_ram(Context& ctx, const DeviceName& name,
+                                           const SystemRamOptions& options)
+{
+  auto device = read_device(ctx.sysfs, name);
+  if (!device) return fail(name, device.error());
+  auto block_size = read_block_size(ctx.sysfs);
+  if (!block_size) return fail(name, block_size.error());
+
+  OpReport report{name, ModeChange::already, {}};
+  if (device->mode() != Mode::system_ram) {
+    if (auto possible = check_system_ram_possible(ctx, *device, *block_size, options); !possible) {
+      return std::unexpected(possible.error());
+    }
+    if (auto driver = ensure_driver(ctx.sysfs, ctx.loader, Driver::kmem); !driver) {
+      return fail(name, driver.error());
+    }
+    if (device->driver == Driver::device_dax) {
+      if (auto unbound = unbind_device(ctx.sysfs, name, Driver::device_dax); !unbound) {
+        return fail(name, unbound.error());
+      }
+    }
+    if (auto bound = bind_device(ctx.sysfs, name, Driver::kmem); !bound) {
+      return std::unexpected(return_to_device_dax(ctx, name, bound.error()));
+    }
+    report.mode = ModeChange::changed;
+    auto fresh = read_device(ctx.sysfs, name);
+    if (!fresh) return fail(name, fresh.error());
+    device = std::move(fresh);
+  }
+  if (options.online == OnlineAfter::yes) {
+    auto pass = online_device_blocks(ctx, *device, *block_size, options.as);
+    if (!pass) return std::unexpected(pass.error());
+    report.blocks = std::move(*pass);
+  }
+  return report;
+}
+
+Result<OpReport> reconfigure_to_devdax(Context& ctx, const DeviceName& name, Force force)
+{
+  auto device = read_device(ctx.sysfs, name);
+  if (!device) return fail(name, device.error());
+  OpReport report{name, ModeChange::already, {}};
+  if (device->driver == Driver::other) {
+    return refuse(name, fmt::format("bound to driver '{}', not kmem; dax leaves it alone", device->driver_name));
+  }
+  if (device->driver == Driver::device_dax) return report;
+  if (device->driver == Driver::none) {
+    if (auto driver = ensure_driver(ctx.sysfs, ctx.loader, Driver::device_dax); !driver) {
+      return fail(name, driver.error());
+    }
+    if (auto bound = bind_device(ctx.sysfs, name, Driver::device_dax); !bound) return fail(name, bound.error());
+    report.mode = ModeChange::changed;
+    return report;
+  }
+
+  auto block_size = read_block_size(ctx.sysfs);
+  if (!block_size) return fail(name, block_size.error());
+  auto memory = read_device_memory(ctx.sysfs, *device, *block_size, WithZone::yes);
+  if (!memory) return fail(name, memory.error());
+  unsigned online = memory->online_count();
+  if (online > 0 && force == Force::no) {
+    return refuse(name, fmt::format("{} of {} memory blocks are online; offline them first (dax offline {}) "
+                                    "or use --force", online, memory->blocks.size(), name.str()));
+  }
+  if (online > 0) {
+    report.blocks = offline_blocks(ctx.sysfs, memory->indexes(), StopAtFailure::yes, ctx.retry);
+    if (!report.blocks.ok()) {
+      return refuse(name, fmt::format("cannot offline {}; {}", describe_failures(report.blocks),
+                                      restore_blocks(ctx, *memory, report.blocks)));
+    }
+  }
+  // Never unbind kmem while a block is online: the memory would be stranded until reboot.
+  auto now = read_device_memory(ctx.sysfs, *device, *block_size, WithZone::no);
+  if (!now) return fail(name, now.error());
+  if (now->online_count() > 0) {
+    return refuse(name, fmt::format("{} memory blocks came online again while switching (another agent?); "
+                                    "kmem was not unbound", now->online_count()));
+  }
+  if (auto unbound = unbind_device(ctx.sysfs, name, Driver::kmem); !unbound) return fail(name, unbound.error());
+  if (auto bound = bind_device(ctx.sysfs, name, Driver::device_dax); !bound) {
+    Error error = about(name, bound.error());
+    error.detail = error.message() + fmt::format("; the memory was removed but the device is left unbound "
+                                                 "(dax reconfigure -m devdax {} tries again)", name.str());
+    error.action.clear();
+    error.path.clear();
+    error.device = name.str();
+    return std::unexpected(error);
+  }
+  report.mode = ModeChange::changed;
+  return report;
+}
+
+Result<OpReport> online_device(Context& ctx, const DeviceName& name, OnlineAs as)
+{
+  auto device = read_system_ram_device(ctx, name);
+  if (!device) return std::unexpected(device.error());
+  auto block_size = read_block_size(ctx.sysfs);
+  if (!block_size) return fail(name, block_size.error());
+  auto pass = online_device_blocks(ctx, *device, *block_size, as);
+  if (!pass) return std::unexpected(pass.error());
+  return OpReport{name, ModeChange::already, std::move(*pass)};
+}
+
+Result<OpReport> offline_device(Context& ctx, const DeviceName& name)
+{
+  auto device = read_system_ram_device(ctx, name);
+  if (!device) return std::unexpected(device.error());
+  auto block_size = read_block_size(ctx.sysfs);
+  if (!block_size) return fail(name, block_size.error());
+  auto memory = read_device_memory(ctx.sysfs, *device, *block_size, WithZone::no);
+  if (!memory) return fail(name, memory.error());
+  BlockPass pass = offline_blocks(ctx.sysfs, memory->indexes(), StopAtFailure::no, ctx.retry);
+  if (!pass.ok()) {
+    return refuse(name, fmt::format("{} of {} memory blocks offline now; failed: {}",
+                                    pass.count(BlockOutcome::changed) + pass.count(BlockOutcome::already),
+                                    pass.blocks.size(), describe_failures(pass)));
+  }
+  return OpReport{name, ModeChange::already, std::move(pass)};
+}
+
+} // namespace dax

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "device_memory.hpp"
+#include "driver.hpp"
+#include "memory.hpp"
+#include "model.hpp"
+#include "modules.hpp"
+
+#include <functional>
+#include <string>
+
+namespace dax {
+
+// What every operation needs: the kernel's files, a module loader, the EBUSY retry policy,
+// and where to say things that are not errors ("dax0.0: already in system-ram mode").
+struct Context
+{
+  Sysfs& sysfs;
+  ModuleLoader& loader;
+  BusyRetry retry;
+  std::function<void(const std::string&)> note;
+};
+
+// Whether to go ahead where the safe default is to refuse.
+enum class Force { no, yes };
+
+// Whether to online the blocks after binding kmem.
+enum class OnlineAfter { yes, no };
+
+struct SystemRamOptions
+{
+  OnlineAfter online = OnlineAfter::yes;
+  OnlineAs as = OnlineAs::movable;
+  Force force = Force::no;
+};
+
+// Whether an operation changed the device's mode.
+enum class ModeChange { changed, already };
+
+// What one operation did to one device.
+struct OpReport
+{
+  DeviceName name;
+  ModeChange mode = ModeChange::already;
+  BlockPass blocks; // the online or offline pass, if one was made
+};
+
+// devdax -> system-ram: checks target_node and the hotplug range, the kernel's auto-online
+// policy, loads kmem if needed, unbinds device_dax, binds kmem, then onlines the blocks as asked.
+// If kmem does not bind, the device is given back to device_dax.
+Result<OpReport> reconfigure_to_system_ram(Context& ctx, const DeviceName& name,
+                                           const SystemRamOptions& options);
+
+// system-ram -> devdax: refuses while blocks are online unless `force`, which offlines them first
+// (and re-onlines them if one cannot be offlined); then unbinds kmem and binds device_dax.
+// kmem is never unbound while a block of the device is online.
+Result<OpReport> reconfigure_to_devdax(Context& ctx, const DeviceName& name, Force force);
+
+// Onlines the offline blocks of a system-ram device.
+Result<OpReport> online_device(Context& ctx, const DeviceName& name, OnlineAs as);
+
+// Offlines the online blocks of a system-ram device.
+Result<OpReport> offline_device(Context& ctx, const DeviceName& name);
+
+} // namespace dax

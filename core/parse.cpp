@@ -1,0 +1,93 @@
+#include "parse.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+namespace dax {
+
+namespace {
+
+std::optional<uint64_t> parse_digits(std::string_view text, int base)
+{
+  if (text.empty()) return std::nullopt;
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, base);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+bool has_hex_prefix(std::string_view text)
+{
+  return text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+}
+
+std::optional<unsigned> parse_unsigned(std::string_view text)
+{
+  if (text.empty() || text.size() > 9) return std::nullopt; // keeps ids well inside unsigned
+  auto value = parse_digits(text, 10);
+  if (!value) return std::nullopt;
+  return static_cast<unsigned>(*value);
+}
+
+} // namespace
+
+std::optional<uint64_t> parse_u64(std::string_view text)
+{
+  if (has_hex_prefix(text)) return parse_digits(text.substr(2), 16);
+  return parse_digits(text, 10);
+}
+
+std::optional<uint64_t> parse_hex_u64(std::string_view text)
+{
+  if (has_hex_prefix(text)) text.remove_prefix(2);
+  return parse_digits(text, 16);
+}
+
+std::optional<int> parse_int(std::string_view text)
+{
+  if (text.empty()) return std::nullopt;
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, 10);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::string DeviceName::str() const
+{
+  return fmt::format("dax{}.{}", region, instance);
+}
+
+std::optional<DeviceName> parse_device_name(std::string_view text)
+{
+  if (!text.starts_with("dax")) return std::nullopt;
+  text.remove_prefix(3);
+  auto dot = text.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  auto region = parse_unsigned(text.substr(0, dot));
+  auto instance = parse_unsigned(text.substr(dot + 1));
+  if (!region || !instance) return std::nullopt;
+  return DeviceName{*region, *instance};
+}
+
+Result<DeviceName> parse_device_argument(std::string_view text)
+{
+  std::string_view name = text;
+  if (name.starts_with("/dev/")) name.remove_prefix(5);
+  if (auto parsed = parse_device_name(name)) return *parsed;
+  if (auto parsed = parse_device_name(fmt::format("dax{}", name))) {
+    if (!name.starts_with("dax")) return *parsed;
+  }
+  std::string shown(text.substr(0, 64));
+  if (text.size() > 64) shown += "...";
+  return std::unexpected(logic_error(
+    "", fmt::format("'{}'", shown), "not a device name (expected daxX.Y, X.Y, /dev/daxX.Y or all)"));
+}
+
+std::optional<unsigned> parse_region_argument(std::string_view text)
+{
+  if (text.starts_with("region")) text.remove_prefix(6);
+  return parse_unsigned(text);
+}
+
+} // namespace dax

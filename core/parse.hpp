@@ -1,0 +1,43 @@
+#pragma once
+
+#include "error.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dax {
+
+// Strict parsers for the values sysfs gives. They reject empty input, signs where none belong,
+// trailing junk and overflow, so that a malformed attribute is an error, never a silent 0.
+
+// An unsigned number, decimal or "0x"-prefixed hex (sysfs "size", "resource", "mappingN/start").
+std::optional<uint64_t> parse_u64(std::string_view text);
+
+// Hex digits with or without "0x" (sysfs "block_size_bytes", "phys_index").
+std::optional<uint64_t> parse_hex_u64(std::string_view text);
+
+// A signed decimal int ("target_node" is -1 when the firmware gave no node).
+std::optional<int> parse_int(std::string_view text);
+
+// A device name, "daxX.Y", split into its region id X and instance Y.
+struct DeviceName
+{
+  unsigned region = 0;
+  unsigned instance = 0;
+
+  std::string str() const;
+  auto operator<=>(const DeviceName&) const = default;
+};
+
+// Parses "daxX.Y" exactly.
+std::optional<DeviceName> parse_device_name(std::string_view text);
+
+// Accepts what users type for a device: "dax0.0", "0.0" or "/dev/dax0.0" (daxctl's forms).
+Result<DeviceName> parse_device_argument(std::string_view text);
+
+// A region filter as daxctl takes it: "N" or "regionN".
+std::optional<unsigned> parse_region_argument(std::string_view text);
+
+} // namespace dax

@@ -1,0 +1,170 @@
+#include "real_sysfs.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace dax {
+
+namespace {
+
+// sysfs attributes are at most a page; /proc files we read (iomem, maps) can be larger.
+constexpr size_t k_read_chunk = 4096;
+
+class Fd
+{
+public:
+  explicit Fd(int fd) : m_fd(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { if (m_fd >= 0) ::close(m_fd); }
+  int get() const { return m_fd; }
+
+private:
+  int m_fd;
+};
+
+} // namespace
+
+RealSysfs::RealSysfs(std::string root) : m_root(std::move(root))
+{
+  while (!m_root.empty() && m_root.back() == '/') {
+    m_root.pop_back();
+  }
+}
+
+std::string RealSysfs::host_path(const std::string& path) const
+{
+  return m_root + path;
+}
+
+Result<std::string> RealSysfs::read(const std::string& path)
+{
+  Fd fd(::open(host_path(path).c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    return std::unexpected(os_error(errno, "read", path));
+  }
+  std::string content;
+  char buf[k_read_chunk];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::unexpected(os_error(errno, "read", path));
+    }
+    if (n == 0) break;
+    content.append(buf, static_cast<size_t>(n));
+  }
+  if (!content.empty() && content.back() == '\n') {
+    content.pop_back();
+  }
+  return content;
+}
+
+Result<void> RealSysfs::write(const std::string& path, std::string_view value)
+{
+  std::string action = fmt::format("write '{}' to", value);
+  Fd fd(::open(host_path(path).c_str(), O_WRONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    return std::unexpected(os_error(errno, action, path));
+  }
+  std::string line = std::string(value) + "\n";
+  ssize_t n;
+  do {
+    n = ::write(fd.get(), line.data(), line.size());
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    return std::unexpected(os_error(errno, action, path));
+  }
+  if (static_cast<size_t>(n) != line.size()) {
+    return std::unexpected(logic_error(action, path, "short write"));
+  }
+  return {};
+}
+
+Result<std::vector<std::string>> RealSysfs::list(const std::string& path)
+{
+  DIR* dir = ::opendir(host_path(path).c_str());
+  if (!dir) {
+    return std::unexpected(os_error(errno, "list", path));
+  }
+  std::vector<std::string> names;
+  while (const dirent* entry = ::readdir(dir)) {
+    std::string_view name = entry->d_name;
+    if (name != "." && name != "..") {
+      names.emplace_back(name);
+    }
+  }
+  ::closedir(dir);
+  return names;
+}
+
+Result<std::string> RealSysfs::canonical(const std::string& path)
+{
+  char resolved[PATH_MAX];
+  if (!::realpath(host_path(path).c_str(), resolved)) {
+    return std::unexpected(os_error(errno, "resolve", path));
+  }
+  std::string result = resolved;
+  if (!m_root.empty()) {
+    if (result.compare(0, m_root.size(), m_root) != 0) {
+      return std::unexpected(logic_error("resolve", path, "the link points outside the sysroot"));
+    }
+    result.erase(0, m_root.size());
+  }
+  return result.empty() ? "/" : result;
+}
+
+bool RealSysfs::exists(const std::string& path)
+{
+  struct stat st;
+  return ::stat(host_path(path).c_str(), &st) == 0;
+}
+
+TracingSysfs::TracingSysfs(Sysfs& inner, std::function<void(const std::string&)> log)
+  : m_inner(inner), m_log(std::move(log))
+{
+}
+
+Result<std::string> TracingSysfs::read(const std::string& path)
+{
+  auto result = m_inner.read(path);
+  m_log(result ? fmt::format("read {} = {}", path, *result)
+               : fmt::format("read {}: {}", path, result.error().message()));
+  return result;
+}
+
+Result<void> TracingSysfs::write(const std::string& path, std::string_view value)
+{
+  auto result = m_inner.write(path, value);
+  m_log(result ? fmt::format("write {} <- {}", path, value)
+               : fmt::format("write {} <- {}: {}", path, value, result.error().message()));
+  return result;
+}
+
+Result<std::vector<std::string>> TracingSysfs::list(const std::string& path)
+{
+  auto result = m_inner.list(path);
+  m_log(result ? fmt::format("list {} ({} entries)", path, result->size())
+               : fmt::format("list {}: {}", path, result.error().message()));
+  return result;
+}
+
+Result<std::string> TracingSysfs::canonical(const std::string& path)
+{
+  return m_inner.canonical(path);
+}
+
+bool TracingSysfs::exists(const std::string& path)
+{
+  return m_inner.exists(path);
+}
+
+} // namespace dax

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "sysfs.hpp"
+
+#include <functional>
+#include <memory>
+
+namespace dax {
+
+// The real files, under directory `root` ("/" on a live system; a captured tree with --sysroot).
+class RealSysfs final : public Sysfs
+{
+public:
+  explicit RealSysfs(std::string root);
+
+  Result<std::string> read(const std::string& path) override;
+  Result<void> write(const std::string& path, std::string_view value) override;
+  Result<std::vector<std::string>> list(const std::string& path) override;
+  Result<std::string> canonical(const std::string& path) override;
+  bool exists(const std::string& path) override;
+
+private:
+  std::string host_path(const std::string& path) const;
+
+  std::string m_root; // without a trailing slash; empty for "/"
+};
+
+// Passes every access on to `inner` and reports it to `log` first-hand ("read /sys/... = value",
+// "write /sys/... <- value: error"): what --verbose prints.
+class TracingSysfs final : public Sysfs
+{
+public:
+  TracingSysfs(Sysfs& inner, std::function<void(const std::string&)> log);
+
+  Result<std::string> read(const std::string& path) override;
+  Result<void> write(const std::string& path, std::string_view value) override;
+  Result<std::vector<std::string>> list(const std::string& path) override;
+  Result<std::string> canonical(const std::string& path) override;
+  bool exists(const std::string& path) override;
+
+private:
+  Sysfs& m_inner;
+  std::function<void(const std::string&)> m_log;
+};
+
+} // namespace dax

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "error.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dax {
+
+// Every access core makes to the kernel's files (/sys, /proc, /dev) goes through this interface,
+// so that the real tree can be rooted anywhere (--sysroot) and tests can use a recording fake.
+// Paths are absolute paths as the kernel shows them ("/sys/bus/dax/devices/dax0.0/size").
+class Sysfs
+{
+public:
+  virtual ~Sysfs() = default;
+
+  // The file's content with one trailing newline removed.
+  virtual Result<std::string> read(const std::string& path) = 0;
+
+  // Writes `value` followed by a newline in a single write(2), as `echo value > path` does.
+  virtual Result<void> write(const std::string& path, std::string_view value) = 0;
+
+  // The names in directory `path`, in no particular order, without "." and "..".
+  virtual Result<std::vector<std::string>> list(const std::string& path) = 0;
+
+  // `path` with every symlink resolved, as an absolute path inside the root.
+  virtual Result<std::string> canonical(const std::string& path) = 0;
+
+  // Whether `path` exists (following symlinks).
+  virtual bool exists(const std::string& path) = 0;
+};
+
+} // namespace dax
