@@ -1,0 +1,201 @@
+#pragma once
+
+#include "fake_tree.hpp"
+
+#include "modules.hpp"
+#include "sysfs.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace dax::test {
+
+inline constexpr uint64_t KiB = 1024;
+inline constexpr uint64_t MiB = 1024 * KiB;
+inline constexpr uint64_t GiB = 1024 * MiB;
+
+// One mappingN directory of a fake device; `end` is inclusive, as sysfs shows it.
+struct FakeMapping
+{
+  uint64_t start = 0;
+  uint64_t end = 0;
+  uint64_t page_offset = 0;
+};
+
+// What a test asks for when adding a device.
+struct FakeDeviceSpec
+{
+  std::string name = "dax0.0";
+  std::optional<uint64_t> size;     // default: the sum of the mappings
+  uint64_t align = 2 * MiB;
+  int target_node = 1;
+  int numa_node = 0;
+  std::optional<uint64_t> resource; // default: the start of the first mapping
+  std::vector<FakeMapping> mappings;
+  std::string driver = "device_dax"; // "device_dax", "kmem" or "" (unbound)
+};
+
+// One access made through the Sysfs interface, in the order made.
+struct FakeAccess
+{
+  enum class Op { read, write, list, canonical, exists };
+
+  Op op = Op::read;
+  std::string path;     // as the caller gave it
+  std::string resolved; // with symlinks resolved (or `path` when it does not resolve)
+  std::string value;    // what was written, or what a read returned
+  int error = 0;        // errno, 0 on success
+};
+
+// An in-memory Linux 6.1 sysfs that reacts to writes as the real kernel was observed to
+// (shared/vm/README.md, "Kernel behaviour observed"): dax driver binding through new_id /
+// remove_id / bind / unbind, kmem hot-add and hot-remove of memory blocks, memory block
+// state changes, plus fault injection, hooks and an access log.
+class FakeKernel final : public Sysfs
+{
+public:
+  static constexpr unsigned always = std::numeric_limits<unsigned>::max();
+
+  // An empty system: 128 MiB blocks, auto_online_blocks "offline", device_dax loaded, kmem not.
+  FakeKernel();
+
+  // Builder. `block_size` must be set before blocks or devices are added.
+  FakeKernel& set_block_size(uint64_t bytes);
+  FakeKernel& set_auto_online(const std::string& policy);
+  // Boot RAM blocks [first, first + count) on node 0, online (memory0 zone "none", others DMA32).
+  FakeKernel& add_boot_blocks(uint64_t first, uint64_t count);
+  // A region directory `path` (holding dax_region/) with id `id`.
+  FakeKernel& add_region(unsigned id, const std::string& path, uint64_t size, uint64_t align = 2 * MiB);
+  // A device inside region `region`, bound to `spec.driver` as the kernel would bind it.
+  FakeKernel& add_device(unsigned region, const FakeDeviceSpec& spec);
+  // Creates /sys/bus/dax/drivers/<driver> with its four files (what loading the module does).
+  FakeKernel& load_driver(const std::string& driver);
+
+  // Raw files for tests that need odd trees (missing or malformed attributes).
+  void set_file(const std::string& path, std::string content, unsigned mode = 0444);
+  void remove(const std::string& path);
+
+  // Sysfs.
+  Result<std::string> read(const std::string& path) override;
+  Result<void> write(const std::string& path, std::string_view value) override;
+  Result<std::vector<std::string>> list(const std::string& path) override;
+  Result<std::string> canonical(const std::string& path) override;
+  bool exists(const std::string& path) override;
+
+  // Fault injection: the next `count` accesses whose path (as given or resolved) matches the
+  // fnmatch `glob` fail with `error` before the kernel sees them.
+  void fail_write(const std::string& glob, int error, unsigned count = 1);
+  void fail_read(const std::string& glob, int error, unsigned count = 1);
+  void fail_list(const std::string& glob, int error, unsigned count = 1);
+
+  // Runs `hook` before or after the next `count` writes matching `glob`: state that changes
+  // "under us". The hook may change the kernel through the state setters below.
+  enum class When { before, after };
+  void on_write(const std::string& glob, std::function<void(FakeKernel&)> hook,
+                When when = When::after, unsigned count = 1);
+
+  // The log.
+  const std::vector<FakeAccess>& log() const { return m_log; }
+  void clear_log() { m_log.clear(); }
+  // Every write as "<resolved path> <- <value>", and " = ENAME" appended when it failed.
+  std::vector<std::string> writes() const;
+  // Only the paths that were read (resolved), in order.
+  std::vector<std::string> reads() const;
+
+  // State, for assertions and hooks (none of these are logged).
+  std::string driver_of(const std::string& device) const; // "device_dax", "kmem" or ""
+  bool stranded(const std::string& device) const;
+  bool in_id_list(const std::string& driver, const std::string& device) const;
+  bool driver_loaded(const std::string& driver) const;
+  uint64_t block_size() const { return m_block_size; }
+  bool has_block(uint64_t index) const;
+  std::vector<uint64_t> blocks() const;               // every block index, ascending
+  std::string block_state(uint64_t index) const;      // "online" / "offline"
+  std::string block_zones(uint64_t index) const;      // valid_zones
+  // Sets block `index` to `state` ("online_movable", "online", "online_kernel", "offline")
+  // as another agent would, ignoring the write rules.
+  void set_block(uint64_t index, const std::string& state);
+
+  // The path of a device directory, "/sys/bus/dax/devices/<device>" resolved.
+  std::string device_dir(const std::string& device) const;
+
+private:
+  struct Device
+  {
+    std::string dir;
+    int target_node = 0;
+    std::vector<FakeMapping> ranges;
+    std::string driver;
+    bool stranded = false;
+    std::vector<uint64_t> blocks; // hot-added by kmem
+  };
+  struct Fault
+  {
+    FakeAccess::Op op;
+    std::string glob;
+    int error;
+    unsigned count;
+  };
+  struct Hook
+  {
+    std::string glob;
+    std::function<void(FakeKernel&)> fn;
+    When when;
+    unsigned count;
+  };
+
+  int injected(FakeAccess::Op op, const std::string& path, const std::string& resolved);
+  void run_hooks(When when, const std::string& path);
+  int apply_write(const std::string& path, const std::string& value);
+  int driver_write(const std::string& driver, const std::string& attr, const std::string& value);
+  int memory_write(uint64_t index, const std::string& attr, const std::string& value);
+  int probe(const std::string& driver, const std::string& device);
+  int kmem_probe(Device& device);
+  void kmem_remove(Device& device);
+  void link_driver(const std::string& name, Device& device, const std::string& driver);
+  void unlink_driver(const std::string& name, Device& device);
+  void add_block(uint64_t index, int node, const std::string& state);
+  std::string kernel_zone(uint64_t index) const;
+  std::string resolved_or_given(const std::string& path) const;
+  void record(FakeAccess::Op op, const std::string& path, std::string value, int error);
+
+  FakeTree m_tree;
+  uint64_t m_block_size = 128 * MiB;
+  std::map<unsigned, std::string> m_regions;
+  std::map<std::string, Device> m_devices;
+  std::map<std::string, std::set<std::string>> m_ids; // driver -> ids from new_id
+  std::vector<Fault> m_faults;
+  std::vector<Hook> m_hooks;
+  std::vector<FakeAccess> m_log;
+};
+
+// A ModuleLoader that "loads" kmem and device_dax by creating their driver directories in a
+// FakeKernel, records every request, and can be told to fail.
+class FakeModuleLoader final : public ModuleLoader
+{
+public:
+  explicit FakeModuleLoader(FakeKernel& kernel) : m_kernel(kernel) {}
+
+  Result<void> load(std::string_view name) override;
+
+  // Makes every later load fail with `error` (errno).
+  void fail_with(int error) { m_error = error; }
+
+  const std::vector<std::string>& requests() const { return m_requests; }
+
+private:
+  FakeKernel& m_kernel;
+  int m_error = 0;
+  std::vector<std::string> m_requests;
+};
+
+// "EBUSY" for EBUSY: the errno's symbolic name.
+std::string errno_name(int error);
+
+} // namespace dax::test

@@ -1,0 +1,209 @@
+// How the fake kernel reacts to writes: the tables of shared/vm/README.md, "Kernel behaviour
+// observed" (Debian 6.1), with drivers/dax/bus.c and drivers/dax/kmem.c as the tie-breakers.
+#include "fake_kernel.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <charconv>
+
+namespace dax::test {
+
+namespace {
+
+const std::string k_drivers = "/sys/bus/dax/drivers";
+const std::string k_memory = "/sys/devices/system/memory";
+
+// do_id_store: sscanf "dax%d.%d", and the name printed back must equal the input.
+bool is_dax_name(const std::string& value)
+{
+  if (!value.starts_with("dax")) return false;
+  size_t dot = value.find('.');
+  if (dot == std::string::npos) return false;
+  unsigned region = 0;
+  unsigned id = 0;
+  auto r1 = std::from_chars(value.data() + 3, value.data() + dot, region);
+  auto r2 = std::from_chars(value.data() + dot + 1, value.data() + value.size(), id);
+  if (r1.ec != std::errc{} || r2.ec != std::errc{}) return false;
+  return value == fmt::format("dax{}.{}", region, id);
+}
+
+// "memory33" -> 33.
+std::optional<uint64_t> block_index(std::string_view name)
+{
+  if (!name.starts_with("memory")) return std::nullopt;
+  name.remove_prefix(6);
+  uint64_t index = 0;
+  auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), index);
+  if (name.empty() || ec != std::errc{} || end != name.data() + name.size()) return std::nullopt;
+  return index;
+}
+
+bool is_online_request(const std::string& value)
+{
+  return value == "online" || value == "online_kernel" || value == "online_movable";
+}
+
+} // namespace
+
+int FakeKernel::apply_write(const std::string& path, const std::string& raw)
+{
+  // sysfs_streq ignores one trailing newline; daxctl writes a trailing NUL, accepted too.
+  std::string value = raw;
+  if (!value.empty() && (value.back() == '\n' || value.back() == '\0')) value.pop_back();
+
+  auto resolved = m_tree.resolve(path);
+  if (!resolved) return resolved.error();
+  FakeNode* node = m_tree.find(*resolved);
+  if (node->kind == FakeNode::Kind::dir) return EISDIR;
+  if (!node->writable()) return EACCES;
+
+  const std::string& file = *resolved;
+  std::string dir = parent_path(file);
+  std::string attr = base_name(file);
+  if (parent_path(dir) == k_drivers) return driver_write(base_name(dir), attr, value);
+  if (file == k_memory + "/auto_online_blocks") {
+    if (value != "offline" && !is_online_request(value)) return EINVAL;
+    node->content = value;
+    return 0;
+  }
+  if (parent_path(dir) == k_memory && (attr == "state" || attr == "online")) {
+    if (auto index = block_index(base_name(dir))) return memory_write(*index, attr, value);
+  }
+  node->content = value;
+  return 0;
+}
+
+int FakeKernel::driver_write(const std::string& driver, const std::string& attr, const std::string& value)
+{
+  if (attr == "new_id" || attr == "remove_id") {
+    if (!is_dax_name(value)) return EINVAL;
+    if (attr == "remove_id") {
+      m_ids[driver].erase(value);
+      return 0;
+    }
+    m_ids[driver].insert(value);
+    // driver_attach(): an unbound matching device is probed; a probe failure is not reported.
+    auto it = m_devices.find(value);
+    if (it != m_devices.end() && it->second.driver.empty()) probe(driver, value);
+    return 0;
+  }
+  auto it = m_devices.find(value);
+  if (attr == "bind") {
+    if (it == m_devices.end()) return ENODEV;
+    // device_dax matches every pmem dax device by type; kmem only those in its id list.
+    if (driver != "device_dax" && !in_id_list(driver, value)) return ENODEV;
+    if (!it->second.driver.empty()) return EBUSY;
+    return probe(driver, value);
+  }
+  if (attr == "unbind") {
+    if (it == m_devices.end() || it->second.driver != driver) return ENODEV;
+    if (driver == "kmem") kmem_remove(it->second);
+    unlink_driver(value, it->second);
+    return 0;
+  }
+  return EINVAL;
+}
+
+int FakeKernel::memory_write(uint64_t index, const std::string& attr, const std::string& value)
+{
+  bool online = block_state(index) == "online";
+  if (attr == "state") {
+    // Writing the current state again is EINVAL (device_online/offline return 1 -> -EINVAL).
+    if (value == "offline") {
+      if (!online) return EINVAL;
+    } else if (is_online_request(value)) {
+      if (online) return EINVAL;
+    } else {
+      return EINVAL;
+    }
+    set_block(index, value);
+    return 0;
+  }
+  // The generic `online` attribute: idempotent, 1 onlines into the default kernel zone.
+  if (value == "1") {
+    if (!online) set_block(index, "online");
+  } else if (value == "0") {
+    if (online) set_block(index, "offline");
+  } else {
+    return EINVAL;
+  }
+  return 0;
+}
+
+int FakeKernel::probe(const std::string& driver, const std::string& name)
+{
+  Device& device = m_devices.at(name);
+  // After a failed hot-remove the range stays reserved: "could not reserve range/region".
+  if (device.stranded) return EBUSY;
+  if (driver == "kmem") {
+    if (int error = kmem_probe(device)) return error;
+  }
+  link_driver(name, device, driver);
+  return 0;
+}
+
+int FakeKernel::kmem_probe(Device& device)
+{
+  // "rejecting DAX region with invalid node: -1"
+  if (device.target_node < 0) return EINVAL;
+  std::vector<uint64_t> indexes;
+  for (const auto& range : device.ranges) {
+    uint64_t start = (range.start + m_block_size - 1) / m_block_size;
+    uint64_t end = (range.end + 1) / m_block_size; // exclusive, in blocks
+    for (uint64_t index = start; index < end; ++index) indexes.push_back(index);
+  }
+  // "rejecting DAX region without any memory after alignment"
+  if (indexes.empty()) return EINVAL;
+  std::string policy = m_tree.find(k_memory + "/auto_online_blocks")->content;
+  for (uint64_t index : indexes) add_block(index, device.target_node, policy);
+  device.blocks = std::move(indexes);
+  return 0;
+}
+
+void FakeKernel::kmem_remove(Device& device)
+{
+  for (uint64_t index : device.blocks) {
+    if (block_state(index) == "online") {
+      // "removing memory fails, because memory [...] is onlined": unbind still succeeds.
+      device.stranded = true;
+      return;
+    }
+  }
+  for (uint64_t index : device.blocks) {
+    m_tree.remove(fmt::format("/sys/devices/system/node/node{}/memory{}", device.target_node, index));
+    m_tree.remove(fmt::format("{}/memory{}", k_memory, index));
+  }
+  device.blocks.clear();
+}
+
+void FakeKernel::link_driver(const std::string& name, Device& device, const std::string& driver)
+{
+  device.driver = driver;
+  m_tree.put_link(device.dir + "/driver", k_drivers + "/" + driver);
+  m_tree.put_link(k_drivers + "/" + driver + "/" + name, device.dir);
+  if (driver == "device_dax") m_tree.put_file("/dev/" + name, "", 0600);
+}
+
+void FakeKernel::unlink_driver(const std::string& name, Device& device)
+{
+  m_tree.remove(device.dir + "/driver");
+  m_tree.remove(k_drivers + "/" + device.driver + "/" + name);
+  m_tree.remove("/dev/" + name);
+  device.driver.clear();
+}
+
+// ---- FakeModuleLoader ----
+
+Result<void> FakeModuleLoader::load(std::string_view name)
+{
+  m_requests.emplace_back(name);
+  if (m_error != 0) return std::unexpected(os_error(m_error, "load module", std::string(name)));
+  if (name != "kmem" && name != "device_dax") {
+    return std::unexpected(os_error(ENOENT, "load module", std::string(name)));
+  }
+  m_kernel.load_driver(std::string(name));
+  return {};
+}
+
+} // namespace dax::test

@@ -1,0 +1,63 @@
+#include "fixtures.hpp"
+
+#include <fmt/format.h>
+
+namespace dax::test {
+
+FakeDeviceSpec nfit_device(const std::string& driver)
+{
+  FakeDeviceSpec spec;
+  spec.mappings = {{k_nfit_start, k_nfit_end, 0}};
+  spec.driver = driver;
+  return spec;
+}
+
+void add_nfit_system(FakeKernel& kernel, const FakeDeviceSpec& device)
+{
+  kernel.add_boot_blocks(0, 8).add_region(0, k_region0, k_nfit_size).add_device(0, device);
+}
+
+std::string driver_file(const std::string& driver, const std::string& attr)
+{
+  return fmt::format("/sys/bus/dax/drivers/{}/{}", driver, attr);
+}
+
+std::string wrote(const std::string& path, const std::string& value, int error)
+{
+  std::string line = path + " <- " + value;
+  if (error != 0) line += " = " + errno_name(error);
+  return line;
+}
+
+std::vector<std::string> state_writes(const std::vector<uint64_t>& indexes, const std::string& value)
+{
+  std::vector<std::string> lines;
+  for (uint64_t index : indexes) {
+    lines.push_back(wrote(fmt::format("/sys/devices/system/memory/memory{}/state", index), value));
+  }
+  return lines;
+}
+
+std::vector<std::string> switch_writes(const std::string& device, const std::string& from, const std::string& to)
+{
+  return {wrote(driver_file(from, "remove_id"), device), wrote(driver_file(from, "unbind"), device),
+          wrote(driver_file(to, "new_id"), device)};
+}
+
+std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b)
+{
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+OpsFixture::OpsFixture(const FakeDeviceSpec& device)
+  : ctx{kernel, loader,
+        BusyRetry{4, std::chrono::milliseconds(100),
+                  [this](std::chrono::milliseconds delay) { sleeps.push_back(delay); }},
+        [this](const std::string& note) { notes.push_back(note); }}
+{
+  add_nfit_system(kernel, device);
+  kernel.clear_log();
+}
+
+} // namespace dax::test
