@@ -1,0 +1,59 @@
+#pragma once
+
+#include "modules.hpp"
+#include "sysfs.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace dax::cli {
+
+// The documented exit codes.
+enum ExitCode : int {
+  k_exit_ok = 0,       // success, including nothing to do
+  k_exit_failure = 1,  // the requested change could not be made
+  k_exit_usage = 2,    // usage error or bad input; nothing was changed
+  k_exit_partial = 3,  // some devices succeeded, some did not
+};
+
+// What a command runs against, built after the global options are parsed.
+struct Env
+{
+  Sysfs& sysfs;
+  ModuleLoader& loader;
+};
+
+// Runs a command whose options have been parsed; returns the exit code.
+using Runner = std::function<int(Env&)>;
+
+// One subcommand: its names, one-line summary, and `setup`, which adds its options to `app`
+// (bound to an options struct it owns) and returns the function that runs it.
+struct Command
+{
+  std::string name;
+  std::vector<std::string> aliases; // daxctl's names, so that its scripts keep working
+  std::string summary;
+  std::function<Runner(CLI::App& app)> setup;
+};
+
+Command list_command();
+Command reconfigure_command();
+Command online_command();
+Command offline_command();
+
+// Adds daxctl's negatable switch pair: `off_names` ("-N,--no-online") sets `value` false,
+// `on_name` ("--online") sets it back to true; the last one given wins.
+void add_switch(CLI::App& app, const std::string& off_names, const std::string& on_name, bool& value,
+                const std::string& off_help, const std::string& on_help);
+
+// Prints "dax: error: <message>" on stderr.
+void print_error(const std::string& message);
+
+// Prints "dax: <message>" on stderr (notes, tallies).
+void print_note(const std::string& message);
+
+} // namespace dax::cli

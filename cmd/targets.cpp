@@ -1,0 +1,70 @@
+#include "targets.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace dax::cli {
+
+void add_target_options(CLI::App& app, TargetOptions& options)
+{
+  app.add_option("devices", options.devices, "Devices: daxX.Y, X.Y, /dev/daxX.Y, or all")
+    ->type_name("DEVICE");
+  app.add_option("-r,--region", options.region, "Only devices of this region (N or regionN)")
+    ->type_name("REGION");
+}
+
+std::string count_devices(size_t count)
+{
+  return fmt::format("{} device{}", count, count == 1 ? "" : "s");
+}
+
+Result<std::vector<DeviceName>> resolve_targets(Sysfs& sysfs, const TargetOptions& options)
+{
+  if (options.devices.empty()) {
+    return std::unexpected(logic_error("", "", "no device given: name one or more devices, or all"));
+  }
+  std::optional<unsigned> region;
+  if (!options.region.empty() && options.region != "all") {
+    region = parse_region_argument(options.region);
+    if (!region) {
+      return std::unexpected(logic_error("", fmt::format("--region '{}'", options.region.substr(0, 64)),
+                                         "not a region (expected N or regionN)"));
+    }
+  }
+  auto regions = read_regions(sysfs);
+  if (!regions) return std::unexpected(regions.error());
+  std::vector<DeviceName> existing;
+  for (const auto& r : *regions) {
+    if (region && r.id != *region) continue;
+    for (const auto& device : r.devices) existing.push_back(device.name);
+  }
+
+  std::vector<DeviceName> names;
+  std::vector<std::string> unknown;
+  auto add = [&](const DeviceName& name) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  };
+  for (const auto& argument : options.devices) {
+    if (argument == "all") {
+      std::for_each(existing.begin(), existing.end(), add);
+      continue;
+    }
+    auto name = parse_device_argument(argument);
+    if (!name) return std::unexpected(name.error());
+    if (std::find(existing.begin(), existing.end(), *name) == existing.end()) {
+      unknown.push_back(name->str());
+    } else {
+      add(*name);
+    }
+  }
+  if (!unknown.empty()) {
+    std::string where = region ? fmt::format(" in region {}", *region) : std::string();
+    Error error = logic_error("", "", fmt::format("no such device{} (see dax list)", where));
+    error.device = fmt::format("{}", fmt::join(unknown, ", "));
+    return std::unexpected(error);
+  }
+  return names;
+}
+
+} // namespace dax::cli
