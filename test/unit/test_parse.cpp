@@ -1,0 +1,121 @@
+#include "parse.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <optional>
+#include <string>
+
+using namespace dax;
+
+namespace {
+
+// The device name an argument parses to, or "error: <message>".
+std::string argument(std::string_view text)
+{
+  auto name = parse_device_argument(text);
+  return name ? name->str() : "error: " + name.error().message();
+}
+
+} // namespace
+
+TEST_CASE("parse_u64 takes decimal and 0x-hex, nothing else", "[parse]")
+{
+  CHECK(parse_u64("0") == 0U);
+  CHECK(parse_u64("1054867456") == 1054867456U);
+  CHECK(parse_u64("0x101200000") == 0x101200000U);
+  CHECK(parse_u64("0X1f") == 0x1fU);
+  CHECK(parse_u64("18446744073709551615") == UINT64_MAX);
+  CHECK(parse_u64("0xffffffffffffffff") == UINT64_MAX);
+  for (const char* bad : {"", "-1", "+1", " 1", "1 ", "1\n", "0x", "0x-1", "12a", "1e3",
+                          "18446744073709551616", "0x10000000000000000", "abc", "\xc2\xb9"}) {
+    INFO("input '" << bad << "'");
+    CHECK_FALSE(parse_u64(bad).has_value());
+  }
+}
+
+TEST_CASE("parse_hex_u64 takes hex digits with or without 0x", "[parse]")
+{
+  CHECK(parse_hex_u64("8000000") == 0x8000000U);
+  CHECK(parse_hex_u64("0x80000000") == 0x80000000U);
+  CHECK(parse_hex_u64("00000021") == 33U);
+  CHECK(parse_hex_u64("ffffffffffffffff") == UINT64_MAX);
+  for (const char* bad : {"", "0x", "g", "-8", "8000000 ", "10000000000000000", "0x0x1"}) {
+    INFO("input '" << bad << "'");
+    CHECK_FALSE(parse_hex_u64(bad).has_value());
+  }
+}
+
+TEST_CASE("parse_int takes signed decimal within int", "[parse]")
+{
+  CHECK(parse_int("-1") == -1);
+  CHECK(parse_int("0") == 0);
+  CHECK(parse_int("1") == 1);
+  CHECK(parse_int("-2147483648") == INT32_MIN);
+  CHECK(parse_int("2147483647") == INT32_MAX);
+  for (const char* bad : {"", "-", "+1", "1x", "2147483648", "-2147483649", "0x1", " 1"}) {
+    INFO("input '" << bad << "'");
+    CHECK_FALSE(parse_int(bad).has_value());
+  }
+}
+
+TEST_CASE("parse_device_name accepts exactly daxX.Y", "[parse]")
+{
+  CHECK(parse_device_name("dax0.0") == DeviceName{0, 0});
+  CHECK(parse_device_name("dax10.3") == DeviceName{10, 3});
+  CHECK(parse_device_name("dax123456789.2") == DeviceName{123456789, 2});
+  for (const char* bad : {"", "dax", "dax0", "dax0.", "dax.0", "dax0.0x", "dax0.0.0", "dax-1.0",
+                          "dax+1.0", "DAX0.0", " dax0.0", "dax0.0\n", "daxa.b", "dax_0.0",
+                          "dax4294967296.0", "dax0.99999999999999999999", "dax1234567890.0",
+                          "dax\xef\xbc\x90.\xef\xbc\x90", "dax0.0\xc3\xa9", "region0"}) {
+    INFO("input '" << bad << "'");
+    CHECK_FALSE(parse_device_name(bad).has_value());
+  }
+}
+
+TEST_CASE("DeviceName prints and orders naturally", "[parse]")
+{
+  CHECK(DeviceName{2, 0}.str() == "dax2.0");
+  CHECK(DeviceName{10, 12}.str() == "dax10.12");
+  CHECK(DeviceName{2, 0} < DeviceName{10, 0});
+  CHECK(DeviceName{2, 9} < DeviceName{2, 10});
+  CHECK(DeviceName{3, 0} > DeviceName{2, 99});
+}
+
+TEST_CASE("parse_device_argument accepts daxctl's three forms", "[parse]")
+{
+  CHECK(argument("dax0.0") == "dax0.0");
+  CHECK(argument("0.0") == "dax0.0");
+  CHECK(argument("/dev/dax1.2") == "dax1.2");
+  CHECK(argument("12.3") == "dax12.3");
+}
+
+TEST_CASE("parse_device_argument rejects everything else with the input in the message", "[parse]")
+{
+  for (const char* bad : {"dax0", "../x", "", "dax0.0x", "daxdax0.0", "/dev/../dax0.0", "/sys/bus/dax/devices/dax0.0",
+                          "dax99999999999.0", "dax\xef\xbc\x90.0", "0", "0.", ".0", "all0.0", "-1.0"}) {
+    INFO("input '" << bad << "'");
+    std::string result = argument(bad);
+    CHECK(result.starts_with("error: "));
+    CHECK(result.find(std::string("'") + bad + "'") != std::string::npos);
+    CHECK(result.find("not a device name") != std::string::npos);
+  }
+}
+
+TEST_CASE("parse_device_argument shortens a long input in its message", "[parse]")
+{
+  std::string input(200, 'x');
+  std::string result = argument(input);
+  CHECK(result.find(std::string(64, 'x') + "...'") != std::string::npos);
+  CHECK(result.find(std::string(65, 'x')) == std::string::npos);
+}
+
+TEST_CASE("parse_region_argument takes N or regionN", "[parse]")
+{
+  CHECK(parse_region_argument("0") == 0U);
+  CHECK(parse_region_argument("region3") == 3U);
+  CHECK(parse_region_argument("12") == 12U);
+  for (const char* bad : {"", "region", "r3", "-1", "3x", "region-1", "Region3", "99999999999", "dax0.0"}) {
+    INFO("input '" << bad << "'");
+    CHECK_FALSE(parse_region_argument(bad).has_value());
+  }
+}
