@@ -1,0 +1,244 @@
+#include "fixtures.hpp"
+
+#include "memory.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cerrno>
+
+using namespace dax;
+using namespace dax::test;
+using std::chrono::milliseconds;
+
+namespace {
+
+const std::string k_memory = "/sys/devices/system/memory";
+
+// A kmem-bound nfit device: memory33-39 offline, the log cleared.
+struct MemoryFixture
+{
+  MemoryFixture()
+  {
+    add_nfit_system(kernel, nfit_device("kmem"));
+    kernel.clear_log();
+  }
+
+  BusyRetry retry(unsigned attempts)
+  {
+    return BusyRetry{attempts, milliseconds(100), [this](milliseconds delay) { sleeps.push_back(delay); }};
+  }
+
+  FakeKernel kernel;
+  std::vector<milliseconds> sleeps;
+};
+
+std::vector<BlockOutcome> outcomes(const BlockPass& pass)
+{
+  std::vector<BlockOutcome> result;
+  for (const auto& block : pass.blocks) result.push_back(block.outcome);
+  return result;
+}
+
+std::vector<uint64_t> indexes_of(const BlockPass& pass)
+{
+  std::vector<uint64_t> result;
+  for (const auto& block : pass.blocks) result.push_back(block.index);
+  return result;
+}
+
+constexpr auto changed = BlockOutcome::changed;
+constexpr auto already = BlockOutcome::already;
+constexpr auto failed = BlockOutcome::failed;
+
+} // namespace
+
+TEST_CASE("memory names: to_string and block_path", "[memory]")
+{
+  CHECK(to_string(OnlineAs::movable) == "online_movable");
+  CHECK(to_string(OnlineAs::kernel) == "online");
+  CHECK(to_string(BlockState::online) == "online");
+  CHECK(to_string(BlockState::offline) == "offline");
+  CHECK(to_string(BlockState::going_offline) == "going-offline");
+  CHECK(to_string(AutoOnline::online_kernel) == "online_kernel");
+  CHECK(block_path(33) == "/sys/devices/system/memory/memory33");
+}
+
+TEST_CASE("read_block_size: hex power of two", "[memory]")
+{
+  FakeKernel kernel;
+  CHECK(read_block_size(kernel) == 128 * MiB);
+  kernel.set_block_size(2 * GiB);
+  CHECK(read_block_size(kernel) == 2 * GiB);
+  for (const char* bad : {"0", "c000000", "xyz", "", "0x"}) {
+    INFO("content '" << bad << "'");
+    kernel.set_file(k_memory + "/block_size_bytes", bad);
+    auto size = read_block_size(kernel);
+    REQUIRE_FALSE(size);
+    CHECK(size.error().message().find(k_memory + "/block_size_bytes") != std::string::npos);
+  }
+  kernel.remove(k_memory + "/block_size_bytes");
+  CHECK(read_block_size(kernel).error().code == ENOENT);
+}
+
+TEST_CASE("read_auto_online: the four policies, anything else is an error", "[memory]")
+{
+  FakeKernel kernel;
+  for (auto policy : {AutoOnline::offline, AutoOnline::online, AutoOnline::online_kernel, AutoOnline::online_movable}) {
+    kernel.set_auto_online(std::string(to_string(policy)));
+    CHECK(read_auto_online(kernel) == policy);
+  }
+  kernel.set_file(k_memory + "/auto_online_blocks", "online-movable", 0644);
+  auto policy = read_auto_online(kernel);
+  REQUIRE_FALSE(policy);
+  CHECK(policy.error().message() == "parse " + k_memory + "/auto_online_blocks: unknown policy 'online-movable'");
+}
+
+TEST_CASE_METHOD(MemoryFixture, "read_block: state and zone", "[memory]")
+{
+  kernel.set_block(34, "online_movable");
+  auto offline = read_block(kernel, 33, WithZone::yes);
+  REQUIRE(offline);
+  CHECK(offline->index == 33);
+  CHECK(offline->state == BlockState::offline);
+  CHECK(offline->zone.empty());
+  auto online = read_block(kernel, 34, WithZone::yes);
+  REQUIRE(online);
+  CHECK(online->state == BlockState::online);
+  CHECK(online->zone == "Movable");
+  kernel.clear_log();
+  CHECK(read_block(kernel, 34, WithZone::no)->zone.empty());
+  CHECK(kernel.reads() == std::vector<std::string>{k_memory + "/memory34/state"});
+  CHECK(read_block(kernel, 40, WithZone::no).error().code == ENOENT);
+  kernel.set_file(k_memory + "/memory35/state", "going-offline", 0644);
+  CHECK(read_block(kernel, 35, WithZone::no)->state == BlockState::going_offline);
+  kernel.set_file(k_memory + "/memory35/state", "weird", 0644);
+  CHECK(read_block(kernel, 35, WithZone::no).error().message().find("memory35/state") != std::string::npos);
+}
+
+TEST_CASE_METHOD(MemoryFixture, "online_blocks writes each offline block, in order", "[memory]")
+{
+  auto [as, value, zone] = GENERATE(std::tuple{OnlineAs::movable, "online_movable", "Movable"},
+                                    std::tuple{OnlineAs::kernel, "online", "Normal"});
+  kernel.set_block(35, "online");
+  BlockPass pass = online_blocks(kernel, k_nfit_blocks, as);
+  CHECK(pass.ok());
+  CHECK(outcomes(pass) == std::vector{changed, changed, already, changed, changed, changed, changed});
+  CHECK(pass.changed() == std::vector<uint64_t>{33, 34, 36, 37, 38, 39});
+  CHECK(pass.count(already) == 1);
+  CHECK(kernel.writes() == state_writes({33, 34, 36, 37, 38, 39}, value));
+  CHECK(kernel.block_zones(39) == zone);
+}
+
+TEST_CASE_METHOD(MemoryFixture, "online_blocks continues past a failure and reports it", "[memory]")
+{
+  kernel.fail_write("*/memory34/state", EIO);
+  BlockPass pass = online_blocks(kernel, {33, 34, 35}, OnlineAs::movable);
+  CHECK_FALSE(pass.ok());
+  CHECK(outcomes(pass) == std::vector{changed, failed, changed});
+  REQUIRE(pass.blocks[1].error);
+  CHECK(pass.blocks[1].error->message() ==
+        "write 'online_movable' to " + k_memory + "/memory34/state: Input/output error");
+  CHECK(kernel.block_state(34) == "offline");
+  CHECK(kernel.block_state(35) == "online");
+}
+
+TEST_CASE_METHOD(MemoryFixture, "online_blocks refuses online_movable where Movable is not offered", "[memory]")
+{
+  kernel.set_file(k_memory + "/memory33/valid_zones", "DMA32");
+  BlockPass pass = online_blocks(kernel, {33}, OnlineAs::movable);
+  CHECK(outcomes(pass) == std::vector{failed});
+  REQUIRE(pass.blocks[0].error);
+  CHECK(pass.blocks[0].error->message().find("DMA32") != std::string::npos);
+  CHECK(kernel.writes().empty());
+}
+
+TEST_CASE_METHOD(MemoryFixture, "online_blocks: a block onlined by someone else meanwhile is 'already'", "[memory]")
+{
+  kernel.on_write("*/memory33/state", [](FakeKernel& k) { k.set_block(33, "online"); }, FakeKernel::When::before);
+  BlockPass pass = online_blocks(kernel, {33}, OnlineAs::movable);
+  CHECK(pass.ok());
+  CHECK(outcomes(pass) == std::vector{already});
+  CHECK(kernel.writes() == std::vector<std::string>{wrote(k_memory + "/memory33/state", "online_movable", EINVAL)});
+}
+
+TEST_CASE_METHOD(MemoryFixture, "offline_blocks writes each online block", "[memory]")
+{
+  for (uint64_t index : {33U, 34U, 36U}) kernel.set_block(index, "online_movable");
+  BlockPass pass = offline_blocks(kernel, {33, 34, 35, 36}, StopAtFailure::no, retry(1));
+  CHECK(pass.ok());
+  CHECK(outcomes(pass) == std::vector{changed, changed, already, changed});
+  CHECK(kernel.writes() == state_writes({33, 34, 36}, "offline"));
+  CHECK(sleeps.empty());
+}
+
+TEST_CASE_METHOD(MemoryFixture, "offline_blocks retries EBUSY with doubling delays", "[memory]")
+{
+  for (uint64_t index : k_nfit_blocks) kernel.set_block(index, "online");
+  SECTION("busy twice, then it goes")
+  {
+    kernel.fail_write("*/memory34/state", EBUSY, 2);
+    BlockPass pass = offline_blocks(kernel, {33, 34, 35}, StopAtFailure::no, retry(4));
+    CHECK(pass.ok());
+    CHECK(outcomes(pass) == std::vector{changed, changed, changed});
+    CHECK(sleeps == std::vector{milliseconds(100), milliseconds(200)});
+    std::string state34 = k_memory + "/memory34/state";
+    CHECK(kernel.writes() == std::vector<std::string>{
+      wrote(k_memory + "/memory33/state", "offline"), wrote(state34, "offline", EBUSY),
+      wrote(state34, "offline", EBUSY), wrote(state34, "offline"), wrote(k_memory + "/memory35/state", "offline")});
+  }
+  SECTION("busy for good: gives up after the last attempt and says so")
+  {
+    kernel.fail_write("*/memory34/state", EBUSY, FakeKernel::always);
+    BlockPass pass = offline_blocks(kernel, {33, 34, 35}, StopAtFailure::no, retry(4));
+    CHECK(outcomes(pass) == std::vector{changed, failed, changed});
+    CHECK(sleeps == std::vector{milliseconds(100), milliseconds(200), milliseconds(400)});
+    CHECK(kernel.writes().size() == 1 + 4 + 1);
+    REQUIRE(pass.blocks[1].error);
+    CHECK(pass.blocks[1].error->code == EBUSY);
+    CHECK(pass.blocks[1].error->message() == "write 'offline' to " + k_memory +
+                                               "/memory34/state: Device or resource busy (after 4 attempts)");
+  }
+  SECTION("stop at the first failure")
+  {
+    kernel.fail_write("*/memory34/state", EBUSY, FakeKernel::always);
+    BlockPass pass = offline_blocks(kernel, {33, 34, 35}, StopAtFailure::yes, retry(2));
+    CHECK(indexes_of(pass) == std::vector<uint64_t>{33, 34});
+    CHECK(outcomes(pass) == std::vector{changed, failed});
+    CHECK(kernel.block_state(35) == "online");
+    CHECK(sleeps == std::vector{milliseconds(100)});
+  }
+  SECTION("errors other than EBUSY are not retried")
+  {
+    kernel.fail_write("*/memory34/state", EIO, FakeKernel::always);
+    BlockPass pass = offline_blocks(kernel, {34}, StopAtFailure::no, retry(4));
+    CHECK(outcomes(pass) == std::vector{failed});
+    CHECK(sleeps.empty());
+    CHECK(kernel.writes().size() == 1);
+    CHECK(pass.blocks[0].error->message() == "write 'offline' to " + k_memory + "/memory34/state: Input/output error");
+  }
+  SECTION("a single attempt by default, without a sleep function")
+  {
+    kernel.fail_write("*/memory34/state", EBUSY, FakeKernel::always);
+    BlockPass pass = offline_blocks(kernel, {34}, StopAtFailure::no, BusyRetry{});
+    CHECK(outcomes(pass) == std::vector{failed});
+    CHECK(kernel.writes().size() == 1);
+  }
+  SECTION("a block offlined by someone else meanwhile is 'already'")
+  {
+    kernel.on_write("*/memory34/state", [](FakeKernel& k) { k.set_block(34, "offline"); },
+                    FakeKernel::When::before);
+    BlockPass pass = offline_blocks(kernel, {34}, StopAtFailure::no, retry(4));
+    CHECK(outcomes(pass) == std::vector{already});
+  }
+}
+
+TEST_CASE("BlockPass counts and lists what changed", "[memory]")
+{
+  BlockPass pass{{{1, changed, {}}, {2, already, {}}, {3, failed, Error{}}, {4, changed, {}}}};
+  CHECK(pass.count(changed) == 2);
+  CHECK(pass.count(already) == 1);
+  CHECK(pass.count(failed) == 1);
+  CHECK_FALSE(pass.ok());
+  CHECK(pass.changed() == std::vector<uint64_t>{1, 4});
+  CHECK(BlockPass{}.ok());
+}
