@@ -35,6 +35,9 @@ private:
 
 RealSysfs::RealSysfs(std::string root) : m_root(std::move(root))
 {
+  // Resolved once, so that canonical() can strip it from resolved paths ("." or a symlinked root).
+  char resolved[PATH_MAX];
+  if (::realpath(m_root.c_str(), resolved)) m_root = resolved;
   while (!m_root.empty() && m_root.back() == '/') {
     m_root.pop_back();
   }
