@@ -27,6 +27,8 @@ std::string node_dir(int node)
   return fmt::format("{}/node{}", k_nodes, node);
 }
 
+constexpr int k_dropped = -1; // a "fault" that makes a write succeed without effect
+
 bool matches(const std::string& glob, const std::string& path)
 {
   return ::fnmatch(glob.c_str(), path.c_str(), 0) == 0;
@@ -177,6 +179,7 @@ Result<void> FakeKernel::write(const std::string& path, std::string_view value)
   std::string text(value);
   int error = injected(FakeAccess::Op::write, path, resolved_or_given(path));
   if (error == 0) error = apply_write(path, text);
+  if (error == k_dropped) error = 0;
   record(FakeAccess::Op::write, path, text, error);
   run_hooks(When::after, path);
   if (error != 0) return std::unexpected(os_error(error, fmt::format("write '{}' to", value), path));
@@ -228,6 +231,11 @@ void FakeKernel::fail_read(const std::string& glob, int error, unsigned count)
 void FakeKernel::fail_list(const std::string& glob, int error, unsigned count)
 {
   m_faults.push_back({FakeAccess::Op::list, glob, error, count});
+}
+
+void FakeKernel::drop_write(const std::string& glob, unsigned count)
+{
+  m_faults.push_back({FakeAccess::Op::write, glob, k_dropped, count});
 }
 
 void FakeKernel::on_write(const std::string& glob, std::function<void(FakeKernel&)> hook, When when,

@@ -93,6 +93,8 @@ public:
   void fail_write(const std::string& glob, int error, unsigned count = 1);
   void fail_read(const std::string& glob, int error, unsigned count = 1);
   void fail_list(const std::string& glob, int error, unsigned count = 1);
+  // The next `count` writes matching `glob` succeed but the kernel ignores them.
+  void drop_write(const std::string& glob, unsigned count = 1);
 
   // Runs `hook` before or after the next `count` writes matching `glob`: state that changes
   // "under us". The hook may change the kernel through the state setters below.
