@@ -1,5 +1,7 @@
 #include "block_command.hpp"
 
+#include "state_change.hpp"
+
 #include <fmt/format.h>
 
 #include <thread>
@@ -12,17 +14,13 @@ BusyRetry default_busy_retry()
           [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); }};
 }
 
-int run_block_command(Env& env, const TargetOptions& targets, std::string_view verb,
-                      std::string_view state,
-                      const std::function<Result<OpReport>(Context&, const DeviceName&)>& operation)
+namespace {
+
+int change_blocks(Env& env, const std::vector<DeviceName>& names, std::string_view verb, std::string_view state,
+                  const std::function<Result<OpReport>(Context&, const DeviceName&)>& operation)
 {
-  auto names = resolve_targets(env.sysfs, targets);
-  if (!names) {
-    print_error(names.error().message());
-    return k_exit_usage;
-  }
   Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note};
-  auto outcomes = for_each_device<OpReport>(*names, [&](const DeviceName& name) {
+  auto outcomes = for_each_device<OpReport>(names, [&](const DeviceName& name) {
     auto report = operation(ctx, name);
     if (report) {
       unsigned changed = report->blocks.count(BlockOutcome::changed);
@@ -40,6 +38,21 @@ int run_block_command(Env& env, const TargetOptions& targets, std::string_view v
   });
   print_note(fmt::format("{} memory for {}", verb, count_devices(outcomes.succeeded.size())));
   return outcomes.exit_code();
+}
+
+} // namespace
+
+int run_block_command(Env& env, const TargetOptions& targets, bool dry_run, std::string_view verb,
+                      std::string_view state,
+                      const std::function<Result<OpReport>(Context&, const DeviceName&)>& operation)
+{
+  auto names = resolve_targets(env.sysfs, targets);
+  if (!names) {
+    print_error(names.error().message());
+    return k_exit_usage;
+  }
+  return run_state_change(env, dry_run ? DryRun::yes : DryRun::no,
+                          [&](Env& target) { return change_blocks(target, *names, verb, state, operation); });
 }
 
 } // namespace dax::cli

@@ -9,7 +9,7 @@ namespace dax::cli {
 // What `dax online` and `dax offline` share: run `operation` on every target device, print per
 // device how many blocks changed ("dax0.0: onlined 7 memory blocks") and the tally
 // ("onlined memory for 1 device"). `verb` is "onlined" or "offlined", `state` "online"/"offline".
-int run_block_command(Env& env, const TargetOptions& targets, std::string_view verb,
+int run_block_command(Env& env, const TargetOptions& targets, bool dry_run, std::string_view verb,
                       std::string_view state,
                       const std::function<Result<OpReport>(Context&, const DeviceName&)>& operation);
 

@@ -25,6 +25,8 @@ struct Env
 {
   Sysfs& sysfs;
   ModuleLoader& loader;
+  std::string sysroot;      // the --sysroot directory ("/" by default)
+  bool live_system = false; // the sysroot is this machine's root
 };
 
 // Runs a command whose options have been parsed; returns the exit code.

@@ -148,8 +148,9 @@ int run(int argc, char** argv)
   Sysfs& sysfs = verbose ? static_cast<Sysfs&>(traced) : real;
   KmodLoader kmod;
   NoModuleLoader no_kmod;
-  ModuleLoader& loader = real_root(sysroot) ? static_cast<ModuleLoader&>(kmod) : no_kmod;
-  Env env{sysfs, loader};
+  bool live = real_root(sysroot);
+  ModuleLoader& loader = live ? static_cast<ModuleLoader&>(kmod) : no_kmod;
+  Env env{sysfs, loader, sysroot, live};
 
   if (introspection.list_devices || introspection.list_regions) {
     return print_targets(sysfs, introspection.list_devices);

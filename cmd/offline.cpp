@@ -1,15 +1,28 @@
 // dax offline: offline the memory blocks of system-ram devices.
 #include "block_command.hpp"
+#include "state_change.hpp"
 
 namespace dax::cli {
+
+namespace {
+
+struct OfflineOptions
+{
+  TargetOptions targets;
+  bool dry_run = false;
+};
+
+} // namespace
 
 Command offline_command()
 {
   return {"offline", {"offline-memory"}, "Offline the memory of system-ram devices", [](CLI::App& app) -> Runner {
-            auto targets = std::make_shared<TargetOptions>();
-            add_target_options(app, *targets);
-            return [targets](Env& env) {
-              return run_block_command(env, *targets, "offlined", "offline", offline_device);
+            auto options = std::make_shared<OfflineOptions>();
+            add_target_options(app, options->targets);
+            add_dry_run_option(app, options->dry_run);
+            return [options](Env& env) {
+              return run_block_command(env, options->targets, options->dry_run, "offlined", "offline",
+                                       offline_device);
             };
           }};
 }

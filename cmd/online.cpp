@@ -1,5 +1,6 @@
 // dax online: online the memory blocks of system-ram devices.
 #include "block_command.hpp"
+#include "state_change.hpp"
 
 namespace dax::cli {
 
@@ -9,6 +10,7 @@ struct OnlineOptions
 {
   TargetOptions targets;
   bool movable = true;
+  bool dry_run = false;
 };
 
 } // namespace
@@ -20,9 +22,10 @@ Command online_command()
             add_target_options(app, options->targets);
             add_switch(app, "--no-movable", "--movable", options->movable,
                        "Online as kernel memory, not movable", "Undo --no-movable (the default)");
+            add_dry_run_option(app, options->dry_run);
             return [options](Env& env) {
               OnlineAs as = options->movable ? OnlineAs::movable : OnlineAs::kernel;
-              return run_block_command(env, options->targets, "onlined", "online",
+              return run_block_command(env, options->targets, options->dry_run, "onlined", "online",
                                        [as](Context& ctx, const DeviceName& name) { return online_device(ctx, name, as); });
             };
           }};

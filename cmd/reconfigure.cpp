@@ -2,6 +2,7 @@
 #include "command.hpp"
 #include "device_json.hpp"
 #include "operations.hpp"
+#include "state_change.hpp"
 #include "block_command.hpp"
 #include "targets.hpp"
 
@@ -19,6 +20,7 @@ struct ReconfigureOptions
   bool movable = true;
   bool force = false;
   bool human = false;
+  bool dry_run = false;
 };
 
 Result<Json> resulting_device(Env& env, const DeviceName& name, Human human)
@@ -28,6 +30,33 @@ Result<Json> resulting_device(Env& env, const DeviceName& name, Human human)
   std::optional<uint64_t> block_size;
   if (auto size = read_block_size(env.sysfs)) block_size = *size;
   return device_json(env.sysfs, *device, block_size, human, WithMappings::no);
+}
+
+int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::vector<DeviceName>& names)
+{
+  bool to_ram = options.mode == "system-ram";
+  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note};
+  SystemRamOptions ram{options.online ? OnlineAfter::yes : OnlineAfter::no,
+                       options.movable ? OnlineAs::movable : OnlineAs::kernel,
+                       options.force ? Force::yes : Force::no};
+  Human human = options.human ? Human::yes : Human::no;
+
+  auto outcomes = for_each_device<Json>(names, [&](const DeviceName& name) -> Result<Json> {
+    auto report = to_ram ? reconfigure_to_system_ram(ctx, name, ram)
+                         : reconfigure_to_devdax(ctx, name, options.force ? Force::yes : Force::no);
+    if (!report) return std::unexpected(report.error());
+    if (report->mode == ModeChange::already) {
+      print_note(fmt::format("{}: already in {} mode", name.str(), options.mode));
+    }
+    return resulting_device(env, name, human);
+  });
+  if (!outcomes.succeeded.empty() && !options.dry_run) {
+    Json devices = Json::array();
+    for (auto& device : outcomes.succeeded) devices.push_back(std::move(device));
+    std::fputs(render_list(devices, human).c_str(), stdout);
+  }
+  print_note(fmt::format("reconfigured {}", count_devices(outcomes.succeeded.size())));
+  return outcomes.exit_code();
 }
 
 int run_reconfigure(Env& env, const ReconfigureOptions& options)
@@ -50,28 +79,8 @@ int run_reconfigure(Env& env, const ReconfigureOptions& options)
     print_error(names.error().message());
     return k_exit_usage;
   }
-  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note};
-  SystemRamOptions ram{options.online ? OnlineAfter::yes : OnlineAfter::no,
-                       options.movable ? OnlineAs::movable : OnlineAs::kernel,
-                       options.force ? Force::yes : Force::no};
-  Human human = options.human ? Human::yes : Human::no;
-
-  auto outcomes = for_each_device<Json>(*names, [&](const DeviceName& name) -> Result<Json> {
-    auto report = to_ram ? reconfigure_to_system_ram(ctx, name, ram)
-                         : reconfigure_to_devdax(ctx, name, options.force ? Force::yes : Force::no);
-    if (!report) return std::unexpected(report.error());
-    if (report->mode == ModeChange::already) {
-      print_note(fmt::format("{}: already in {} mode", name.str(), options.mode));
-    }
-    return resulting_device(env, name, human);
-  });
-  if (!outcomes.succeeded.empty()) {
-    Json devices = Json::array();
-    for (auto& device : outcomes.succeeded) devices.push_back(std::move(device));
-    std::fputs(render_list(devices, human).c_str(), stdout);
-  }
-  print_note(fmt::format("reconfigured {}", count_devices(outcomes.succeeded.size())));
-  return outcomes.exit_code();
+  return run_state_change(env, options.dry_run ? DryRun::yes : DryRun::no,
+                          [&](Env& target) { return reconfigure_devices(target, options, *names); });
 }
 
 } // namespace
@@ -92,6 +101,7 @@ Command reconfigure_command()
             app.add_flag("-f,--force", options->force,
                          "devdax: offline online memory first; system-ram: accept the kernel's auto-online policy");
             app.add_flag("-u,--human", options->human, "Human-readable sizes in the printed JSON");
+            add_dry_run_option(app, options->dry_run);
             return [options](Env& env) { return run_reconfigure(env, *options); };
           }};
 }

@@ -26,3 +26,16 @@ Error logic_error(std::string action, std::string path, std::string detail)
 }
 
 } // namespace dax
+
+#include "sysfs.hpp"
+
+#include <cerrno>
+
+namespace dax {
+
+Result<std::string> Sysfs::read_link(const std::string& path)
+{
+  return std::unexpected(os_error(ENOTSUP, "read link", path));
+}
+
+} // namespace dax

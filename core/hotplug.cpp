@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 namespace dax {
@@ -31,6 +32,7 @@ std::vector<uint64_t> block_indexes(const HotplugPlan& plan, uint64_t block_size
       indexes.push_back(address / block_size);
     }
   }
+  std::sort(indexes.begin(), indexes.end()); // mappings need not be in address order
   return indexes;
 }
 

@@ -1,5 +1,7 @@
 #include "operations.hpp"
 
+#include "device_users.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -99,6 +101,14 @@ Result<void> check_system_ram_possible(Context& ctx, const Device& device, uint6
   }
   if (plan_hotplug(ranges, block_size).empty()) {
     return std::unexpected(logic_error("", "", explain_empty_plan(name, ranges, block_size)));
+  }
+  if (auto users = find_device_users(ctx.sysfs, name); !users.empty()) {
+    std::string who = describe_users(users);
+    if (options.force == Force::no) {
+      return refuse(name, fmt::format("/dev/{} is in use by {}: binding kmem would destroy the data "
+                                      "they use; stop them, or use --force", name.str(), who));
+    }
+    if (ctx.note) ctx.note(fmt::format("{}: in use by {}; going ahead (--force)", name.str(), who));
   }
   return check_auto_online(ctx, name, options);
 }

@@ -45,8 +45,9 @@ struct OpReport
   BlockPass blocks; // the online or offline pass, if one was made
 };
 
-// devdax -> system-ram: checks target_node and the hotplug range, the kernel's auto-online
-// policy, loads kmem if needed, unbinds device_dax, binds kmem, then onlines the blocks as asked.
+// devdax -> system-ram: checks target_node, the hotplug range, that no process has /dev/daxX.Y
+// open or mapped, and the kernel's auto-online policy (the last two may be overridden by `force`),
+// then loads kmem if needed, unbinds device_dax, binds kmem, then onlines the blocks as asked.
 // If kmem does not bind, the device is given back to device_dax.
 Result<OpReport> reconfigure_to_system_ram(Context& ctx, const DeviceName& name,
                                            const SystemRamOptions& options);

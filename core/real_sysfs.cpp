@@ -131,6 +131,14 @@ bool RealSysfs::exists(const std::string& path)
   return ::stat(host_path(path).c_str(), &st) == 0;
 }
 
+Result<std::string> RealSysfs::read_link(const std::string& path)
+{
+  char target[PATH_MAX];
+  ssize_t n = ::readlink(host_path(path).c_str(), target, sizeof target);
+  if (n < 0) return std::unexpected(os_error(errno, "read link", path));
+  return std::string(target, static_cast<size_t>(n));
+}
+
 TracingSysfs::TracingSysfs(Sysfs& inner, std::function<void(const std::string&)> log)
   : m_inner(inner), m_log(std::move(log))
 {
@@ -168,6 +176,15 @@ Result<std::string> TracingSysfs::canonical(const std::string& path)
 bool TracingSysfs::exists(const std::string& path)
 {
   return m_inner.exists(path);
+}
+
+} // namespace dax
+
+namespace dax {
+
+Result<std::string> TracingSysfs::read_link(const std::string& path)
+{
+  return m_inner.read_link(path);
 }
 
 } // namespace dax

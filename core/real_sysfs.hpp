@@ -18,6 +18,7 @@ public:
   Result<std::vector<std::string>> list(const std::string& path) override;
   Result<std::string> canonical(const std::string& path) override;
   bool exists(const std::string& path) override;
+  Result<std::string> read_link(const std::string& path) override;
 
 private:
   std::string host_path(const std::string& path) const;
@@ -37,6 +38,7 @@ public:
   Result<std::vector<std::string>> list(const std::string& path) override;
   Result<std::string> canonical(const std::string& path) override;
   bool exists(const std::string& path) override;
+  Result<std::string> read_link(const std::string& path) override;
 
 private:
   Sysfs& m_inner;

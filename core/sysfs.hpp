@@ -30,6 +30,10 @@ public:
 
   // Whether `path` exists (following symlinks).
   virtual bool exists(const std::string& path) = 0;
+
+  // The target of symlink `path`, unresolved ("/dev/dax0.0" for /proc/PID/fd/N). Only /proc
+  // needs it; a fake without /proc keeps this default, which fails with ENOTSUP.
+  virtual Result<std::string> read_link(const std::string& path);
 };
 
 } // namespace dax

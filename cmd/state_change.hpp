@@ -1,0 +1,18 @@
+#pragma once
+
+#include "command.hpp"
+
+namespace dax::cli {
+
+// How a state-changing command runs: for real, or only showing what it would write.
+enum class DryRun { no, yes };
+
+// Runs `change` the way every state-changing command must: with --dry-run against a DryRunSysfs
+// that prints the writes (as shell commands, on stdout) and changes nothing; for real, only as
+// root on the live system, and holding the state lock so that two dax never interleave writes.
+int run_state_change(Env& env, DryRun dry_run, const std::function<int(Env&)>& change);
+
+// Adds -n/--dry-run to `app`.
+void add_dry_run_option(CLI::App& app, bool& dry_run);
+
+} // namespace dax::cli

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "modules.hpp"
+#include "sysfs.hpp"
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+
+namespace dax {
+
+// --dry-run: passes reads on to `inner` but makes no write. Each write is reported, in order, as
+// the shell command that would make it ("echo offline > /sys/devices/system/memory/memory33/state"),
+// and its effect is remembered where later steps read it back: driver links after bind/unbind/new_id,
+// block states after state writes, and the blocks kmem would add (reported offline, zones
+// "Normal Movable", the kernel's usual answer) once kmem would have bound a device.
+class DryRunSysfs final : public Sysfs
+{
+public:
+  DryRunSysfs(Sysfs& inner, std::function<void(const std::string&)> report);
+
+  Result<std::string> read(const std::string& path) override;
+  Result<void> write(const std::string& path, std::string_view value) override;
+  Result<std::vector<std::string>> list(const std::string& path) override;
+  Result<std::string> canonical(const std::string& path) override;
+  bool exists(const std::string& path) override;
+  Result<std::string> read_link(const std::string& path) override;
+
+  // Makes /sys/bus/dax/drivers/<driver> appear, as loading its module would.
+  void pretend_loaded(const std::string& driver);
+
+private:
+  Sysfs& m_inner;
+  std::function<void(const std::string&)> m_report;
+  std::map<std::string, std::string> m_files;   // path -> content written (simulated)
+  std::map<std::string, std::string> m_drivers; // device -> driver ("" = unbound)
+  std::set<std::string> m_loaded;               // driver directories made to appear
+  bool m_kmem_bound = false;                    // a device would have been bound to kmem
+};
+
+// The module loader of --dry-run: reports "modprobe NAME" and makes the driver appear.
+class DryRunLoader final : public ModuleLoader
+{
+public:
+  DryRunLoader(DryRunSysfs& sysfs, std::function<void(const std::string&)> report);
+  Result<void> load(std::string_view name) override;
+
+private:
+  DryRunSysfs& m_sysfs;
+  std::function<void(const std::string&)> m_report;
+};
+
+} // namespace dax

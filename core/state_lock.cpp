@@ -1,0 +1,81 @@
+#include "state_lock.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+#include <fstream>
+
+namespace dax {
+
+namespace {
+
+// This process's command line, NULs as spaces, for the lock file.
+std::string own_command_line()
+{
+  std::ifstream file("/proc/self/cmdline", std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  for (char& c : text) {
+    if (c == '\0') c = ' ';
+  }
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text.substr(0, 200);
+}
+
+std::string read_holder(int fd)
+{
+  char buf[256];
+  ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+  if (n <= 0) return "another process";
+  std::string text(buf, static_cast<size_t>(n));
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\0')) text.pop_back();
+  return text;
+}
+
+} // namespace
+
+StateLock::StateLock(StateLock&& other) noexcept : m_fd(other.m_fd)
+{
+  other.m_fd = -1;
+}
+
+StateLock::~StateLock()
+{
+  if (m_fd >= 0) {
+    (void)::ftruncate(m_fd, 0);
+    ::close(m_fd); // releases the flock
+  }
+}
+
+Result<StateLock> StateLock::acquire(const std::string& root, std::chrono::milliseconds timeout)
+{
+  std::string dir = (root == "/" ? std::string() : root) + "/run";
+  std::string path = dir + "/dax.lock";
+  ::mkdir(dir.c_str(), 0755); // exists on any running system; may be missing in a captured tree
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return std::unexpected(os_error(errno, "open lock file", path));
+  StateLock lock(fd);
+
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) return std::unexpected(os_error(errno, "lock", path));
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return std::unexpected(logic_error(
+        "lock", path, fmt::format("another dax is changing the system: {} (waited {} s)", read_holder(fd),
+                                  std::chrono::duration_cast<std::chrono::seconds>(timeout).count())));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::string holder = fmt::format("pid {} ({})\n", ::getpid(), own_command_line());
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, holder.data(), holder.size(), 0) < 0) {
+    return std::unexpected(os_error(errno, "write lock file", path));
+  }
+  return lock;
+}
+
+} // namespace dax
