@@ -1,0 +1,307 @@
+# Guest-side helpers for the real-kernel scenarios (busybox sh).  Sourced by
+# the group scripts (nfit.sh, e820-two.sh, ...), which vm-run starts as
+#     sh /vm/script TOOL        TOOL = dax | daxctl
+#
+# A group script is a sequence of scenarios.  Each scenario starts from a known
+# kernel state made with raw sysfs writes (reset_devdax: every device bound to
+# device_dax, no hot-added memory, auto_online_blocks=offline, kmem loaded or
+# not), so that the dax boot and the daxctl boot start every scenario from the
+# same state.  A scenario is a sequence of steps; a step is one or more calls
+# of the tool under test; after each step the kernel state and the JSON of
+# `list` are recorded.  run-suite (on the host) compares the dax boot with the
+# daxctl boot step by step.
+#
+# Layout of the results (under $VM_OUT/results):
+#   <scenario>/title                  one line
+#   <scenario>/notes                  "dax deliberately differs ..." lines
+#   <scenario>/NN-<step>/calls        one line per call: rc<TAB>expected<TAB>command
+#   <scenario>/NN-<step>/K.out K.err  stdout / stderr of call K
+#   <scenario>/NN-<step>/state        kernel state after the step (kstate)
+#   <scenario>/NN-<step>/list.json    `TOOL list` after the step
+#   <scenario>/NN-<step>/list-DRM.json  `TOOL list -D -R -M`
+#   <scenario>/NN-<step>/list-u.json  `TOOL list -D -R -u`
+#   <scenario>/NN-<step>/xlist*.json  in the dax boot: daxctl's lists of the same state
+#   <scenario>/NN-<step>/compare-stdout  present when the stdout of the step's
+#                                     calls is daxctl's JSON and must match
+
+TOOL=${1:?usage: script dax|daxctl}
+case $TOOL in dax|daxctl) ;; *) echo "bad TOOL $TOOL"; exit 2 ;; esac
+RES=$VM_OUT/results
+mkdir -p "$RES"
+SYS=/sys
+MEM=$SYS/devices/system/memory
+AOB=$MEM/auto_online_blocks
+DAXBUS=$SYS/bus/dax
+BS=$((0x$(cat $MEM/block_size_bytes)))
+SC=
+STEPN=0
+STEPDIR=
+CALLN=0
+FAILED_SETUP=0
+
+is_dax() { [ "$TOOL" = dax ]; }
+
+log() { echo "[$TOOL] $*"; }
+
+# ------------------------------------------------------------ kernel state
+dev_names() { ls $DAXBUS/devices 2>/dev/null | sort; }
+
+dev_driver() { # name -> driver name or "none"
+	_l=$(readlink $DAXBUS/devices/$1/driver 2>/dev/null) && echo "${_l##*/}" || echo none
+}
+
+# memory block indices that lie entirely inside the device's mapping ranges
+dev_blocks() {
+	_d=$DAXBUS/devices/$1
+	_ranges=
+	for _m in "$_d"/mapping*; do
+		[ -d "$_m" ] || continue
+		_ranges="$_ranges $(cat "$_m/start"):$(cat "$_m/end")"
+	done
+	if [ -z "$_ranges" ]; then
+		_s=$(cat "$_d/resource"); _z=$(cat "$_d/size")
+		_ranges="$_s:$(printf '0x%x' $((_s + _z - 1)))"
+	fi
+	for _r in $_ranges; do
+		_s=$((${_r%%:*})); _e=$((${_r##*:}))
+		_i=$(((_s + BS - 1) / BS)); _last=$(((_e + 1) / BS - 1))
+		while [ $_i -le $_last ]; do
+			[ -d $MEM/memory$_i ] && echo $_i
+			_i=$((_i + 1))
+		done
+	done
+}
+
+# rd FILE: first line of FILE into $R (builtin read: no fork; forks are slow under TCG)
+rd() { R=; read -r R < "$1" 2>/dev/null; }
+
+# kstate: everything the comparison looks at, one fact per line
+kstate() {
+	rd $AOB; echo "auto_online_blocks=$R"
+	[ -d $SYS/module/kmem ] && echo "kmem_module=loaded" || echo "kmem_module=not-loaded"
+	for _n in $(dev_names); do
+		_d=$DAXBUS/devices/$_n
+		rd $_d/size; _sz=$R; rd $_d/target_node
+		echo "device $_n driver=$(dev_driver $_n) size=$_sz target_node=$R blocks=$(dev_blocks $_n | tr '\n' ' ')"
+	done
+	_i=0
+	_left=$(ls -d $MEM/memory* | wc -l)
+	while [ $_left -gt 0 ] && [ $_i -lt 100000 ]; do
+		_m=$MEM/memory$_i
+		if [ -d $_m ]; then
+			_left=$((_left - 1))
+			rd $_m/state; _st=$R; rd $_m/valid_zones; _z=$R
+			_node=
+			for _x in $_m/node*; do [ -e "$_x" ] && _node="$_node ${_x##*/}"; done
+			echo "memory$_i state=$_st valid_zones=${_z// /,}$_node"
+		fi
+		_i=$((_i + 1))
+	done
+	for _f in online has_memory has_normal_memory; do
+		rd $SYS/devices/system/node/$_f; echo "node/$_f=$R"
+	done
+	for _nd in $SYS/devices/system/node/node*; do
+		while read -r _a _b _k _v _u; do
+			[ "$_k" = MemTotal: ] && echo "${_nd##*/} MemTotal=$_v$_u"
+		done < $_nd/meminfo
+	done
+	grep -E 'Persistent|dax|kmem' /proc/iomem | sed 's/^/iomem /'
+	while read -r _k _v _u; do [ "$_k" = MemTotal: ] && echo "meminfo MemTotal: $_v $_u"; done < /proc/meminfo
+}
+
+# ------------------------------------------------------------ raw sysfs (tool-agnostic)
+wr() { # value file  (errors are reported, not fatal)
+	echo "$1" > "$2" 2>/dev/null || { echo "  (write '$1' > $2 failed)" >> /tmp/reset.log; return 1; }
+}
+
+# reset_devdax [kmem-loaded|kmem-not-loaded] [aob]: every device back to
+# device_dax with none of its memory in the kernel; auto_online_blocks=aob
+# (default offline).  Fails (and marks the scenario) if that state cannot be reached.
+reset_devdax() {
+	_want=${1:-kmem-loaded} _aob=${2:-offline}
+	: > /tmp/reset.log
+	wr offline $AOB
+	for _n in $(dev_names); do
+		_drv=$(dev_driver $_n)
+		if [ "$_drv" = kmem ]; then
+			for _i in $(dev_blocks $_n); do
+				[ "$(cat $MEM/memory$_i/state)" = offline ] || wr offline $MEM/memory$_i/state
+			done
+			wr $_n $DAXBUS/drivers/kmem/remove_id
+			wr $_n $DAXBUS/drivers/kmem/unbind
+		fi
+		[ -e $DAXBUS/drivers/kmem/remove_id ] && wr $_n $DAXBUS/drivers/kmem/remove_id
+		wr $_n $DAXBUS/drivers/device_dax/remove_id
+		[ "$(dev_driver $_n)" = device_dax ] || wr $_n $DAXBUS/drivers/device_dax/bind
+	done
+	if [ "$_want" = kmem-not-loaded ] && [ -d $SYS/module/kmem ]; then
+		rmmod kmem 2>>/tmp/reset.log || echo "  (rmmod kmem failed)" >> /tmp/reset.log
+	fi
+	if [ "$_want" = kmem-loaded ] && [ ! -d $SYS/module/kmem ]; then
+		modprobe kmem 2>>/tmp/reset.log || echo "  (modprobe kmem failed)" >> /tmp/reset.log
+	fi
+	wr "$_aob" $AOB
+	_bad=
+	for _n in $(dev_names); do
+		[ "$(dev_driver $_n)" = device_dax ] || _bad="$_bad $_n:driver=$(dev_driver $_n)"
+		[ -z "$(dev_blocks $_n)" ] || _bad="$_bad $_n:blocks-present"
+	done
+	if [ -n "$_bad" ]; then
+		echo "reset failed:$_bad" >> /tmp/reset.log
+		return 1
+	fi
+	return 0
+}
+
+# ------------------------------------------------------------ scenarios and steps
+# scenario NAME TITLE [reset args...]
+scenario() {
+	SC=$RES/$1; STEPN=0
+	mkdir -p "$SC"
+	echo "$2" > "$SC/title"
+	: > "$SC/notes"
+	shift 2
+	log "=== scenario ${SC##*/}"
+	if ! reset_devdax "$@"; then
+		cp /tmp/reset.log "$SC/setup-error"
+		log "setup failed: $(cat /tmp/reset.log)"
+	fi
+	# the starting state is recorded (and compared) as step 00-start
+	_snap 00-start
+}
+
+# note TEXT: a deliberate difference or remark, printed by run-suite
+note() { echo "$*" >> "$SC/notes"; }
+
+# difference TEXT: only recorded in the dax boot (where the behaviour differs)
+differs() { is_dax && echo "dax deliberately differs from daxctl: $*" >> "$SC/notes"; return 0; }
+
+_snap() {
+	STEPDIR=$SC/$1
+	mkdir -p "$STEPDIR"
+	kstate > "$STEPDIR/state" 2>&1
+	$TOOL list > "$STEPDIR/list.json" 2>"$STEPDIR/list.err"
+	$TOOL list -D -R -M > "$STEPDIR/list-DRM.json" 2>>"$STEPDIR/list.err"
+	$TOOL list -D -R -u > "$STEPDIR/list-u.json" 2>>"$STEPDIR/list.err"
+	if is_dax; then
+		daxctl list > "$STEPDIR/xlist.json" 2>/dev/null
+		daxctl list -D -R -M > "$STEPDIR/xlist-DRM.json" 2>/dev/null
+		daxctl list -D -R -u > "$STEPDIR/xlist-u.json" 2>/dev/null
+	fi
+}
+
+# begin NAME: start a step; call ...; end
+begin() {
+	STEPN=$((STEPN + 1))
+	STEPDIR=$(printf '%s/%02d-%s' "$SC" "$STEPN" "$1")
+	mkdir -p "$STEPDIR"
+	: > "$STEPDIR/calls"
+	CALLN=0
+}
+
+# call EXPECTED ARGS... : run "$TOOL ARGS..." (EXPECTED: exit status to assert, or - )
+call() {
+	_exp=$1; shift
+	CALLN=$((CALLN + 1))
+	read -r _t0 _x < /proc/uptime
+	$TOOL "$@" > "$STEPDIR/$CALLN.out" 2> "$STEPDIR/$CALLN.err"
+	_rc=$?
+	read -r _t1 _x < /proc/uptime
+	_ms=$(( (${_t1%.*}${_t1#*.} - ${_t0%.*}${_t0#*.}) * 10 ))
+	printf '%s\t%s\t%s\t%s\n' "$_rc" "$_exp" "$TOOL $*" "$_ms" >> "$STEPDIR/calls"
+	log "  ${STEPDIR##*/}: $TOOL $* -> $_rc (expected $_exp) ${_ms}ms"
+	return 0
+}
+
+# raw TEXT CMD...: a setup command that is the same for both tools (not the tool under test)
+raw() {
+	_exp=$1; shift
+	CALLN=$((CALLN + 1))
+	sh -c "$*" > "$STEPDIR/$CALLN.out" 2> "$STEPDIR/$CALLN.err"
+	_rc=$?
+	printf '%s\t%s\t%s\n' "$_rc" "$_exp" "sh -c '$*'" >> "$STEPDIR/calls"
+	return 0
+}
+
+end() { _snap "${STEPDIR##*/}"; }
+
+# compare_stdout: the stdout of this step's calls must be the same JSON for both tools
+compare_stdout() { : > "$STEPDIR/compare-stdout"; }
+
+# step NAME EXP_DAX EXP_DAXCTL ARGS... : the same command line for both tools
+# (daxctl's command names, which dax accepts as aliases)
+step() {
+	_n=$1 _ed=$2 _ec=$3; shift 3
+	begin "$_n"
+	if is_dax; then call "$_ed" "$@"; else call "$_ec" "$@"; fi
+	end
+}
+
+# stepj: as step, and the JSON printed on stdout must match
+stepj() {
+	_n=$1 _ed=$2 _ec=$3; shift 3
+	begin "$_n"
+	if is_dax; then call "$_ed" "$@"; else call "$_ec" "$@"; fi
+	compare_stdout
+	end
+}
+
+# each DEVICES... -- ARGS : daxctl: one call per device (daxctl takes one device);
+# used inside begin/end.  EXP applies to every call.
+each() {
+	_exp=$1 _devs=$2; shift 2
+	for _dv in $_devs; do call "$_exp" "$@" "$_dv"; done
+}
+
+# set auto_online_blocks as one step (same for both tools)
+set_aob() {
+	begin "set-auto-online-$1"
+	raw 0 "echo $1 > $AOB"
+	end
+}
+
+# ------------------------------------------------------------ assertions
+# check DESC CMD... : assert CMD succeeds (for both tools); recorded in the step's
+# "checks" file, which run-suite reports.  dcheck: asserted only in the dax boot
+# (dax's documented behaviour where it deliberately differs from daxctl).
+check() {
+	_desc=$1; shift
+	if "$@" >/tmp/check.out 2>&1; then _r=PASS; else _r=FAIL; fi
+	printf '%s\t%s\t%s %s\n' "$_r" "$TOOL" "$_desc" "$(head -c 300 /tmp/check.out | tr '\n' ' ')" >> "$STEPDIR/checks"
+	[ $_r = PASS ] || log "  CHECK FAILED: $_desc $(cat /tmp/check.out)"
+	return 0
+}
+dcheck() { is_dax && check "$@"; return 0; }
+
+# nocompare REASON: the kernel state after this step is expected to differ
+# between dax and daxctl (a documented difference); run-suite prints REASON
+# instead of comparing the state (the lists are still compared unless "lists" is given)
+nocompare() { echo "$*" > "$STEPDIR/nocompare"; }
+
+# blocks_are DEV STATE [ZONE] : every block of DEV has STATE (and valid_zones ZONE), and there is one
+blocks_are() {
+	_bl=$(dev_blocks $1)
+	[ -n "$_bl" ] || { echo "$1 has no memory blocks"; return 1; }
+	for _i in $_bl; do
+		_s=$(cat $MEM/memory$_i/state); _z=$(cat $MEM/memory$_i/valid_zones)
+		[ "$_s" = "$2" ] || { echo "memory$_i state=$_s, wanted $2"; return 1; }
+		[ -z "$3" ] || [ "$_z" = "$3" ] || { echo "memory$_i valid_zones=$_z, wanted $3"; return 1; }
+	done
+}
+# nblocks DEV N : DEV has N memory blocks in the kernel
+nblocks() { _c=$(dev_blocks $1 | wc -l); [ "$_c" -eq "$2" ] || { echo "$1 has $_c blocks, wanted $2"; return 1; }; }
+# driver_is DEV DRIVER (none = unbound)
+driver_is() { _dr=$(dev_driver $1); [ "$_dr" = "$2" ] || { echo "$1 driver=$_dr, wanted $2"; return 1; }; }
+# no_blocks DEV : none of DEV's memory is in the kernel
+no_blocks() { _bl=$(dev_blocks $1); [ -z "$_bl" ] || { echo "$1 still has blocks $_bl"; return 1; }; }
+# stderr_has REGEX : the last call's stderr matches
+# stdout_count REGEX N : the last call's stdout has N lines matching REGEX
+stdout_count() { _c=$(grep -E -c -- "$1" "$STEPDIR/$CALLN.out"); [ "$_c" -eq "$2" ] || { echo "stdout has $_c lines matching $1, wanted $2: $(cat "$STEPDIR/$CALLN.out")"; return 1; }; }
+stderr_has() { grep -E -i -q -- "$1" "$STEPDIR/$CALLN.err" || { echo "stderr: $(cat "$STEPDIR/$CALLN.err")"; return 1; }; }
+kmem_loaded() { [ -d $SYS/module/kmem ]; }
+
+finish() {
+	sync
+	log "done"
+	exit 0
+}

@@ -1,0 +1,179 @@
+# Scenarios on one NVDIMM on the memory-less NUMA node 1 (vm-run --pmem nfit --pmem-node 1):
+# dax0.0, 1006 MiB at 0x101200000 (start not block aligned), 7 whole 128 MiB blocks.
+# Run as: sh nfit.sh dax|daxctl     (see lib.sh)
+. /vm/lib.sh
+D=dax0.0
+
+ndctl create-namespace -f -e namespace0.0 -m devdax > $VM_OUT/ndctl.txt 2>&1 ||
+	{ cat $VM_OUT/ndctl.txt; echo "create-namespace failed"; exit 3; }
+
+# ---------------------------------------------------------------- kmem not loaded
+scenario kmem-not-loaded "system-ram while kmem is not loaded: the tool loads it (libkmod)" kmem-not-loaded
+check "kmem is not loaded before" sh -c '! [ -d /sys/module/kmem ]'
+stepj reconfigure-system-ram 0 0 reconfigure-device --mode=system-ram $D
+check "kmem module loaded" kmem_loaded
+check "$D bound to kmem" driver_is $D kmem
+check "all blocks online movable" blocks_are $D online Movable
+check "7 blocks" nblocks $D 7
+
+# ---------------------------------------------------------------- system-ram, default
+scenario system-ram "devdax -> system-ram (online, movable), dax's own command name"
+begin reconfigure-system-ram
+if is_dax; then call 0 reconfigure -m system-ram $D; else call 0 reconfigure-device -m system-ram $D; fi
+compare_stdout; end
+check "all blocks online movable" blocks_are $D online Movable
+check "first partial block not used: memory33-39 added, not memory32" sh -c 'cd /sys/devices/system/memory && [ ! -e memory32 ] && [ -e memory33 ] && [ -e memory39 ] && [ ! -e memory40 ]'
+check "node1 has the memory" sh -c 'grep -q "MemTotal: *917504 kB" /sys/devices/system/node/node1/meminfo'
+stepj reconfigure-devdax-force 0 0 reconfigure-device --mode=devdax -f $D
+check "$D back on device_dax" driver_is $D device_dax
+check "memory removed" no_blocks $D
+
+# ---------------------------------------------------------------- --no-online
+scenario no-online "system-ram --no-online leaves the blocks offline; then online them"
+stepj reconfigure-system-ram-no-online 0 0 reconfigure-device -m system-ram --no-online $D
+check "$D bound to kmem" driver_is $D kmem
+check "all blocks offline" blocks_are $D offline
+step online-memory 0 0 online-memory $D
+check "all blocks online movable" blocks_are $D online Movable
+step reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $D
+check "memory removed" no_blocks $D
+
+# ---------------------------------------------------------------- --no-movable
+scenario no-movable "system-ram --no-movable onlines as kernel memory (ZONE_NORMAL)"
+stepj reconfigure-system-ram-no-movable 0 0 reconfigure-device -m system-ram --no-movable $D
+check "all blocks online Normal" blocks_are $D online Normal
+step offline-memory 0 0 offline-memory $D
+check "all blocks offline" blocks_are $D offline
+stepj reconfigure-devdax-from-offline 0 0 reconfigure-device -m devdax $D
+check "$D back on device_dax" driver_is $D device_dax
+check "memory removed" no_blocks $D
+
+# ---------------------------------------------------------------- online/offline round trips
+scenario online-offline "offline/online round trips, movable and kernel zones, repeated (already) requests"
+step reconfigure-system-ram 0 0 reconfigure-device -m system-ram $D
+step offline-memory 0 0 offline-memory $D
+check "all blocks offline" blocks_are $D offline
+step offline-memory-already-offline 0 1 offline-memory $D
+differs "offline-memory when all blocks are already offline exits 0 (daxctl: 1)"
+check "all blocks offline" blocks_are $D offline
+step online-memory-no-movable 0 0 online-memory --no-movable $D
+check "all blocks online Normal" blocks_are $D online Normal
+step online-memory-already-online 0 1 online-memory $D
+differs "online-memory when all blocks are already online exits 0 (daxctl: 1)"
+check "blocks stay Normal" blocks_are $D online Normal
+step offline-memory-normal 0 0 offline-memory $D
+check "all blocks offline" blocks_are $D offline
+begin online-movable
+if is_dax; then call 0 online $D; else call 0 online-memory $D; fi
+end
+check "all blocks online movable" blocks_are $D online Movable
+begin offline-again
+if is_dax; then call 0 offline $D; else call 0 offline-memory $D; fi
+end
+check "all blocks offline" blocks_are $D offline
+step online-again 0 0 online-memory $D
+check "all blocks online movable" blocks_are $D online Movable
+step reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $D
+check "memory removed" no_blocks $D
+
+# ---------------------------------------------------------------- one block online
+scenario some-online "devdax while only some blocks are online: refused without -f; -f offlines them"
+step reconfigure-system-ram-no-online 0 0 reconfigure-device -m system-ram --no-online $D
+begin online-one-block-by-hand
+raw 0 "echo online_movable > /sys/devices/system/memory/memory35/state"
+end
+stepj reconfigure-devdax-noforce 1 240 reconfigure-device -m devdax $D
+check "$D still on kmem" driver_is $D kmem
+check "memory35 still online" sh -c '[ "$(cat /sys/devices/system/memory/memory35/state)" = online ]'
+dcheck "dax says which blocks are online" stderr_has "online"
+stepj reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $D
+check "memory removed" no_blocks $D
+
+# ---------------------------------------------------------------- already in mode
+scenario already-in-mode "reconfigure to the mode the device is already in"
+step reconfigure-system-ram 0 0 reconfigure-device -m system-ram $D
+stepj reconfigure-system-ram-again 0 0 reconfigure-device -m system-ram $D
+check "all blocks online movable" blocks_are $D online Movable
+step reconfigure-system-ram-no-online-again 0 0 reconfigure-device -m system-ram --no-online $D
+check "blocks left online" blocks_are $D online Movable
+stepj reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $D
+stepj reconfigure-devdax-again 0 0 reconfigure-device -m devdax $D
+check "$D on device_dax" driver_is $D device_dax
+step reconfigure-devdax-force-again 0 0 reconfigure-device -m devdax -f $D
+
+# ---------------------------------------------------------------- devdax while online
+scenario devdax-online "back to devdax while online: refused without --force (nothing changed), done with it"
+step reconfigure-system-ram 0 0 reconfigure-device -m system-ram $D
+stepj reconfigure-devdax-noforce 1 240 reconfigure-device -m devdax $D
+check "$D still on kmem" driver_is $D kmem
+check "blocks still online movable" blocks_are $D online Movable
+dcheck "dax says it needs --force" stderr_has "force"
+stepj reconfigure-devdax-force 0 0 reconfigure-device -m devdax --force $D
+check "$D back on device_dax" driver_is $D device_dax
+check "memory removed" no_blocks $D
+step reconfigure-system-ram-no-movable 0 0 reconfigure-device -m system-ram --no-movable $D
+step reconfigure-devdax-force-normal 0 0 reconfigure-device -m devdax -f $D
+check "Normal blocks on node1 removed" no_blocks $D
+
+# ---------------------------------------------------------------- wrong mode for the operation
+scenario wrong-mode "online/offline on a devdax device; devdax-only options on a system-ram device"
+step online-memory-devdax 1 250 online-memory $D
+dcheck "dax says the device is in devdax mode" stderr_has "devdax"
+step offline-memory-devdax 1 250 offline-memory $D
+step reconfigure-system-ram 0 0 reconfigure-device -m system-ram $D
+step reconfigure-size-on-system-ram 2 250 reconfigure-device -s 512M $D
+differs "dax has no --size/--align (devdax-only resizing of dynamic regions): usage error, exit 2"
+check "still online movable" blocks_are $D online Movable
+step reconfigure-align-on-system-ram 2 250 reconfigure-device -a 4096 $D
+check "still online movable" blocks_are $D online Movable
+begin devdax-with-system-ram-options
+if is_dax; then call 2 reconfigure -m devdax --no-movable $D; fi
+end
+differs "dax refuses system-ram options (--no-movable/--no-online) with -m devdax (usage error, exit 2); daxctl ignores them (not run)"
+check "still online movable" blocks_are $D online Movable
+step reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $D
+
+# ---------------------------------------------------------------- bad device names
+scenario bad-names "nonexistent and malformed device names change nothing"
+step nonexistent 2 250 reconfigure-device -m system-ram dax9.9
+dcheck "dax names the device" stderr_has "dax9.9"
+step malformed-foo 2 250 reconfigure-device -m system-ram foo
+step malformed-dax0 2 250 reconfigure-device -m system-ram dax0
+step online-nonexistent 2 250 online-memory dax9.9
+begin valid-and-nonexistent
+if is_dax; then call 2 reconfigure -m system-ram $D dax9.9; else call 250 reconfigure-device -m system-ram dax9.9; fi
+end
+differs "dax checks every name first: with one unknown name nothing is changed, exit 2 (daxctl takes one device per call: only dax9.9 is run)"
+check "$D unchanged" driver_is $D device_dax
+step short-name 0 0 reconfigure-device -m system-ram 0.0
+check "0.0 accepted as dax0.0" driver_is $D kmem
+step dev-path 0 0 reconfigure-device -m devdax -f /dev/$D
+check "/dev/dax0.0 accepted" driver_is $D device_dax
+
+# ---------------------------------------------------------------- auto_online_blocks=online
+scenario auto-online "auto_online_blocks=online: the kernel onlines hot-added memory as kernel memory" kmem-loaded online
+stepj reconfigure-system-ram 1 240 reconfigure-device -m system-ram $D
+dcheck "dax says what the kernel will do" stderr_has "auto_online_blocks"
+check "nothing changed" driver_is $D device_dax
+step reconfigure-system-ram-no-online 1 240 reconfigure-device -m system-ram --no-online $D
+check "nothing changed" driver_is $D device_dax
+stepj reconfigure-system-ram-no-movable 0 0 reconfigure-device -m system-ram --no-movable $D
+check "blocks online Normal" blocks_are $D online Normal
+step reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $D
+check "memory removed" no_blocks $D
+step reconfigure-system-ram-force 0 0 reconfigure-device -m system-ram -f $D
+check "blocks online Normal (the kernel's choice)" blocks_are $D online Normal
+step reconfigure-devdax-force-2 0 0 reconfigure-device -m devdax -f $D
+check "memory removed" no_blocks $D
+
+scenario auto-online-movable "auto_online_blocks=online_movable: what was asked (movable) is what the kernel does" kmem-loaded online_movable
+begin reconfigure-system-ram
+if is_dax; then call 0 reconfigure-device -m system-ram $D; else call 0 reconfigure-device -m system-ram -f $D; fi
+end
+differs "dax goes ahead without --force when the kernel's auto-online choice is what was asked; daxctl aborts unless -f, so daxctl is run with -f"
+check "blocks online movable" blocks_are $D online Movable
+step reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $D
+step reconfigure-system-ram-no-online 1 240 reconfigure-device -m system-ram --no-online $D
+check "nothing changed" driver_is $D device_dax
+
+finish
