@@ -118,13 +118,10 @@ Error return_to_device_dax(Context& ctx, const DeviceName& name, Error bind_erro
 {
   (void)ctx.sysfs.write(fmt::format("{}/kmem/remove_id", k_dax_drivers), name.str());
   auto back = bind_device(ctx.sysfs, name, Driver::device_dax);
-  bind_error.detail = bind_error.message() +
-                      (back ? "; the device was given back to device_dax"
-                            : fmt::format("; giving it back to device_dax failed too ({}): the device is "
-                                          "left unbound", back.error().message()));
-  bind_error.action.clear();
-  bind_error.path.clear();
-  return about(name, bind_error);
+  std::string outcome = back ? "the device was given back to device_dax"
+                             : fmt::format("giving it back to device_dax failed too ({}): the device is left unbound",
+                                           back.error().message());
+  return about(name, logic_error("", "", fmt::format("{}; {}", bind_error.message(), outcome)));
 }
 
 Result<BlockPass> online_device_blocks(Context& ctx, const Device& device, uint64_t block_size, OnlineAs as)
@@ -164,11 +161,11 @@ std::string restore_blocks(Context& ctx, const DeviceMemory& before, const Block
   BlockPass restored_kernel = online_blocks(ctx.sysfs, kernel, OnlineAs::kernel);
   restored.blocks.insert(restored.blocks.end(), restored_kernel.blocks.begin(), restored_kernel.blocks.end());
   if (restored.ok()) {
-    return fmt::format("the {} blocks offlined before it were onlined again; the device stays in "
+    return fmt::format("the {} blocks this command offlined were onlined again; the device stays in "
                        "system-ram mode", restored.blocks.size());
   }
-  return fmt::format("onlining again the blocks offlined before it failed too ({}); those blocks stay offline",
-                     describe_failures(restored));
+  return fmt::format("onlining again the blocks this command offlined failed too ({}); the device stays in "
+                     "system-ram mode with those blocks offline", describe_failures(restored));
 }
 
 } // namespace
@@ -251,15 +248,12 @@ Result<OpReport> reconfigure_to_devdax(Context& ctx, const DeviceName& name, For
     return refuse(name, fmt::format("{} memory blocks came online again while switching (another agent?); "
                                     "kmem was not unbound", now->online_count()));
   }
-  if (auto unbound = unbind_device(ctx.sysfs, name, Driver::kmem); !unbound) return fail(name, unbound.error());
+  if (auto unbound = unbind_device(ctx.sysfs, name, Driver::kmem); !unbound) {
+    return refuse(name, fmt::format("{}; {}", unbound.error().message(), restore_blocks(ctx, *memory, report.blocks)));
+  }
   if (auto bound = bind_device(ctx.sysfs, name, Driver::device_dax); !bound) {
-    Error error = about(name, bound.error());
-    error.detail = error.message() + fmt::format("; the memory was removed but the device is left unbound "
-                                                 "(dax reconfigure -m devdax {} tries again)", name.str());
-    error.action.clear();
-    error.path.clear();
-    error.device = name.str();
-    return std::unexpected(error);
+    return refuse(name, fmt::format("{}; the memory was removed but the device is left unbound "
+                                    "(dax reconfigure -m devdax {} tries again)", bound.error().message(), name.str()));
   }
   report.mode = ModeChange::changed;
   return report;
