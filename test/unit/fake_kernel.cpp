@@ -133,6 +133,16 @@ FakeKernel& FakeKernel::load_driver(const std::string& driver)
   return *this;
 }
 
+FakeKernel& FakeKernel::add_process(int pid, const std::string& command, const std::string& device, bool mapped)
+{
+  std::string dir = fmt::format("/proc/{}", pid);
+  m_tree.put_file(dir + "/comm", command);
+  m_tree.put_file(dir + "/maps", mapped ? "7f0000000000-7f0040000000 rw-s 00000000 00:06 77   /dev/" + device : "");
+  m_tree.make_dirs(dir + "/fd");
+  if (!mapped) m_tree.put_link(dir + "/fd/3", "/dev/" + device);
+  return *this;
+}
+
 void FakeKernel::set_file(const std::string& path, std::string content, unsigned mode)
 {
   m_tree.put_file(path, std::move(content), mode);
@@ -214,6 +224,24 @@ bool FakeKernel::exists(const std::string& path)
   auto resolved = m_tree.resolve(path);
   record(FakeAccess::Op::exists, path, resolved ? "yes" : "no", resolved ? 0 : resolved.error());
   return resolved.has_value();
+}
+
+Result<std::string> FakeKernel::read_link(const std::string& path)
+{
+  auto parent = m_tree.resolve(parent_path(path));
+  int error = 0;
+  std::string target;
+  if (!parent) {
+    error = parent.error();
+  } else {
+    const FakeNode* node = m_tree.find((*parent == "/" ? "" : *parent) + "/" + base_name(path));
+    if (!node) error = ENOENT;
+    else if (node->kind != FakeNode::Kind::link) error = EINVAL;
+    else target = node->target;
+  }
+  record(FakeAccess::Op::read_link, path, target, error);
+  if (error != 0) return std::unexpected(os_error(error, "read link", path));
+  return target;
 }
 
 // ---- fault injection, hooks, log ----

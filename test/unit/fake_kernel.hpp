@@ -44,7 +44,7 @@ struct FakeDeviceSpec
 // One access made through the Sysfs interface, in the order made.
 struct FakeAccess
 {
-  enum class Op { read, write, list, canonical, exists };
+  enum class Op { read, write, list, canonical, exists, read_link };
 
   Op op = Op::read;
   std::string path;     // as the caller gave it
@@ -77,6 +77,9 @@ public:
   // Creates /sys/bus/dax/drivers/<driver> with its four files (what loading the module does).
   FakeKernel& load_driver(const std::string& driver);
 
+  // A process `pid` named `command` that has `/dev/<device>` open (fd 3) or, if `mapped`, mapped.
+  FakeKernel& add_process(int pid, const std::string& command, const std::string& device, bool mapped);
+
   // Raw files for tests that need odd trees (missing or malformed attributes).
   void set_file(const std::string& path, std::string content, unsigned mode = 0444);
   void remove(const std::string& path);
@@ -87,6 +90,7 @@ public:
   Result<std::vector<std::string>> list(const std::string& path) override;
   Result<std::string> canonical(const std::string& path) override;
   bool exists(const std::string& path) override;
+  Result<std::string> read_link(const std::string& path) override;
 
   // Fault injection: the next `count` accesses whose path (as given or resolved) matches the
   // fnmatch `glob` fail with `error` before the kernel sees them.

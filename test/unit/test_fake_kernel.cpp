@@ -236,3 +236,15 @@ TEST_CASE("FakeModuleLoader creates driver directories and records loads", "[fak
   CHECK(loader.load("device_dax").error().code == EPERM);
   CHECK(loader.requests() == std::vector<std::string>{"kmem", "nonexistent", "device_dax"});
 }
+
+TEST_CASE("FakeKernel: processes under /proc with the device open or mapped", "[fake]")
+{
+  FakeKernel kernel;
+  kernel.add_process(100, "qemu", "dax0.0", false).add_process(200, "fio", "dax0.0", true);
+  CHECK(kernel.list("/proc").value() == std::vector<std::string>{"100", "200"});
+  CHECK(kernel.read_link("/proc/100/fd/3").value() == "/dev/dax0.0");
+  CHECK(kernel.read_link("/proc/100/comm").error().code == EINVAL);
+  CHECK(kernel.read_link("/proc/100/fd/4").error().code == ENOENT);
+  CHECK(read_ok(kernel, "/proc/200/maps").ends_with(" /dev/dax0.0"));
+  CHECK(read_ok(kernel, "/proc/200/comm") == "fio");
+}

@@ -270,3 +270,23 @@ TEST_CASE_METHOD(OpsFixture, "operations on a missing device name it", "[operati
   }
   CHECK(kernel.writes().empty());
 }
+
+TEST_CASE_METHOD(OpsFixture, "to system-ram refuses while a process uses /dev/daxX.Y", "[operations]")
+{
+  kernel.add_process(4321, "qemu-system-x86", "dax0.0", false).add_process(99, "fio", "dax0.0", true);
+  SECTION("without --force: refused, naming the processes, zero writes")
+  {
+    std::string message = error_of(reconfigure_to_system_ram(ctx, k_dax00, {}));
+    CHECK(message.find("99 (fio, mapped), 4321 (qemu-system-x86)") != std::string::npos);
+    CHECK(message.starts_with("dax0.0: "));
+    CHECK(kernel.writes().empty());
+    CHECK(kernel.driver_of("dax0.0") == "device_dax");
+  }
+  SECTION("with --force: goes ahead and notes who used it")
+  {
+    REQUIRE(reconfigure_to_system_ram(ctx, k_dax00, {OnlineAfter::yes, OnlineAs::movable, Force::yes}));
+    CHECK(kernel.writes() == k_to_ram + state_writes(k_nfit_blocks, "online_movable"));
+    REQUIRE(notes.size() == 1);
+    CHECK(notes[0].find("4321 (qemu-system-x86)") != std::string::npos);
+  }
+}
