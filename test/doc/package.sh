@@ -1,0 +1,48 @@
+#!/bin/bash
+# package.sh BUILDDIR WORKDIR: builds the .deb with cpack (CPackConfig.cmake of BUILDDIR)
+# into WORKDIR and checks with dpkg that it holds the binary, the man pages and the
+# completions, and that Depends names the runtime libraries (libkmod2 among them).
+set -u
+builddir=$1 workdir=$2
+for tool in cpack dpkg-deb dpkg; do
+  command -v $tool >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
+done
+rm -rf "$workdir" && mkdir -p "$workdir" || exit 1
+cpack --config "$builddir/CPackConfig.cmake" -G DEB -B "$workdir" >"$workdir/cpack.log" 2>&1 ||
+  { echo "FAIL: cpack -G DEB:"; cat "$workdir/cpack.log"; exit 1; }
+debs=("$workdir"/*.deb)
+[[ ${#debs[@]} == 1 && -f ${debs[0]} ]] || { echo "FAIL: cpack made no single .deb:"; ls -l "$workdir"; exit 1; }
+deb=${debs[0]}
+echo "built ${deb##*/}"
+
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+contents=$(dpkg -c "$deb" | awk '{ print $NF }' | sed 's:^\./:/:')
+info=$(dpkg -I "$deb")
+for path in /usr/bin/dax \
+            /usr/share/man/man1/dax.1 /usr/share/man/man1/dax-list.1 \
+            /usr/share/man/man1/dax-reconfigure.1 /usr/share/man/man1/dax-online.1 \
+            /usr/share/man/man1/dax-offline.1 \
+            /usr/share/bash-completion/completions/dax \
+            /usr/share/zsh/vendor-completions/_dax \
+            /usr/share/fish/vendor_completions.d/dax.fish; do
+  grep -qx -- "$path" <<<"$contents" || fail "$path is not in the package"
+done
+depends=$(sed -n 's/^ Depends: //p' <<<"$info")
+echo "Depends: $depends"
+for lib in libkmod2 libfmt9 libc6 libstdc++6 libgcc-s1; do
+  [[ ", $depends," == *", $lib "* || ", $depends," == *", $lib,"* ]] || fail "Depends lacks $lib"
+done
+grep -q '^ Package: dax$' <<<"$info" || fail "the package is not called dax"
+grep -q '^ Maintainer: .*<.*@.*>' <<<"$info" || fail "no Maintainer with an address"
+grep -q '^ Description: .' <<<"$info" || fail "no Description"
+# The packaged binary runs and is the one built.
+dpkg-deb -x "$deb" "$workdir/root" || fail "dpkg-deb -x failed"
+version=$("$workdir/root/usr/bin/dax" --version 2>&1) || fail "the packaged dax does not run: $version"
+grep -q "^ Version: ${version#dax }" <<<"$info" || fail "package version differs from '$version'"
+
+if ((failures)); then
+  echo "$failures package check(s) failed"
+  exit 1
+fi
+echo "package contents and control fields are as expected"
