@@ -92,12 +92,31 @@ TEST_CASE("parse_device_argument accepts daxctl's three forms", "[parse]")
 TEST_CASE("parse_device_argument rejects everything else with the input in the message", "[parse]")
 {
   for (const char* bad : {"dax0", "../x", "", "dax0.0x", "daxdax0.0", "/dev/../dax0.0", "/sys/bus/dax/devices/dax0.0",
-                          "dax99999999999.0", "dax\xef\xbc\x90.0", "0", "0.", ".0", "all0.0", "-1.0"}) {
+                          "dax99999999999.0", "0", "0.", ".0", "all0.0", "-1.0"}) {
     INFO("input '" << bad << "'");
     std::string result = argument(bad);
     CHECK(result.starts_with("error: "));
-    CHECK(result.find(std::string("'") + bad + "'") != std::string::npos);
+    CHECK(result.find(std::string("'") + printable(bad) + "'") != std::string::npos);
     CHECK(result.find("not a device name") != std::string::npos);
+  }
+}
+
+TEST_CASE("printable escapes bytes outside printable ASCII and cuts long text", "[parse]")
+{
+  CHECK(printable("dax0.0") == "dax0.0");
+  CHECK(printable("dax\xef\xbc\x90.0") == "dax\\xef\\xbc\\x90.0");
+  CHECK(printable("a\nb\tc") == "a\\x0ab\\x09c");
+  CHECK(printable(std::string(70, 'x'), 64) == std::string(64, 'x') + "...");
+}
+
+TEST_CASE("parse_device_argument shows non-ASCII and control bytes escaped", "[parse]")
+{
+  std::string result = argument("dax\xef\xbc\x90.0\x1b[2J");
+  CHECK(result.starts_with("error: "));
+  CHECK(result.find("'dax\\xef\\xbc\\x90.0\\x1b[2J'") != std::string::npos);
+  for (char c : result) {
+    INFO("byte " << static_cast<int>(static_cast<unsigned char>(c)));
+    CHECK((c >= 0x20 && c < 0x7f));
   }
 }
 
