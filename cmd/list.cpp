@@ -31,13 +31,9 @@ struct Filters
 Result<Filters> parse_filters(const ListOptions& options)
 {
   Filters filters;
-  if (!options.region.empty() && options.region != "all") {
-    filters.region = parse_region_argument(options.region);
-    if (!filters.region) {
-      return std::unexpected(logic_error("", fmt::format("--region '{}'", options.region.substr(0, 64)),
-                                         "not a region (expected N or regionN)"));
-    }
-  }
+  auto region = parse_region_filter(options.region);
+  if (!region) return std::unexpected(region.error());
+  filters.region = *region;
   if (!options.device.empty() && options.device != "all") {
     auto name = parse_device_argument(options.device);
     if (!name) return std::unexpected(name.error());

@@ -134,7 +134,7 @@ int run(int argc, char** argv)
         return k_exit_ok;
       }
     }
-    print_error(fmt::format("help: no such command '{}' (see dax --help)", help_topic.substr(0, 64)));
+    print_error(fmt::format("help: no such command '{}' (see dax --help)", printable(help_topic)));
     return k_exit_usage;
   }
 

@@ -1,18 +1,27 @@
 #include "state_change.hpp"
 
 #include "dry_run.hpp"
+#include "parse.hpp"
 #include "state_lock.hpp"
 
 #include <fmt/format.h>
 
 #include <unistd.h>
 
+#include <cstdlib>
+
 namespace dax::cli {
 
 namespace {
 
-// How long a second dax waits for the first to finish (offlining thousands of blocks can take long).
-constexpr std::chrono::seconds k_lock_timeout{30};
+// How long a second dax waits for the first to finish (offlining thousands of blocks can take
+// long): 30 s, or DAX_LOCK_TIMEOUT seconds.
+std::chrono::milliseconds lock_timeout()
+{
+  const char* value = std::getenv("DAX_LOCK_TIMEOUT");
+  auto seconds = value ? parse_u64(value) : std::nullopt;
+  return std::chrono::seconds(seconds && *seconds < 86400 ? *seconds : 30);
+}
 
 } // namespace
 
@@ -36,7 +45,7 @@ int run_state_change(Env& env, DryRun dry_run, const std::function<int(Env&)>& c
     print_error("changing device modes and memory blocks needs root (writes to /sys); nothing was changed");
     return k_exit_failure;
   }
-  auto lock = StateLock::acquire(env.sysroot, k_lock_timeout);
+  auto lock = StateLock::acquire(env.sysroot, lock_timeout());
   if (!lock) {
     print_error(lock.error().message());
     return k_exit_failure;

@@ -14,6 +14,14 @@ void add_target_options(CLI::App& app, TargetOptions& options)
     ->type_name("REGION");
 }
 
+Result<std::optional<unsigned>> parse_region_filter(const std::string& region)
+{
+  if (region.empty() || region == "all") return std::nullopt;
+  if (auto id = parse_region_argument(region)) return *id;
+  return std::unexpected(logic_error("", fmt::format("--region '{}'", printable(region)),
+                                     "not a region (expected N or regionN)"));
+}
+
 std::string count_devices(size_t count)
 {
   return fmt::format("{} device{}", count, count == 1 ? "" : "s");
@@ -24,19 +32,13 @@ Result<std::vector<DeviceName>> resolve_targets(Sysfs& sysfs, const TargetOption
   if (options.devices.empty()) {
     return std::unexpected(logic_error("", "", "no device given: name one or more devices, or all"));
   }
-  std::optional<unsigned> region;
-  if (!options.region.empty() && options.region != "all") {
-    region = parse_region_argument(options.region);
-    if (!region) {
-      return std::unexpected(logic_error("", fmt::format("--region '{}'", options.region.substr(0, 64)),
-                                         "not a region (expected N or regionN)"));
-    }
-  }
+  auto region = parse_region_filter(options.region);
+  if (!region) return std::unexpected(region.error());
   auto regions = read_regions(sysfs);
   if (!regions) return std::unexpected(regions.error());
   std::vector<DeviceName> existing;
   for (const auto& r : *regions) {
-    if (region && r.id != *region) continue;
+    if (*region && r.id != **region) continue;
     for (const auto& device : r.devices) existing.push_back(device.name);
   }
 
@@ -59,7 +61,7 @@ Result<std::vector<DeviceName>> resolve_targets(Sysfs& sysfs, const TargetOption
     }
   }
   if (!unknown.empty()) {
-    std::string where = region ? fmt::format(" in region {}", *region) : std::string();
+    std::string where = *region ? fmt::format(" in region {}", **region) : std::string();
     Error error = logic_error("", "", fmt::format("no such device{} (see dax list)", where));
     error.device = fmt::format("{}", fmt::join(unknown, ", "));
     return std::unexpected(error);

@@ -19,6 +19,9 @@ struct TargetOptions
 // Adds DEVICE... and -r/--region to `app`.
 void add_target_options(CLI::App& app, TargetOptions& options);
 
+// A -r/--region argument: "N", "regionN", or "all"/empty for every region (nullopt).
+Result<std::optional<unsigned>> parse_region_filter(const std::string& region);
+
 // Resolves the arguments to existing devices, in the order given (duplicates dropped; "all" in
 // natural order). Unknown or malformed names are bad input: one error naming them, nothing done.
 Result<std::vector<DeviceName>> resolve_targets(Sysfs& sysfs, const TargetOptions& options);

@@ -51,7 +51,7 @@ Result<uint64_t> read_block_size(Sysfs& sysfs)
   auto size = parse_hex_u64(*text);
   if (!size || *size == 0 || !std::has_single_bit(*size)) {
     return std::unexpected(logic_error(
-      "parse", path, fmt::format("'{}' is not a power-of-two size in hex", text->substr(0, 32))));
+      "parse", path, fmt::format("'{}' is not a power-of-two size in hex", printable(*text, 32))));
   }
   return *size;
 }
@@ -66,7 +66,7 @@ Result<AutoOnline> read_auto_online(Sysfs& sysfs)
     if (*text == to_string(policy)) return policy;
   }
   return std::unexpected(
-    logic_error("parse", path, fmt::format("unknown policy '{}'", text->substr(0, 32))));
+    logic_error("parse", path, fmt::format("unknown policy '{}'", printable(*text, 32))));
 }
 
 namespace {
@@ -80,7 +80,7 @@ Result<BlockState> read_state(Sysfs& sysfs, uint64_t index)
     if (*text == to_string(state)) return state;
   }
   return std::unexpected(
-    logic_error("parse", path, fmt::format("unknown block state '{}'", text->substr(0, 32))));
+    logic_error("parse", path, fmt::format("unknown block state '{}'", printable(*text, 32))));
 }
 
 BlockResult failed(uint64_t index, Error error)

@@ -37,7 +37,7 @@ auto read_value(Sysfs& sysfs, const std::string& path, Parse parse)
   if (!text) return std::unexpected(text.error());
   auto value = parse(*text);
   if (!value) {
-    std::string shown = text->substr(0, 32);
+    std::string shown = printable(*text, 32);
     return std::unexpected(logic_error("parse", path, fmt::format("malformed value '{}'", shown)));
   }
   return *value;

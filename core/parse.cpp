@@ -32,6 +32,21 @@ std::optional<unsigned> parse_unsigned(std::string_view text)
 
 } // namespace
 
+std::string printable(std::string_view text, size_t limit)
+{
+  std::string shown;
+  for (char c : text.substr(0, limit)) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte < 0x7f) {
+      shown += c;
+    } else {
+      shown += fmt::format("\\x{:02x}", byte);
+    }
+  }
+  if (text.size() > limit) shown += "...";
+  return shown;
+}
+
 std::optional<uint64_t> parse_u64(std::string_view text)
 {
   if (has_hex_prefix(text)) return parse_digits(text.substr(2), 16);
@@ -78,10 +93,8 @@ Result<DeviceName> parse_device_argument(std::string_view text)
   if (auto parsed = parse_device_name(fmt::format("dax{}", name))) {
     if (!name.starts_with("dax")) return *parsed;
   }
-  std::string shown(text.substr(0, 64));
-  if (text.size() > 64) shown += "...";
-  return std::unexpected(logic_error(
-    "", fmt::format("'{}'", shown), "not a device name (expected daxX.Y, X.Y, /dev/daxX.Y or all)"));
+  return std::unexpected(logic_error("", fmt::format("'{}'", printable(text)),
+                                     "not a device name (expected daxX.Y, X.Y, /dev/daxX.Y or all)"));
 }
 
 std::optional<unsigned> parse_region_argument(std::string_view text)

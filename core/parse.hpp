@@ -37,6 +37,10 @@ std::optional<DeviceName> parse_device_name(std::string_view text);
 // Accepts what users type for a device: "dax0.0", "0.0" or "/dev/dax0.0" (daxctl's forms).
 Result<DeviceName> parse_device_argument(std::string_view text);
 
+// `text` made safe for a one-line message: at most `limit` characters, bytes outside printable
+// ASCII as \xNN, "..." when cut.
+std::string printable(std::string_view text, size_t limit = 64);
+
 // A region filter as daxctl takes it: "N" or "regionN".
 std::optional<unsigned> parse_region_argument(std::string_view text);
 
