@@ -67,13 +67,16 @@ int run_list(Env& env, ListOptions options)
   WithMappings mappings = options.mappings ? WithMappings::yes : WithMappings::no;
 
   Json out = Json::array();
+  bool withheld = false; // a value left out because only root may read it
   for (const auto& region : *regions) {
     if (filters->region && region.id != *filters->region) continue;
+    withheld = withheld || (options.regions && !region.align);
     Json devices = Json::array();
     for (const auto& device : region.devices) {
       if (filters->device && device.name != *filters->device) continue;
       if (device.size == 0 && !options.idle) continue;
       if (!options.devices) continue;
+      withheld = withheld || (device.mode() == Mode::system_ram && device.ranges().empty());
       auto object = device_json(env.sysfs, device, block_size, human, mappings);
       if (!object) {
         print_error(object.error().message());
@@ -91,6 +94,10 @@ int run_list(Env& env, ListOptions options)
     out.push_back(std::move(object));
   }
   std::fputs(render_list(out, human).c_str(), stdout);
+  if (withheld) {
+    print_note("some values are readable by root only and were left out (region align, device "
+               "resource and mappings, memory-block counts); run as root to see them");
+  }
   return k_exit_ok;
 }
 
