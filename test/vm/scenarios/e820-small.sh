@@ -1,7 +1,7 @@
 # Scenarios on devices that do not fit the memory block grid
 # (vm-run --mem 2400M --memmap 160M!1100M --memmap 400M!1648M):
 # dax0.0 0x45000000-0x4ebfffff (150 MiB): holds no whole 128 MiB block (too small);
-# dax1.0 0x67a00000-0x7fffffff: the region itself starts off the block grid
+# dax1.0 0x67800000-0x7fffffff (392 MiB): the region itself starts off the block grid
 # (1648M = 12.875 blocks), end aligned: memory13-15.
 # Run as: sh e820-small.sh dax|daxctl     (see lib.sh)
 . /vm/lib.sh
