@@ -9,7 +9,6 @@
 #include <thread>
 #include <unistd.h>
 
-#include <fstream>
 
 namespace dax {
 
@@ -18,13 +17,18 @@ namespace {
 // This process's command line, NULs as spaces, for the lock file.
 std::string own_command_line()
 {
-  std::ifstream file("/proc/self/cmdline", std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  char buf[200];
+  ssize_t n = -1;
+  if (int fd = ::open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC); fd >= 0) {
+    n = ::read(fd, buf, sizeof buf);
+    ::close(fd);
+  }
+  std::string text(buf, n > 0 ? static_cast<size_t>(n) : 0);
   for (char& c : text) {
     if (c == '\0') c = ' ';
   }
   while (!text.empty() && text.back() == ' ') text.pop_back();
-  return text.substr(0, 200);
+  return text;
 }
 
 std::string read_holder(int fd)
