@@ -14,6 +14,7 @@ HotplugPlan plan_hotplug(const std::vector<Range>& device_ranges, uint64_t block
     plan.device_bytes += range.size;
     // kmem: start = ALIGN(start, block); size -= start shift; size &= ~(block - 1).
     uint64_t start = (range.start + block_size - 1) & ~(block_size - 1);
+    if (start < range.start) continue; // rounded up past the top of the address space
     uint64_t shift = start - range.start;
     if (shift >= range.size) continue;
     uint64_t size = (range.size - shift) & ~(block_size - 1);
@@ -28,8 +29,9 @@ std::vector<uint64_t> block_indexes(const HotplugPlan& plan, uint64_t block_size
 {
   std::vector<uint64_t> indexes;
   for (const auto& range : plan.ranges) {
-    for (uint64_t address = range.start; address < range.end(); address += block_size) {
-      indexes.push_back(address / block_size);
+    // Counted, not compared with end(), which is 0 for a range ending at the top of the space.
+    for (uint64_t block = 0; block < range.size / block_size; ++block) {
+      indexes.push_back(range.start / block_size + block);
     }
   }
   std::sort(indexes.begin(), indexes.end()); // mappings need not be in address order
