@@ -20,6 +20,10 @@ struct DeviceMemory
   std::vector<uint64_t> indexes() const;
 };
 
+// More blocks than any real device has (16 Mi blocks of 128 MiB are 2 PiB): a larger count means
+// a malformed tree, refused rather than allocated.
+inline constexpr uint64_t k_max_device_blocks = uint64_t(1) << 24;
+
 // Reads the blocks of `device`. Blocks that do not exist are skipped; any other read error fails.
 Result<DeviceMemory> read_device_memory(Sysfs& sysfs, const Device& device, uint64_t block_size,
                                         WithZone with_zone);

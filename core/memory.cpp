@@ -49,9 +49,10 @@ Result<uint64_t> read_block_size(Sysfs& sysfs)
   auto text = sysfs.read(path);
   if (!text) return std::unexpected(text.error());
   auto size = parse_hex_u64(*text);
-  if (!size || *size == 0 || !std::has_single_bit(*size)) {
+  if (!size || !std::has_single_bit(*size) || *size < k_min_block_size) {
     return std::unexpected(logic_error(
-      "parse", path, fmt::format("'{}' is not a power-of-two size in hex", printable(*text, 32))));
+      "parse", path, fmt::format("'{}' is not a memory block size (a power of two of at least 1 MiB, in hex)",
+                                 printable(*text, 32))));
   }
   return *size;
 }

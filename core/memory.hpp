@@ -36,7 +36,10 @@ struct MemoryBlock
   std::string zone; // `valid_zones` of an online block ("Movable", "Normal", "DMA32"); empty when offline
 };
 
-// `block_size_bytes` (hex): the size of a memory block, checked to be a power of two.
+// No kernel has memory blocks smaller than this (the smallest, powerpc's sections, are 16 MiB).
+inline constexpr uint64_t k_min_block_size = uint64_t(1) << 20;
+
+// `block_size_bytes` (hex): the size of a memory block, checked to be a power of two >= 1 MiB.
 Result<uint64_t> read_block_size(Sysfs& sysfs);
 
 // `auto_online_blocks`: what the kernel does with blocks as they are hot-added.

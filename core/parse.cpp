@@ -25,6 +25,7 @@ bool has_hex_prefix(std::string_view text)
 std::optional<unsigned> parse_unsigned(std::string_view text)
 {
   if (text.empty() || text.size() > 9) return std::nullopt; // keeps ids well inside unsigned
+  if (text.size() > 1 && text[0] == '0') return std::nullopt;  // the kernel writes no leading zeros
   auto value = parse_digits(text, 10);
   if (!value) return std::nullopt;
   return static_cast<unsigned>(*value);

@@ -91,3 +91,17 @@ TEST_CASE("read_device_memory: read errors other than a missing block fail", "[d
   REQUIRE_FALSE(memory);
   CHECK(memory.error().message() == "read /sys/devices/system/memory/memory36/state: Input/output error");
 }
+
+TEST_CASE("read_device_memory refuses an absurd number of blocks instead of allocating them", "[device_memory]")
+{
+  FakeKernel kernel;
+  add_nfit_system(kernel);
+  kernel.set_file("/sys/devices/system/memory/block_size_bytes", "100000"); // 1 MiB blocks
+  auto device = read_device(kernel, k_dax00);
+  REQUIRE(device);
+  device->mappings.at(0).end = device->mappings.at(0).start + (uint64_t(32) << 40) - 1; // 32 TiB
+  auto memory = read_device_memory(kernel, *device, 1 * MiB, WithZone::no);
+  REQUIRE_FALSE(memory);
+  CHECK(memory.error().message().find("dax0.0: spans 33554432 memory blocks") == 0);
+  CHECK(kernel.reads().size() < 20); // refused before reading any block
+}

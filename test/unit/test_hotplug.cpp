@@ -115,3 +115,15 @@ TEST_CASE("format_binary_size uses the largest unit that divides the size", "[ho
   CHECK(format_binary_size(1536) == "1536 bytes");
   CHECK(format_binary_size(0x38000000) == "896 MiB");
 }
+
+TEST_CASE("plan_hotplug and block_indexes at the top of the 64-bit address space", "[hotplug]")
+{
+  // A range ending at the last address: end() wraps to 0, the blocks are counted, not compared.
+  std::vector<Range> top{{0xfffffffff8000000, k_block}};
+  HotplugPlan plan = plan_hotplug(top, k_block);
+  REQUIRE(plan.ranges.size() == 1);
+  CHECK(block_indexes(plan, k_block) == std::vector<uint64_t>{0xfffffffff8000000 / k_block});
+  // A start that rounds up past the top must not wrap to memory0.
+  std::vector<Range> wraps{{0xfffffffff8000001, 0x10000000}};
+  CHECK(plan_hotplug(wraps, k_block).empty());
+}

@@ -69,13 +69,15 @@ TEST_CASE("read_block_size: hex power of two", "[memory]")
   CHECK(read_block_size(kernel) == 128 * MiB);
   kernel.set_block_size(2 * GiB);
   CHECK(read_block_size(kernel) == 2 * GiB);
-  for (const char* bad : {"0", "c000000", "xyz", "", "0x"}) {
+  for (const char* bad : {"0", "1", "80000", "c000000", "xyz", "", "0x"}) {
     INFO("content '" << bad << "'");
     kernel.set_file(k_memory + "/block_size_bytes", bad);
     auto size = read_block_size(kernel);
     REQUIRE_FALSE(size);
     CHECK(size.error().message().find(k_memory + "/block_size_bytes") != std::string::npos);
   }
+  kernel.set_file(k_memory + "/block_size_bytes", "100000");
+  CHECK(read_block_size(kernel) == 1 * MiB); // the smallest size accepted
   kernel.remove(k_memory + "/block_size_bytes");
   CHECK(read_block_size(kernel).error().code == ENOENT);
 }

@@ -92,7 +92,8 @@ TEST_CASE("parse_device_argument accepts daxctl's three forms", "[parse]")
 TEST_CASE("parse_device_argument rejects everything else with the input in the message", "[parse]")
 {
   for (const char* bad : {"dax0", "../x", "", "dax0.0x", "daxdax0.0", "/dev/../dax0.0", "/sys/bus/dax/devices/dax0.0",
-                          "dax99999999999.0", "0", "0.", ".0", "all0.0", "-1.0"}) {
+                          "dax99999999999.0", "0", "0.", ".0", "all0.0", "-1.0",
+                          "dax0.00", "dax01.0", "00.0"}) {
     INFO("input '" << bad << "'");
     std::string result = argument(bad);
     CHECK(result.starts_with("error: "));
