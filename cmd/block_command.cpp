@@ -19,7 +19,7 @@ namespace {
 int change_blocks(Env& env, const std::vector<DeviceName>& names, std::string_view verb, std::string_view state,
                   const std::function<Result<OpReport>(Context&, const DeviceName&)>& operation)
 {
-  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note};
+  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
   auto outcomes = for_each_device<OpReport>(names, [&](const DeviceName& name) {
     auto report = operation(ctx, name);
     if (report) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "memory.hpp"
 #include "modules.hpp"
 #include "sysfs.hpp"
 
@@ -18,6 +19,7 @@ enum ExitCode : int {
   k_exit_failure = 1,  // the requested change could not be made
   k_exit_usage = 2,    // usage error or bad input; nothing was changed
   k_exit_partial = 3,  // some devices succeeded, some did not
+  k_exit_interrupted = 130, // stopped by Ctrl-C (SIGINT) or SIGTERM; the state left is reported
 };
 
 // What a command runs against, built after the global options are parsed.
@@ -27,6 +29,7 @@ struct Env
   ModuleLoader& loader;
   std::string sysroot;      // the --sysroot directory ("/" by default)
   bool live_system = false; // the sysroot is this machine's root
+  PassControl control = {};  // set while a state change runs: Ctrl-C and progress
 };
 
 // Runs a command whose options have been parsed; returns the exit code.

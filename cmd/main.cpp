@@ -54,13 +54,19 @@ bool real_root(const std::string& sysroot)
 
 int print_targets(Sysfs& sysfs, bool devices)
 {
-  auto regions = read_regions(sysfs);
-  if (!regions) return k_exit_failure;
-  for (const auto& region : *regions) {
-    if (!devices) fmt::print("{}\n", region.id);
-    for (const auto& device : region.devices) {
-      if (devices) fmt::print("{}\n", device.name.str());
+  auto names = list_device_names(sysfs);
+  if (!names) {
+    print_error(names.error().message());
+    return k_exit_failure;
+  }
+  std::optional<unsigned> last_region;
+  for (const auto& name : *names) {
+    if (devices) {
+      fmt::print("{}\n", name.str());
+    } else if (name.region != last_region) {
+      fmt::print("{}\n", name.region);
     }
+    last_region = name.region;
   }
   return k_exit_ok;
 }

@@ -35,7 +35,7 @@ Result<Json> resulting_device(Env& env, const DeviceName& name, Human human)
 int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::vector<DeviceName>& names)
 {
   bool to_ram = options.mode == "system-ram";
-  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note};
+  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
   SystemRamOptions ram{options.online ? OnlineAfter::yes : OnlineAfter::no,
                        options.movable ? OnlineAs::movable : OnlineAs::kernel,
                        options.force ? Force::yes : Force::no};

@@ -6,7 +6,11 @@
 
 #include <fmt/format.h>
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
 
 #include <cstdlib>
 
@@ -21,6 +25,55 @@ std::chrono::milliseconds lock_timeout()
   const char* value = std::getenv("DAX_LOCK_TIMEOUT");
   auto seconds = value ? parse_u64(value) : std::nullopt;
   return std::chrono::seconds(seconds && *seconds < 86400 ? *seconds : 30);
+}
+
+// Set by SIGINT/SIGTERM while a state change runs; block passes stop before their next block.
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int)
+{
+  g_interrupted = true;
+}
+
+// Catches SIGINT and SIGTERM for its lifetime, so that a long pass ends between two blocks with
+// its state reported instead of being killed in the middle.
+class Interruptible
+{
+public:
+  Interruptible()
+  {
+    struct sigaction action = {};
+    action.sa_handler = on_interrupt;
+    action.sa_flags = SA_RESTART; // a write to a full pipe goes on; the pass stops at the next block
+    ::sigemptyset(&action.sa_mask);
+    ::sigaction(SIGINT, &action, &m_old_int);
+    ::sigaction(SIGTERM, &action, &m_old_term);
+  }
+  Interruptible(const Interruptible&) = delete;
+  Interruptible& operator=(const Interruptible&) = delete;
+  ~Interruptible()
+  {
+    ::sigaction(SIGINT, &m_old_int, nullptr);
+    ::sigaction(SIGTERM, &m_old_term, nullptr);
+  }
+
+private:
+  struct sigaction m_old_int = {};
+  struct sigaction m_old_term = {};
+};
+
+// "dax: 1234/32768 memory blocks" on a terminal, redrawn at most every 1/200 of the pass, cleared
+// at the end.
+void print_progress(size_t done, size_t total)
+{
+  size_t step = std::max<size_t>(total / 200, 1);
+  if (total < 64 || (done % step != 0 && done != total)) return;
+  if (done == total) {
+    fmt::print(stderr, "\r\033[K");
+  } else {
+    fmt::print(stderr, "\rdax: {}/{} memory blocks", done, total);
+  }
+  std::fflush(stderr);
 }
 
 } // namespace
@@ -50,7 +103,12 @@ int run_state_change(Env& env, DryRun dry_run, const std::function<int(Env&)>& c
     print_error(lock.error().message());
     return k_exit_failure;
   }
-  return change(env);
+  Interruptible interruptible;
+  Env live = env;
+  live.control.stop = [] { return g_interrupted.load(); };
+  if (::isatty(STDERR_FILENO)) live.control.progress = print_progress;
+  int code = change(live);
+  return g_interrupted ? k_exit_interrupted : code;
 }
 
 } // namespace dax::cli

@@ -34,12 +34,12 @@ Result<std::vector<DeviceName>> resolve_targets(Sysfs& sysfs, const TargetOption
   }
   auto region = parse_region_filter(options.region);
   if (!region) return std::unexpected(region.error());
-  auto regions = read_regions(sysfs);
-  if (!regions) return std::unexpected(regions.error());
+  // Names only: each operation reads its device's attributes itself (a region's id is the X of daxX.Y).
+  auto all_names = list_device_names(sysfs);
+  if (!all_names) return std::unexpected(all_names.error());
   std::vector<DeviceName> existing;
-  for (const auto& r : *regions) {
-    if (*region && r.id != **region) continue;
-    for (const auto& device : r.devices) existing.push_back(device.name);
+  for (const auto& name : *all_names) {
+    if (!*region || name.region == **region) existing.push_back(name);
   }
 
   std::vector<DeviceName> names;

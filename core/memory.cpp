@@ -91,11 +91,9 @@ BlockResult failed(uint64_t index, Error error)
 
 // Onlines one block: "already" if online; checks Movable is offered before online_movable; a
 // failed write that nevertheless left the block online (a race with another agent) is "already".
-BlockResult online_one(Sysfs& sysfs, uint64_t index, OnlineAs as)
+BlockResult online_one(Sysfs& sysfs, uint64_t index, BlockState state, OnlineAs as)
 {
-  auto state = read_state(sysfs, index);
-  if (!state) return failed(index, state.error());
-  if (*state == BlockState::online) return {index, BlockOutcome::already, {}};
+  if (state == BlockState::online) return {index, BlockOutcome::already, {}};
   std::string base = block_path(index);
   if (as == OnlineAs::movable) {
     auto zones = sysfs.read(base + "/valid_zones");
@@ -114,11 +112,9 @@ BlockResult online_one(Sysfs& sysfs, uint64_t index, OnlineAs as)
   return {index, BlockOutcome::changed, {}};
 }
 
-BlockResult offline_one(Sysfs& sysfs, uint64_t index, const BusyRetry& retry)
+BlockResult offline_one(Sysfs& sysfs, uint64_t index, BlockState state, const BusyRetry& retry)
 {
-  auto state = read_state(sysfs, index);
-  if (!state) return failed(index, state.error());
-  if (*state == BlockState::offline) return {index, BlockOutcome::already, {}};
+  if (state == BlockState::offline) return {index, BlockOutcome::already, {}};
   std::string path = block_path(index) + "/state";
   auto delay = retry.first_delay;
   for (unsigned attempt = 1;; ++attempt) {
@@ -134,6 +130,33 @@ BlockResult offline_one(Sysfs& sysfs, uint64_t index, const BusyRetry& retry)
     if (retry.sleep) retry.sleep(delay);
     delay *= 2;
   }
+}
+
+// Runs `one` over `items` (blocks or block indexes) under `control`; `stop_at_failure` ends the
+// pass at the first failure.
+template<typename Item, typename One>
+BlockPass run_pass(const std::vector<Item>& items, StopAtFailure stop_at_failure, const PassControl& control,
+                   One one)
+{
+  BlockPass pass;
+  for (const auto& item : items) {
+    if (control.stop && control.stop()) {
+      pass.interrupted = true;
+      break;
+    }
+    pass.blocks.push_back(one(item));
+    if (control.progress) control.progress(pass.blocks.size(), items.size());
+    if (stop_at_failure == StopAtFailure::yes && pass.blocks.back().outcome == BlockOutcome::failed) break;
+  }
+  return pass;
+}
+
+// Reads block `index`'s state, then does `one(index, state)`.
+template<typename One>
+BlockResult with_state(Sysfs& sysfs, uint64_t index, One one)
+{
+  auto state = read_state(sysfs, index);
+  return state ? one(index, *state) : failed(index, state.error());
 }
 
 } // namespace
@@ -166,24 +189,33 @@ std::vector<uint64_t> BlockPass::changed() const
   return indexes;
 }
 
+BlockPass online_blocks(Sysfs& sysfs, const std::vector<MemoryBlock>& blocks, OnlineAs as,
+                        const PassControl& control)
+{
+  return run_pass(blocks, StopAtFailure::no, control,
+                  [&](const MemoryBlock& block) { return online_one(sysfs, block.index, block.state, as); });
+}
+
+BlockPass offline_blocks(Sysfs& sysfs, const std::vector<MemoryBlock>& blocks, StopAtFailure stop,
+                         const BusyRetry& retry, const PassControl& control)
+{
+  return run_pass(blocks, stop, control,
+                  [&](const MemoryBlock& block) { return offline_one(sysfs, block.index, block.state, retry); });
+}
+
 BlockPass online_blocks(Sysfs& sysfs, const std::vector<uint64_t>& indexes, OnlineAs as)
 {
-  BlockPass pass;
-  for (uint64_t index : indexes) {
-    pass.blocks.push_back(online_one(sysfs, index, as));
-  }
-  return pass;
+  return run_pass(indexes, StopAtFailure::no, {}, [&](uint64_t index) {
+    return with_state(sysfs, index, [&](uint64_t i, BlockState state) { return online_one(sysfs, i, state, as); });
+  });
 }
 
 BlockPass offline_blocks(Sysfs& sysfs, const std::vector<uint64_t>& indexes, StopAtFailure stop,
                          const BusyRetry& retry)
 {
-  BlockPass pass;
-  for (uint64_t index : indexes) {
-    pass.blocks.push_back(offline_one(sysfs, index, retry));
-    if (stop == StopAtFailure::yes && pass.blocks.back().outcome == BlockOutcome::failed) break;
-  }
-  return pass;
+  return run_pass(indexes, stop, {}, [&](uint64_t index) {
+    return with_state(sysfs, index, [&](uint64_t i, BlockState state) { return offline_one(sysfs, i, state, retry); });
+  });
 }
 
 } // namespace dax

@@ -64,16 +64,30 @@ struct BlockResult
 struct BlockPass
 {
   std::vector<BlockResult> blocks;
+  bool interrupted = false; // stopped early by PassControl::stop; `blocks` says how far it got
 
   unsigned count(BlockOutcome outcome) const;
   bool ok() const { return count(BlockOutcome::failed) == 0; }
   std::vector<uint64_t> changed() const; // indexes of the blocks this pass changed
 };
 
+// What a long pass asks between blocks: whether to stop now (Ctrl-C), and where to say how far
+// it got (a progress line on a terminal). Both may be empty.
+struct PassControl
+{
+  std::function<bool()> stop;
+  std::function<void(size_t done, size_t total)> progress;
+};
+
 // Onlines each block of `indexes` that is offline, as `as`; an online block is left alone
 // ("already"). Continues past failures so that every block is reported. Before writing
 // `online_movable` it checks that `valid_zones` offers Movable.
 BlockPass online_blocks(Sysfs& sysfs, const std::vector<uint64_t>& indexes, OnlineAs as);
+
+// The same for blocks whose state was just read (read_device_memory): their `state` is not read
+// again, except after a failed write, to tell a race from a failure.
+BlockPass online_blocks(Sysfs& sysfs, const std::vector<MemoryBlock>& blocks, OnlineAs as,
+                        const PassControl& control);
 
 // How often to try again when offlining fails with EBUSY (pages still being migrated): up to
 // `attempts` tries in all, waiting `first_delay`, then twice as long each time, through `sleep`
@@ -90,5 +104,9 @@ struct BusyRetry
 enum class StopAtFailure { no, yes };
 BlockPass offline_blocks(Sysfs& sysfs, const std::vector<uint64_t>& indexes, StopAtFailure stop,
                          const BusyRetry& retry);
+
+// The same for blocks whose state was just read (read_device_memory).
+BlockPass offline_blocks(Sysfs& sysfs, const std::vector<MemoryBlock>& blocks, StopAtFailure stop,
+                         const BusyRetry& retry, const PassControl& control);
 
 } // namespace dax

@@ -122,7 +122,7 @@ Result<Device> read_device(Sysfs& sysfs, const DeviceName& name)
   return device;
 }
 
-Result<std::vector<Region>> read_regions(Sysfs& sysfs)
+Result<std::vector<DeviceName>> list_device_names(Sysfs& sysfs)
 {
   std::vector<DeviceName> names;
   if (sysfs.exists(k_dax_devices)) {
@@ -133,9 +133,15 @@ Result<std::vector<Region>> read_regions(Sysfs& sysfs)
     }
   }
   std::sort(names.begin(), names.end());
+  return names;
+}
 
+Result<std::vector<Region>> read_regions(Sysfs& sysfs)
+{
+  auto names = list_device_names(sysfs);
+  if (!names) return std::unexpected(names.error());
   std::vector<Region> regions;
-  for (const auto& name : names) {
+  for (const auto& name : *names) {
     auto device = read_device(sysfs, name);
     if (!device) return std::unexpected(device.error());
     std::string region_path = device->path.substr(0, device->path.rfind('/'));

@@ -81,6 +81,10 @@ struct Region
 // Reads one device from its directory `/sys/bus/dax/devices/<name>`.
 Result<Device> read_device(Sysfs& sysfs, const DeviceName& name);
 
+// The names in /sys/bus/dax/devices, in natural order, reading no attribute (none when the
+// directory is missing: no dax bus).
+Result<std::vector<DeviceName>> list_device_names(Sysfs& sysfs);
+
 // Every region with its devices, in natural order (dax2.0 before dax10.0).
 Result<std::vector<Region>> read_regions(Sysfs& sysfs);
 

@@ -39,6 +39,15 @@ std::string describe_failures(const BlockPass& pass)
   return text;
 }
 
+// "interrupted after 1200 of 32768 memory blocks; 1200 changed, the others are as they were (offline 1200)".
+std::string describe_interrupted(const BlockPass& pass, size_t total, std::string_view state)
+{
+  return fmt::format("interrupted after {} of {} memory blocks: {} set {} now ({} were already), the "
+                     "other {} are as they were",
+                     pass.blocks.size(), total, pass.count(BlockOutcome::changed), state,
+                     pass.count(BlockOutcome::already), total - pass.blocks.size());
+}
+
 // The zone the kernel gives hot-added blocks under `policy`, if it onlines them at all.
 std::optional<OnlineAs> kernel_online_choice(AutoOnline policy)
 {
@@ -128,7 +137,8 @@ Result<BlockPass> online_device_blocks(Context& ctx, const Device& device, uint6
 {
   auto memory = read_device_memory(ctx.sysfs, device, block_size, WithZone::no);
   if (!memory) return fail(device.name, memory.error());
-  BlockPass pass = online_blocks(ctx.sysfs, memory->indexes(), as);
+  BlockPass pass = online_blocks(ctx.sysfs, memory->blocks, as, ctx.control);
+  if (pass.interrupted) return refuse(device.name, describe_interrupted(pass, memory->blocks.size(), "online"));
   if (!pass.ok()) {
     return refuse(device.name, fmt::format("{} of {} memory blocks online now; failed: {}",
                                            pass.count(BlockOutcome::changed) + pass.count(BlockOutcome::already),
@@ -235,7 +245,11 @@ Result<OpReport> reconfigure_to_devdax(Context& ctx, const DeviceName& name, For
                                     "or use --force", online, memory->blocks.size(), name.str()));
   }
   if (online > 0) {
-    report.blocks = offline_blocks(ctx.sysfs, memory->indexes(), StopAtFailure::yes, ctx.retry);
+    report.blocks = offline_blocks(ctx.sysfs, memory->blocks, StopAtFailure::yes, ctx.retry, ctx.control);
+    if (report.blocks.interrupted) {
+      return refuse(name, fmt::format("interrupted before kmem was unbound; {}",
+                                      restore_blocks(ctx, *memory, report.blocks)));
+    }
     if (!report.blocks.ok()) {
       return refuse(name, fmt::format("cannot offline {}; {}", describe_failures(report.blocks),
                                       restore_blocks(ctx, *memory, report.blocks)));
@@ -278,7 +292,8 @@ Result<OpReport> offline_device(Context& ctx, const DeviceName& name)
   if (!block_size) return fail(name, block_size.error());
   auto memory = read_device_memory(ctx.sysfs, *device, *block_size, WithZone::no);
   if (!memory) return fail(name, memory.error());
-  BlockPass pass = offline_blocks(ctx.sysfs, memory->indexes(), StopAtFailure::no, ctx.retry);
+  BlockPass pass = offline_blocks(ctx.sysfs, memory->blocks, StopAtFailure::no, ctx.retry, ctx.control);
+  if (pass.interrupted) return refuse(name, describe_interrupted(pass, memory->blocks.size(), "offline"));
   if (!pass.ok()) {
     return refuse(name, fmt::format("{} of {} memory blocks offline now; failed: {}",
                                     pass.count(BlockOutcome::changed) + pass.count(BlockOutcome::already),

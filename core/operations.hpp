@@ -19,6 +19,7 @@ struct Context
   ModuleLoader& loader;
   BusyRetry retry;
   std::function<void(const std::string&)> note;
+  PassControl control = {}; // Ctrl-C and progress over long block passes
 };
 
 // Whether to go ahead where the safe default is to refuse.

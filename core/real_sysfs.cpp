@@ -64,6 +64,9 @@ Result<std::string> RealSysfs::read(const std::string& path)
     }
     if (n == 0) break;
     content.append(buf, static_cast<size_t>(n));
+    // A sysfs attribute comes whole in one read (at most a page): a short read is the end, which
+    // saves the read(2) that would return 0. /proc files (seq_file) can return less and go on.
+    if (static_cast<size_t>(n) < sizeof buf && path.starts_with("/sys/")) break;
   }
   if (!content.empty() && content.back() == '\n') {
     content.pop_back();

@@ -83,10 +83,11 @@ std::optional<int> ref_int(std::string_view text)
                   : static_cast<int>(*magnitude);
 }
 
-// An id of a device or region: 1 to 9 decimal digits.
+// An id of a device or region: 1 to 9 decimal digits, no leading zero (the kernel writes none).
 std::optional<unsigned> ref_id(std::string_view text)
 {
   if (text.size() > 9) return std::nullopt;
+  if (text.size() > 1 && text[0] == '0') return std::nullopt;
   auto value = ref_digits(text, 10);
   if (!value) return std::nullopt;
   return static_cast<unsigned>(*value);
@@ -143,7 +144,7 @@ void check_names(std::string_view input)
   if (name) {
     std::string text = name->str();
     CHECK(dax::parse_device_name(text) == name, input);
-    CHECK(text.size() <= input.size(), input); // str() drops only leading zeros
+    CHECK(text == input, input); // with no leading zeros accepted, the name is canonical
     for (const std::string& form : {text, "/dev/" + text, text.substr(3)}) {
       auto argument = dax::parse_device_argument(form);
       CHECK(argument && *argument == *name, input);

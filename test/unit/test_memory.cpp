@@ -244,3 +244,29 @@ TEST_CASE("BlockPass counts and lists what changed", "[memory]")
   CHECK(pass.changed() == std::vector<uint64_t>{1, 4});
   CHECK(BlockPass{}.ok());
 }
+
+TEST_CASE_METHOD(MemoryFixture, "a pass over blocks already read does not read state again", "[memory]")
+{
+  std::vector<MemoryBlock> blocks;
+  for (uint64_t index : std::vector<uint64_t>{33, 34, 35}) blocks.push_back(*read_block(kernel, index, WithZone::no));
+  kernel.clear_log();
+  BlockPass pass = online_blocks(kernel, blocks, OnlineAs::kernel, {});
+  CHECK(pass.count(changed) == 3);
+  CHECK(kernel.reads().empty());
+  CHECK(kernel.writes() == state_writes({33, 34, 35}, "online"));
+}
+
+TEST_CASE_METHOD(MemoryFixture, "a pass stops between blocks when asked, and reports progress", "[memory]")
+{
+  std::vector<MemoryBlock> blocks;
+  for (uint64_t index : k_nfit_blocks) blocks.push_back(*read_block(kernel, index, WithZone::no));
+  std::vector<std::pair<size_t, size_t>> progress;
+  PassControl control{[&] { return progress.size() == 3; },
+                      [&](size_t done, size_t total) { progress.emplace_back(done, total); }};
+  BlockPass pass = online_blocks(kernel, blocks, OnlineAs::movable, control);
+  CHECK(pass.interrupted);
+  CHECK(pass.changed() == std::vector<uint64_t>{33, 34, 35});
+  CHECK(progress == std::vector<std::pair<size_t, size_t>>{{1, 7}, {2, 7}, {3, 7}});
+  CHECK(kernel.writes() == state_writes({33, 34, 35}, "online_movable"));
+  CHECK(kernel.block_state(36) == "offline");
+}
