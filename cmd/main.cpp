@@ -172,5 +172,10 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
+  // Scripts ask for the version often: answer before building the command line parser.
+  if (argc == 2 && std::string_view(argv[1]) == "--version") {
+    std::fputs("dax " DAX_VERSION "\n", stdout);
+    return 0;
+  }
   return dax::cli::run(argc, argv);
 }
