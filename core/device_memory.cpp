@@ -20,13 +20,6 @@ std::optional<bool> DeviceMemory::movable() const
                      [](const MemoryBlock& b) { return b.zone == "Movable"; });
 }
 
-std::vector<uint64_t> DeviceMemory::indexes() const
-{
-  std::vector<uint64_t> result;
-  for (const auto& block : blocks) result.push_back(block.index);
-  return result;
-}
-
 Result<DeviceMemory> read_device_memory(Sysfs& sysfs, const Device& device, uint64_t block_size,
                                         WithZone with_zone)
 {

@@ -17,7 +17,6 @@ struct DeviceMemory
   // True when every block is online in zone Movable, false when every block is online and one is
   // not Movable, absent when a block is offline (daxctl's rule for "movable").
   std::optional<bool> movable() const;
-  std::vector<uint64_t> indexes() const;
 };
 
 // More blocks than any real device has (16 Mi blocks of 128 MiB are 2 PiB): a larger count means
