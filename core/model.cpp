@@ -56,6 +56,16 @@ auto read_optional(Sysfs& sysfs, const std::string& path, Parse parse)
   return std::unexpected(value.error());
 }
 
+// Reads optional attribute `path` into `field` (left empty when absent or unreadable).
+template<typename Parse, typename T>
+Result<void> read_into(Sysfs& sysfs, const std::string& path, Parse parse, std::optional<T>& field)
+{
+  auto value = read_optional(sysfs, path, parse);
+  if (!value) return std::unexpected(value.error());
+  field = *value;
+  return {};
+}
+
 Result<std::vector<Mapping>> read_mappings(Sysfs& sysfs, const std::string& dir)
 {
   std::vector<Mapping> mappings;
@@ -99,18 +109,12 @@ Result<Device> read_device(Sysfs& sysfs, const DeviceName& name)
   if (!size) return std::unexpected(size.error());
   device.size = *size;
 
-  auto align = read_optional(sysfs, device.path + "/align", parse_u64);
-  auto target = read_optional(sysfs, device.path + "/target_node", parse_int);
-  auto numa = read_optional(sysfs, device.path + "/numa_node", parse_int);
-  auto resource = read_optional(sysfs, device.path + "/resource", parse_u64);
-  for (const Error* error : {align ? nullptr : &align.error(), target ? nullptr : &target.error(),
-                             numa ? nullptr : &numa.error(), resource ? nullptr : &resource.error()}) {
-    if (error) return std::unexpected(*error);
+  for (auto read : {read_into(sysfs, device.path + "/align", parse_u64, device.align),
+                    read_into(sysfs, device.path + "/target_node", parse_int, device.target_node),
+                    read_into(sysfs, device.path + "/numa_node", parse_int, device.numa_node),
+                    read_into(sysfs, device.path + "/resource", parse_u64, device.resource)}) {
+    if (!read) return std::unexpected(read.error());
   }
-  device.align = *align;
-  device.target_node = *target;
-  device.numa_node = *numa;
-  device.resource = *resource;
 
   auto mappings = read_mappings(sysfs, device.path);
   if (!mappings) return std::unexpected(mappings.error());
@@ -152,15 +156,11 @@ Result<std::vector<Region>> read_regions(Sysfs& sysfs)
       fresh.id = name.region;
       fresh.path = region_path;
       std::string attrs = region_path + "/dax_region";
-      auto size = read_optional(sysfs, attrs + "/size", parse_u64);
-      auto align = read_optional(sysfs, attrs + "/align", parse_u64);
-      auto available = read_optional(sysfs, attrs + "/available_size", parse_u64);
-      if (!size) return std::unexpected(size.error());
-      if (!align) return std::unexpected(align.error());
-      if (!available) return std::unexpected(available.error());
-      fresh.size = *size;
-      fresh.align = *align;
-      fresh.available_size = *available;
+      for (auto read : {read_into(sysfs, attrs + "/size", parse_u64, fresh.size),
+                        read_into(sysfs, attrs + "/align", parse_u64, fresh.align),
+                        read_into(sysfs, attrs + "/available_size", parse_u64, fresh.available_size)}) {
+        if (!read) return std::unexpected(read.error());
+      }
       regions.push_back(std::move(fresh));
       region = regions.end() - 1;
     }
