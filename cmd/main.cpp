@@ -23,7 +23,7 @@ constexpr const char* k_exit_status_help =
 
 std::vector<Command> commands()
 {
-  return {list_command(), reconfigure_command(), online_command(), offline_command()};
+  return {list_command(), reconfigure_command(), online_command(), offline_command(), apply_command()};
 }
 
 // Options a completion script asks for; hidden from --help.
@@ -82,7 +82,7 @@ int run(int argc, char** argv)
 
   std::string sysroot = "/";
   bool verbose = false;
-  app.add_option("--sysroot", sysroot, "Use DIR/sys, DIR/proc, DIR/dev instead of /sys, /proc, /dev")
+  app.add_option("--sysroot", sysroot, "Use DIR/sys, DIR/proc, DIR/dev, DIR/etc instead of /sys, /proc, /dev, /etc")
     ->type_name("DIR");
   app.add_flag("-v,--verbose", verbose, "Print every sysfs read and write on stderr");
   Introspection introspection;

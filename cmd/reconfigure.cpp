@@ -1,4 +1,5 @@
 // dax reconfigure: switch devices between devdax and system-ram mode.
+#include "apply_command.hpp"
 #include "command.hpp"
 #include "device_json.hpp"
 #include "operations.hpp"
@@ -21,6 +22,7 @@ struct ReconfigureOptions
   bool force = false;
   bool human = false;
   bool dry_run = false;
+  bool check_config = false;
 };
 
 Result<Json> resulting_device(Env& env, const DeviceName& name, Human human)
@@ -32,6 +34,23 @@ Result<Json> resulting_device(Env& env, const DeviceName& name, Human human)
   return device_json(env.sysfs, *device, block_size, human, WithMappings::no);
 }
 
+// Prints the JSON of `names` as they are now (daxctl's reconfigure output), unless a dry run.
+void print_result(Env& env, const std::vector<DeviceName>& names, const ReconfigureOptions& options)
+{
+  if (names.empty() || options.dry_run) return;
+  Human human = options.human ? Human::yes : Human::no;
+  Json devices = Json::array();
+  for (const auto& name : names) {
+    auto device = resulting_device(env, name, human);
+    if (!device) {
+      print_error(device.error().message());
+      continue;
+    }
+    devices.push_back(std::move(*device));
+  }
+  std::fputs(render_list(devices, human).c_str(), stdout);
+}
+
 int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::vector<DeviceName>& names)
 {
   bool to_ram = options.mode == "system-ram";
@@ -39,28 +58,48 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::
   SystemRamOptions ram{options.online ? OnlineAfter::yes : OnlineAfter::no,
                        options.movable ? OnlineAs::movable : OnlineAs::kernel,
                        options.force ? Force::yes : Force::no};
-  Human human = options.human ? Human::yes : Human::no;
 
-  auto outcomes = for_each_device<Json>(names, [&](const DeviceName& name) -> Result<Json> {
+  auto outcomes = for_each_device<DeviceName>(names, [&](const DeviceName& name) -> Result<DeviceName> {
     auto report = to_ram ? reconfigure_to_system_ram(ctx, name, ram)
                          : reconfigure_to_devdax(ctx, name, options.force ? Force::yes : Force::no);
     if (!report) return std::unexpected(report.error());
     if (report->mode == ModeChange::already) {
       print_note(fmt::format("{}: already in {} mode", name.str(), options.mode));
     }
-    return resulting_device(env, name, human);
+    return name;
   });
-  if (!outcomes.succeeded.empty() && !options.dry_run) {
-    Json devices = Json::array();
-    for (auto& device : outcomes.succeeded) devices.push_back(std::move(device));
-    std::fputs(render_list(devices, human).c_str(), stdout);
-  }
+  print_result(env, outcomes.succeeded, options);
   print_note(fmt::format("reconfigured {}", count_devices(outcomes.succeeded.size())));
   return outcomes.exit_code();
 }
 
+// -C: the mode, online and movable come from the configuration files (dax apply's), as daxctl's
+// --check-config takes them from daxctl.conf.d. A device no section matches is left alone, exit 0.
+int run_check_config(Env& env, const ReconfigureOptions& options)
+{
+  if (!options.mode.empty() || !options.online || !options.movable) {
+    print_error("-C/--check-config takes the mode from the configuration files: it cannot be used with "
+                "--mode, --no-online or --no-movable");
+    return k_exit_usage;
+  }
+  auto names = resolve_targets(env.sysfs, options.targets);
+  if (!names) {
+    print_error(names.error().message());
+    return k_exit_usage;
+  }
+  auto plan = load_apply_plan(env);
+  if (!plan) return k_exit_usage;
+  return run_state_change(env, options.dry_run ? DryRun::yes : DryRun::no, [&](Env& target) {
+    auto outcome = apply_devices(target, *plan, *names, options.force ? Force::yes : Force::no, print_note);
+    print_result(target, outcome.applied, options);
+    print_note(fmt::format("reconfigured {}", count_devices(outcome.applied.size())));
+    return outcome.exit_code;
+  });
+}
+
 int run_reconfigure(Env& env, const ReconfigureOptions& options)
 {
+  if (options.check_config) return run_check_config(env, options);
   if (options.mode.empty()) {
     print_error("reconfigure: a --mode is required (system-ram or devdax)");
     return k_exit_usage;
@@ -100,6 +139,8 @@ Command reconfigure_command()
                        "system-ram: online as kernel memory, not movable", "Undo --no-movable (the default)");
             app.add_flag("-f,--force", options->force,
                          "devdax: offline online memory first; system-ram: accept the kernel's auto-online policy");
+            app.add_flag("-C,--check-config", options->check_config,
+                         "Take the mode, online and movable from the configuration files (see dax-apply(1))");
             app.add_flag("-u,--human", options->human, "Human-readable sizes in the printed JSON");
             add_dry_run_option(app, options->dry_run);
             return [options](Env& env) { return run_reconfigure(env, *options); };

@@ -1,0 +1,118 @@
+// dax apply: bring devices to the state the configuration files ask for.
+#include "apply_command.hpp"
+
+#include "block_command.hpp"
+#include "state_change.hpp"
+#include "targets.hpp"
+
+#include <fmt/format.h>
+
+namespace dax::cli {
+
+namespace {
+
+struct ApplyOptions
+{
+  TargetOptions targets;
+  bool force = false;
+  bool dry_run = false;
+};
+
+// "devdax -> system-ram, online, movable; onlined 7 memory blocks" or "already system-ram, ...".
+std::string describe_report(const ApplyReport& report, const WantedState& wanted)
+{
+  std::string line = report.mode == ModeChange::changed
+                       ? fmt::format("{} -> {}", to_string(report.before), describe(wanted))
+                       : fmt::format("{}", describe(wanted));
+  unsigned changed = report.blocks.count(BlockOutcome::changed);
+  if (changed > 0) {
+    bool onlined = wanted.mode == Mode::system_ram && wanted.online == OnlineAfter::yes;
+    line += fmt::format("; {} {} memory block{}", onlined ? "onlined" : "offlined", changed, changed == 1 ? "" : "s");
+  } else if (report.mode == ModeChange::already) {
+    line = "already " + line;
+  }
+  return line;
+}
+
+int run_apply(Env& env, const ApplyOptions& options)
+{
+  TargetOptions targets = options.targets;
+  if (targets.devices.empty()) targets.devices = {"all"};
+  auto names = resolve_targets(env.sysfs, targets);
+  if (!names) {
+    print_error(names.error().message());
+    return k_exit_usage;
+  }
+  auto plan = load_apply_plan(env);
+  if (!plan) return k_exit_usage;
+  if (options.targets.devices.empty() || options.targets.devices == std::vector<std::string>{"all"}) {
+    for (const ConfigSection* section : plan->unmatched()) {
+      print_note(fmt::format("{} ({}) matches no device present", section->header(), section->where()));
+    }
+  }
+  Force force = options.force ? Force::yes : Force::no;
+  return run_state_change(env, options.dry_run ? DryRun::yes : DryRun::no, [&](Env& target) {
+    auto say = [](const std::string& line) {
+      fmt::print("{}\n", line);
+      std::fflush(stdout);
+    };
+    auto outcome = apply_devices(target, *plan, *names, force, say);
+    print_note(fmt::format("applied the configuration to {}", count_devices(outcome.applied.size())));
+    return outcome.exit_code;
+  });
+}
+
+} // namespace
+
+std::optional<ApplyPlan> load_apply_plan(Env& env)
+{
+  auto plan = plan_apply(env.sysfs);
+  if (!plan) {
+    print_error(fmt::format("{}; nothing was applied", plan.error().message()));
+    return std::nullopt;
+  }
+  return std::move(*plan);
+}
+
+ApplyOutcome apply_devices(Env& env, const ApplyPlan& plan, const std::vector<DeviceName>& names, Force force,
+                           const std::function<void(const std::string&)>& say)
+{
+  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  ApplyOutcome outcome;
+  auto outcomes = for_each_device<DeviceName>(names, [&](const DeviceName& name) -> Result<DeviceName> {
+    const ConfigSection* section = plan.section_of(name);
+    if (!section) {
+      const DeviceIdentity* identity = plan.identity_of(name);
+      say(fmt::format("{}: no section matches ({}); left as it is", name.str(),
+                      identity ? describe(*identity) : std::string("not present")));
+      return name;
+    }
+    auto report = apply_wanted(ctx, name, section->wanted, force);
+    if (!report) return std::unexpected(report.error());
+    say(fmt::format("{}: {} ({} {})", name.str(), describe_report(*report, section->wanted), section->header(),
+                    section->where()));
+    outcome.applied.push_back(name);
+    return name;
+  });
+  outcome.exit_code = outcomes.exit_code();
+  return outcome;
+}
+
+Command apply_command()
+{
+  return {"apply", {}, "Bring devices to the state the configuration files ask for", [](CLI::App& app) -> Runner {
+            auto options = std::make_shared<ApplyOptions>();
+            app.add_option("devices", options->targets.devices,
+                           "Devices: daxX.Y, X.Y, /dev/daxX.Y, or all (the default)")
+              ->type_name("DEVICE");
+            app.add_option("-r,--region", options->targets.region, "Only devices of this region (N or regionN)")
+              ->type_name("REGION");
+            app.add_flag("-f,--force",
+                         options->force,
+                         "devdax: offline online memory first; system-ram: accept the kernel's auto-online policy");
+            add_dry_run_option(app, options->dry_run);
+            return [options](Env& env) { return run_apply(env, *options); };
+          }};
+}
+
+} // namespace dax::cli

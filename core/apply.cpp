@@ -1,0 +1,118 @@
+#include "apply.hpp"
+
+#include "device_memory.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace dax {
+
+namespace {
+
+Error device_error(const DeviceName& name, Error error)
+{
+  if (error.device.empty()) error.device = name.str();
+  return error;
+}
+
+// Online memory in the zone the wish does not want cannot be moved without offlining it first.
+Result<void> check_zones(const DeviceName& name, const DeviceMemory& memory, OnlineAs as)
+{
+  bool want_movable = as == OnlineAs::movable;
+  auto wrong = std::count_if(memory.blocks.begin(), memory.blocks.end(), [&](const MemoryBlock& block) {
+    return block.state == BlockState::online && (block.zone == "Movable") != want_movable;
+  });
+  if (wrong == 0) return {};
+  return std::unexpected(device_error(
+    name, logic_error("", "", fmt::format("{} of {} memory blocks are online {}, the configuration wants them {}; "
+                                          "offline them first (dax offline {}) and apply again",
+                                          wrong, memory.blocks.size(), want_movable ? "as kernel memory" : "movable",
+                                          want_movable ? "movable" : "as kernel memory", name.str()))));
+}
+
+} // namespace
+
+const ConfigSection* ApplyPlan::section_of(const DeviceName& name) const
+{
+  for (const auto& device : devices) {
+    if (device.identity.name == name && device.section) return &config.sections[*device.section];
+  }
+  return nullptr;
+}
+
+const DeviceIdentity* ApplyPlan::identity_of(const DeviceName& name) const
+{
+  for (const auto& device : devices) {
+    if (device.identity.name == name) return &device.identity;
+  }
+  return nullptr;
+}
+
+std::vector<const ConfigSection*> ApplyPlan::unmatched() const
+{
+  std::vector<const ConfigSection*> result;
+  for (size_t i = 0; i < config.sections.size(); ++i) {
+    if (std::none_of(devices.begin(), devices.end(), [i](const ConfiguredDevice& d) { return d.section == i; })) {
+      result.push_back(&config.sections[i]);
+    }
+  }
+  return result;
+}
+
+Result<ApplyPlan> plan_apply(Sysfs& sysfs)
+{
+  ApplyPlan plan;
+  auto config = load_config(sysfs);
+  if (!config) return std::unexpected(config.error());
+  plan.config = std::move(*config);
+  auto names = list_device_names(sysfs);
+  if (!names) return std::unexpected(names.error());
+  for (const auto& name : *names) {
+    auto device = read_device(sysfs, name);
+    if (!device) return std::unexpected(device_error(name, device.error()));
+    auto identity = read_identity(sysfs, *device);
+    if (!identity) return std::unexpected(device_error(name, identity.error()));
+    auto section = find_section(plan.config, *identity);
+    if (!section) return std::unexpected(section.error());
+    ConfiguredDevice configured{std::move(*identity), std::nullopt};
+    if (*section) configured.section = static_cast<size_t>(*section - plan.config.sections.data());
+    plan.devices.push_back(std::move(configured));
+  }
+  return plan;
+}
+
+Result<ApplyReport> apply_wanted(Context& ctx, const DeviceName& name, const WantedState& wanted, Force force)
+{
+  auto device = read_device(ctx.sysfs, name);
+  if (!device) return std::unexpected(device_error(name, device.error()));
+  if (device->driver == Driver::other) {
+    return std::unexpected(device_error(
+      name, logic_error("", "", fmt::format("bound to driver '{}'; dax leaves it alone", device->driver_name))));
+  }
+  ApplyReport report{name, device->mode(), ModeChange::already, {}};
+  auto take = [&](Result<OpReport> done) -> Result<ApplyReport> {
+    if (!done) return std::unexpected(done.error());
+    report.mode = done->mode;
+    report.blocks = std::move(done->blocks);
+    return report;
+  };
+  if (wanted.mode == Mode::devdax) return take(reconfigure_to_devdax(ctx, name, force));
+  if (device->mode() == Mode::devdax) {
+    return take(reconfigure_to_system_ram(ctx, name, {wanted.online, wanted.as, force}));
+  }
+
+  auto block_size = read_block_size(ctx.sysfs);
+  if (!block_size) return std::unexpected(device_error(name, block_size.error()));
+  auto memory = read_device_memory(ctx.sysfs, *device, *block_size, WithZone::yes);
+  if (!memory) return std::unexpected(device_error(name, memory.error()));
+  if (wanted.online == OnlineAfter::no) {
+    if (memory->online_count() == 0) return report;
+    return take(offline_device(ctx, name));
+  }
+  if (auto zones = check_zones(name, *memory, wanted.as); !zones) return std::unexpected(zones.error());
+  if (memory->online_count() == memory->blocks.size()) return report;
+  return take(online_device(ctx, name, wanted.as));
+}
+
+} // namespace dax
