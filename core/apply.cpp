@@ -52,9 +52,10 @@ const DeviceIdentity* ApplyPlan::identity_of(const DeviceName& name) const
 std::vector<const ConfigSection*> ApplyPlan::unmatched() const
 {
   std::vector<const ConfigSection*> result;
-  for (size_t i = 0; i < config.sections.size(); ++i) {
-    if (std::none_of(devices.begin(), devices.end(), [i](const ConfiguredDevice& d) { return d.section == i; })) {
-      result.push_back(&config.sections[i]);
+  for (const auto& section : config.sections) {
+    if (std::none_of(devices.begin(), devices.end(),
+                     [&](const ConfiguredDevice& device) { return matches(section.match, device.identity); })) {
+      result.push_back(&section);
     }
   }
   return result;

@@ -148,6 +148,12 @@ void FakeKernel::set_file(const std::string& path, std::string content, unsigned
   m_tree.put_file(path, std::move(content), mode);
 }
 
+void FakeKernel::set_link(const std::string& path, const std::string& target)
+{
+  m_tree.make_dirs(target);
+  m_tree.put_link(path, target);
+}
+
 void FakeKernel::remove(const std::string& path)
 {
   m_tree.remove(path);

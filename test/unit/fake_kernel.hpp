@@ -83,6 +83,8 @@ public:
   // Raw files for tests that need odd trees (missing or malformed attributes).
   void set_file(const std::string& path, std::string content, unsigned mode = 0444);
   void remove(const std::string& path);
+  // A symlink `path` to directory `target` (created if missing), e.g. a `subsystem` link.
+  void set_link(const std::string& path, const std::string& target);
 
   // Sysfs.
   Result<std::string> read(const std::string& path) override;
