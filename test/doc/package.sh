@@ -1,7 +1,8 @@
 #!/bin/bash
 # package.sh BUILDDIR WORKDIR: builds the .deb with cpack (CPackConfig.cmake of BUILDDIR)
 # into WORKDIR and checks with dpkg that it holds the binary, the man pages and the
-# completions, and that Depends names the runtime libraries (libkmod2 among them).
+# completions, the udev rule and systemd unit (where the build put them, ExecStart naming the
+# packaged binary), and that Depends names the runtime libraries (libkmod2 among them).
 set -u
 builddir=$1 workdir=$2
 for tool in cpack dpkg-deb dpkg; do
@@ -18,11 +19,14 @@ echo "built ${deb##*/}"
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 contents=$(dpkg -c "$deb" | awk '{ print $NF }' | sed 's:^\./:/:')
+cache_value() { sed -n "s/^$1:[A-Z]*=//p" "$builddir/CMakeCache.txt"; }
+unitdir=$(cache_value DAX_SYSTEMD_UNIT_DIR) rulesdir=$(cache_value DAX_UDEV_RULES_DIR)
 info=$(dpkg -I "$deb")
 for path in /usr/bin/dax \
             /usr/share/man/man1/dax.1 /usr/share/man/man1/dax-list.1 \
             /usr/share/man/man1/dax-reconfigure.1 /usr/share/man/man1/dax-online.1 \
-            /usr/share/man/man1/dax-offline.1 \
+            /usr/share/man/man1/dax-offline.1 /usr/share/man/man1/dax-apply.1 \
+            "$unitdir/dax-apply@.service" "$rulesdir/90-dax.rules" \
             /usr/share/bash-completion/completions/dax \
             /usr/share/zsh/vendor-completions/_dax \
             /usr/share/fish/vendor_completions.d/dax.fish; do
@@ -40,6 +44,8 @@ grep -q '^ Description: .' <<<"$info" || fail "no Description"
 dpkg-deb -x "$deb" "$workdir/root" || fail "dpkg-deb -x failed"
 version=$("$workdir/root/usr/bin/dax" --version 2>&1) || fail "the packaged dax does not run: $version"
 grep -q "^ Version: ${version#dax }" <<<"$info" || fail "package version differs from '$version'"
+grep -qx 'ExecStart=/usr/bin/dax apply %I' "$workdir/root$unitdir/dax-apply@.service" ||
+  fail "the packaged dax-apply@.service does not run /usr/bin/dax apply %I"
 
 if ((failures)); then
   echo "$failures package check(s) failed"
