@@ -94,7 +94,9 @@ ApplyOutcome apply_devices(Env& env, const ApplyPlan& plan, const std::vector<De
     outcome.applied.push_back(name);
     return name;
   });
-  outcome.exit_code = outcomes.exit_code();
+  // Devices no section matches are neither successes nor failures: 1 when every configured
+  // device failed, 3 when only some did.
+  outcome.exit_code = DeviceOutcomes<DeviceName>{outcome.applied, outcomes.failed}.exit_code();
   return outcome;
 }
 
@@ -102,11 +104,8 @@ Command apply_command()
 {
   return {"apply", {}, "Bring devices to the state the configuration files ask for", [](CLI::App& app) -> Runner {
             auto options = std::make_shared<ApplyOptions>();
-            app.add_option("devices", options->targets.devices,
-                           "Devices: daxX.Y, X.Y, /dev/daxX.Y, or all (the default)")
-              ->type_name("DEVICE");
-            app.add_option("-r,--region", options->targets.region, "Only devices of this region (N or regionN)")
-              ->type_name("REGION");
+            add_target_options(app, options->targets);
+            app.get_option("devices")->description("Devices: daxX.Y, X.Y, /dev/daxX.Y, or all (the default)");
             app.add_flag("-f,--force",
                          options->force,
                          "devdax: offline online memory first; system-ram: accept the kernel's auto-online policy");
