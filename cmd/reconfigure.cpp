@@ -22,6 +22,7 @@ struct ReconfigureOptions
   bool force = false;
   bool human = false;
   bool dry_run = false;
+  MemmapOnMemory memmap = MemmapOnMemory::keep;
   bool check_config = false;
 };
 
@@ -57,7 +58,7 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::
   Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
   SystemRamOptions ram{options.online ? OnlineAfter::yes : OnlineAfter::no,
                        options.movable ? OnlineAs::movable : OnlineAs::kernel,
-                       options.force ? Force::yes : Force::no};
+                       options.force ? Force::yes : Force::no, options.memmap};
 
   auto outcomes = for_each_device<DeviceName>(names, [&](const DeviceName& name) -> Result<DeviceName> {
     auto report = to_ram ? reconfigure_to_system_ram(ctx, name, ram)
@@ -77,9 +78,9 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::
 // --check-config takes them from daxctl.conf.d. A device no section matches is left alone, exit 0.
 int run_check_config(Env& env, const ReconfigureOptions& options)
 {
-  if (!options.mode.empty() || !options.online || !options.movable) {
+  if (!options.mode.empty() || !options.online || !options.movable || options.memmap != MemmapOnMemory::keep) {
     print_error("-C/--check-config takes the mode from the configuration files: it cannot be used with "
-                "--mode, --no-online or --no-movable");
+                "--mode, --no-online, --no-movable or --[no-]memmap-on-memory");
     return k_exit_usage;
   }
   auto names = resolve_targets(env.sysfs, options.targets);
@@ -113,6 +114,10 @@ int run_reconfigure(Env& env, const ReconfigureOptions& options)
     print_error("--no-movable is incompatible with --mode=devdax");
     return k_exit_usage;
   }
+  if (!to_ram && options.memmap != MemmapOnMemory::keep) {
+    print_error("--memmap-on-memory and --no-memmap-on-memory need --mode=system-ram");
+    return k_exit_usage;
+  }
   auto names = resolve_targets(env.sysfs, options.targets);
   if (!names) {
     print_error(names.error().message());
@@ -137,6 +142,10 @@ Command reconfigure_command()
                        "system-ram: leave the new memory offline", "Undo --no-online (the default)");
             add_switch(app, "--no-movable", "--movable", options->movable,
                        "system-ram: online as kernel memory, not movable", "Undo --no-movable (the default)");
+            app.add_flag_callback("--memmap-on-memory", [options] { options->memmap = MemmapOnMemory::on; },
+                                  "system-ram: keep the memory map on the device itself (Linux 6.8+)");
+            app.add_flag_callback("--no-memmap-on-memory", [options] { options->memmap = MemmapOnMemory::off; },
+                                  "system-ram: keep the memory map in boot RAM (Linux 6.8+)");
             app.add_flag("-f,--force", options->force,
                          "devdax: offline online memory first; system-ram: accept the kernel's auto-online policy");
             app.add_flag("-C,--check-config", options->check_config,

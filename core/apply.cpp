@@ -100,7 +100,7 @@ Result<ApplyReport> apply_wanted(Context& ctx, const DeviceName& name, const Wan
   };
   if (wanted.mode == Mode::devdax) return take(reconfigure_to_devdax(ctx, name, force));
   if (device->mode() == Mode::devdax) {
-    return take(reconfigure_to_system_ram(ctx, name, {wanted.online, wanted.as, force}));
+    return take(reconfigure_to_system_ram(ctx, name, {wanted.online, wanted.as, force, MemmapOnMemory::keep}));
   }
 
   auto block_size = read_block_size(ctx.sysfs);
