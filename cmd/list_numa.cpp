@@ -115,7 +115,7 @@ void print_kernel_settings(const NumaView& numa, Colour colour)
   }
   if (!order.empty()) fmt::print("\nDistances are to nodes {}.\n", join(order, " "));
   if (!numa.tiers) {
-    fmt::print("{} not available on this kernel (no {})\n", bold("Memory tiers:", colour), k_memory_tiering);
+    fmt::print("{} not available on this kernel\n", bold("Memory tiers:", colour));
   } else {
     std::vector<std::string> tiers;
     for (const auto& tier : *numa.tiers) tiers.push_back(fmt::format("tier {}: nodes {}", tier.id, node_list(tier.nodes)));
@@ -123,11 +123,11 @@ void print_kernel_settings(const NumaView& numa, Colour colour)
                tiers.empty() ? "none" : join(tiers, "; "));
   }
   if (!numa.demotion_enabled) {
-    fmt::print("{} not available on this kernel (no {})\n", bold("Demotion:", colour), k_demotion_enabled);
+    fmt::print("{} not available on this kernel\n", bold("Demotion:", colour));
   } else {
     fmt::print("{} {}\n", bold("Demotion:", colour),
                *numa.demotion_enabled ? "enabled: reclaim moves cold pages to slower tiers"
-                                      : fmt::format("disabled (echo true > {} enables it)", k_demotion_enabled));
+                                      : fmt::format("disabled; enable: echo true > {}", k_demotion_enabled));
   }
 }
 

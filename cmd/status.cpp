@@ -21,6 +21,10 @@ struct StatusOptions
   std::string format;
 };
 
+// The width status fits in (a terminal's default) and the indentation of its values.
+constexpr size_t k_screen_width = 80;
+constexpr std::string_view k_indent = "           ";
+
 // A command the user can run next, and why.
 struct Step
 {
@@ -62,14 +66,14 @@ void advise_system_ram(DeviceStatus& status)
   unsigned online = memory.online_count();
   if (online < memory.blocks.size()) {
     status.used_style = Style::warn;
-    status.next.push_back({fmt::format("dax online {}", name), "online its offline blocks (zone Movable)"});
+    status.next.push_back({fmt::format("dax online {}", name), "online the offline blocks"});
   }
   if (online > 0) {
-    status.next.push_back({fmt::format("dax offline {}", name), "take its memory offline, keep it hot-added"});
+    status.next.push_back({fmt::format("dax offline {}", name), "take the memory offline"});
     status.next.push_back({fmt::format("dax reconfigure -m devdax -f {}", name),
-                           "offline, hot-remove, back to /dev/" + name});
+                           "offline, remove, back to devdax"});
   } else {
-    status.next.push_back({fmt::format("dax reconfigure -m devdax {}", name), "hot-remove, back to /dev/" + name});
+    status.next.push_back({fmt::format("dax reconfigure -m devdax {}", name), "remove, back to devdax"});
   }
   if (status.state.zones().find("Normal") != std::string::npos) {
     status.notes.push_back("zone Normal holds kernel allocations: it may refuse to go offline");
@@ -99,7 +103,7 @@ void advise_devdax(DeviceStatus& status, uint64_t block_size)
     return;
   }
   status.next.push_back({fmt::format("dax reconfigure -m system-ram {}", name),
-                         "hot-add as System RAM, online as Movable"});
+                         "hot-add as System RAM (Movable)"});
 }
 
 Result<DeviceStatus> read_status(Env& env, const DeviceName& name, uint64_t block_size)
@@ -123,7 +127,7 @@ Result<DeviceStatus> read_status(Env& env, const DeviceName& name, uint64_t bloc
 std::string node_line(const NumaView& numa, int id)
 {
   const NumaNode* node = numa.find(id);
-  if (node == nullptr) return fmt::format("node {}: not online (no {}/node{})", id, k_node_root, id);
+  if (node == nullptr) return fmt::format("node {}: not online yet (hot-adding memory to it onlines it)", id);
   std::string line = fmt::format("node {}:", id);
   if (node->mem_total && node->mem_free) {
     line += fmt::format(" {} total, {} free", human_size(*node->mem_total), human_size(*node->mem_free));
@@ -151,12 +155,22 @@ void print_device(const DeviceStatus& status, const NumaView& numa, Colour colou
   }
   if (device.target_node && *device.target_node >= 0) fmt::print("  numa     {}\n", node_line(numa, *device.target_node));
   for (const auto& note : status.notes) fmt::print("  note     {}\n", styled(note, Style::warn, colour));
+  // Command and why side by side when every line fits the screen, else the why under its command.
   size_t width = 0;
-  for (const auto& step : status.next) width = std::max(width, step.command.size());
-  const char* label = "  next     ";
+  size_t why_width = 0;
   for (const auto& step : status.next) {
-    fmt::print("{}{:<{}}  {}\n", label, step.command, width, step.why);
-    label = "           ";
+    width = std::max(width, step.command.size());
+    why_width = std::max(why_width, step.why.size());
+  }
+  bool side_by_side = k_indent.size() + width + 2 + why_width <= k_screen_width;
+  std::string_view label = "  next     ";
+  for (const auto& step : status.next) {
+    if (side_by_side) {
+      fmt::print("{}{:<{}}  {}\n", label, step.command, width, step.why);
+    } else {
+      fmt::print("{}{}\n{}  {}\n", label, step.command, k_indent, step.why);
+    }
+    label = k_indent;
   }
 }
 
@@ -192,15 +206,21 @@ Json status_json(const DeviceStatus& status, const NumaView& numa)
   return object;
 }
 
-// The kernel-wide facts that decide what hot-added memory does, one line.
-void print_kernel_line(Env& env, const NumaView& numa, uint64_t block_size)
+// The kernel-wide facts that decide what hot-added memory does.
+void print_kernel_lines(Env& env, const NumaView& numa, uint64_t block_size)
 {
   auto policy = read_auto_online(env.sysfs);
-  std::string tiers = numa.tiers ? fmt::format("{} memory tiers", numa.tiers->size()) : "no memory tiers";
-  std::string demotion = !numa.demotion_enabled ? "no demotion setting"
-                         : *numa.demotion_enabled ? "demotion enabled" : "demotion disabled";
-  fmt::print("kernel: {} memory blocks, auto_online_blocks {}, {}, {}\n", human_size(block_size),
-             policy ? to_string(*policy) : "unknown", tiers, demotion);
+  fmt::print("memory blocks: {}, auto_online_blocks: {}\n", human_size(block_size),
+             policy ? to_string(*policy) : "unreadable");
+  std::string tiers = "not available";
+  if (numa.tiers) {
+    std::vector<std::string> items;
+    for (const auto& tier : *numa.tiers) items.push_back(fmt::format("{} (nodes {})", tier.id, fmt::join(tier.nodes, ",")));
+    tiers = items.empty() ? "none" : fmt::format("{}", fmt::join(items, ", "));
+  }
+  std::string demotion = !numa.demotion_enabled ? "not available" : *numa.demotion_enabled ? "enabled" : "disabled";
+  fmt::print("memory tiers: {}; demotion: {}{}\n", tiers, demotion,
+             !numa.tiers && !numa.demotion_enabled ? " (not on this kernel)" : "");
 }
 
 int run_status(Env& env, StatusOptions options)
@@ -246,7 +266,7 @@ int run_status(Env& env, StatusOptions options)
     print_device(status, *numa, view->colour);
     fmt::print("\n");
   }
-  print_kernel_line(env, *numa, *block_size);
+  print_kernel_lines(env, *numa, *block_size);
   return k_exit_ok;
 }
 

@@ -19,7 +19,9 @@ void add_view_options(CLI::App& app, std::string& format, std::string& columns, 
 Result<ViewOptions> view_options(const std::string& format, const std::string& columns, Format fallback)
 {
   ViewOptions options;
-  options.format = format.empty() ? fallback : format == "json" ? Format::json : Format::table;
+  // -o alone asks for a table: columns only exist there.
+  if (format.empty()) options.format = columns.empty() ? fallback : Format::table;
+  else options.format = format == "json" ? Format::json : Format::table;
   options.columns = columns;
   if (!columns.empty() && options.format == Format::json) {
     return std::unexpected(logic_error("", "-o", "columns are for tables; it cannot be used with --format=json"));

@@ -24,8 +24,8 @@ void add_format_option(CLI::App& app, std::string& format, const std::string& he
 // Adds --format (as add_format_option) and -o/--output COLUMNS.
 void add_view_options(CLI::App& app, std::string& format, std::string& columns, const std::string& format_help);
 
-// Resolves the --format and -o given to `ViewOptions`, with `fallback` when --format was not given.
-// -o with JSON is bad input (the error is returned).
+// Resolves the --format and -o given to `ViewOptions`: without --format, a table when -o is
+// given, else `fallback`. -o with --format=json is bad input (the error is returned).
 Result<ViewOptions> view_options(const std::string& format, const std::string& columns, Format fallback);
 
 // Selects `options.columns` in `table` (if given) and prints it; 0, or 2 after printing the error
