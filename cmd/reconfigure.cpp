@@ -70,6 +70,7 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::
       print_note(fmt::format("{}: already in {} mode", name.str(), options.mode));
     }
     done.push_back(name);
+    if (view.format == Format::table) return Json(); // the table reads the devices after the loop
     return resulting_device(env, name, human);
   });
   if (!outcomes.succeeded.empty() && !options.dry_run && view.format == Format::table) {
