@@ -141,7 +141,7 @@ int print_memory_view(Env& env, const std::vector<Device>& devices, const ViewOp
   } else {
     Table blocks = blocks_table(views);
     code = print_table(blocks, options);
-    if (code != k_exit_ok) return code;
+    if (code != k_exit_ok || views.empty()) return code;
     Table lost = lost_table(views);
     if (lost.empty()) {
       fmt::print("\nNothing lost to {} block alignment.\n", human_size(*block_size));
