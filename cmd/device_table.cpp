@@ -8,15 +8,6 @@
 
 namespace dax::cli {
 
-namespace {
-
-std::string optional_size(const std::optional<uint64_t>& bytes)
-{
-  return bytes ? human_size(*bytes) : k_none;
-}
-
-} // namespace
-
 std::string DeviceState::zones() const
 {
   std::set<std::string> zones;
@@ -78,7 +69,9 @@ int print_device_table(Env& env, std::vector<Device> devices, const ViewOptions&
   std::optional<uint64_t> block_size;
   if (auto size = read_block_size(env.sysfs)) block_size = *size; // no hotplug support: no block counts
   std::vector<DeviceState> states;
+  bool withheld = false; // a system-ram device whose ranges only root may read: no block counts
   for (auto& device : devices) {
+    withheld = withheld || (device.mode() == Mode::system_ram && device.ranges().empty());
     auto state = read_device_state(env.sysfs, std::move(device), block_size);
     if (!state) {
       print_error(state.error().message());
@@ -87,7 +80,12 @@ int print_device_table(Env& env, std::vector<Device> devices, const ViewOptions&
     states.push_back(std::move(*state));
   }
   Table table = device_table(states);
-  return print_table(table, options);
+  int code = print_table(table, options);
+  if (code == k_exit_ok && withheld) {
+    print_note("the memory blocks of system-ram devices are found from ranges readable by root only; "
+               "run as root to see BLOCKS, ZONE and LOST");
+  }
+  return code;
 }
 
 Result<void> check_device_columns(const std::string& columns)
@@ -104,8 +102,8 @@ Table region_table(const std::vector<Region>& regions)
   for (const auto& region : regions) {
     std::string names;
     for (const auto& device : region.devices) names += (names.empty() ? "" : ",") + device.name.str();
-    table.add_row({std::to_string(region.id), optional_size(region.size), optional_size(region.available_size),
-                   optional_size(region.align), names.empty() ? k_none : names, region.path});
+    table.add_row({std::to_string(region.id), human_size(region.size), human_size(region.available_size),
+                   human_size(region.align), names.empty() ? k_none : names, region.path});
   }
   return table;
 }

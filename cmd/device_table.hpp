@@ -42,7 +42,4 @@ Result<void> check_device_columns(const std::string& columns);
 // all but PATH by default.
 Table region_table(const std::vector<Region>& regions);
 
-// "-" for an absent value, as lsmem and lsblk leave empty cells readable.
-inline constexpr const char* k_none = "-";
-
 } // namespace dax::cli

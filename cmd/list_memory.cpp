@@ -22,23 +22,27 @@ std::string block_span(const BlockGroup& group)
   return group.count == 1 ? std::to_string(group.first) : fmt::format("{}-{}", group.first, group.last());
 }
 
+// A group's state word; "absent" for blocks kmem has not added (devdax mode).
 std::string state_text(const BlockGroup& group)
 {
   return group.state ? std::string(to_string(*group.state)) : "absent";
 }
 
+// Online green, offline yellow, absent dim.
 Style state_style(const BlockGroup& group)
 {
   if (!group.state) return Style::dim;
   return *group.state == BlockState::online ? Style::good : Style::warn;
 }
 
+// One device and its memory view, in the order the devices were selected.
 struct DeviceView
 {
   const Device* device;
   MemoryView view;
 };
 
+// dax's own JSON for one device: its ranges under alignment and its block groups, in bytes.
 Json view_json(const DeviceView& item)
 {
   Json ranges = Json::array();
@@ -69,6 +73,7 @@ Json view_json(const DeviceView& item)
               {"lost_size", item.view.lost_bytes()}, {"ranges", std::move(ranges)}, {"memory", std::move(memory)}};
 }
 
+// One row per block group, like lsmem's rows.
 Table blocks_table(const std::vector<DeviceView>& views)
 {
   Table table({{"DEVICE", Align::left}, {"RANGE", Align::left}, {"START", Align::left}, {"END", Align::left},
@@ -88,6 +93,7 @@ Table blocks_table(const std::vector<DeviceView>& views)
   return table;
 }
 
+// One row per piece of a range that alignment keeps out, with the reason.
 Table lost_table(const std::vector<DeviceView>& views)
 {
   Table table({{"DEVICE", Align::left}, {"RANGE", Align::left}, {"SIZE", Align::right}, {"WHY", Align::left}},

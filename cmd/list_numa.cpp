@@ -20,6 +20,7 @@ struct NodeDax
   uint64_t hotplugged = 0;
 };
 
+// Groups the devices by target node and counts their hot-added blocks by the node they are on.
 Result<std::map<int, NodeDax>> dax_by_node(Env& env, const std::vector<Device>& devices)
 {
   std::map<int, NodeDax> nodes;
@@ -38,6 +39,7 @@ Result<std::map<int, NodeDax>> dax_by_node(Env& env, const std::vector<Device>& 
   return nodes;
 }
 
+// The items with `separator` between them.
 std::string join(const std::vector<std::string>& items, std::string_view separator)
 {
   std::string text;
@@ -45,6 +47,7 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
   return text;
 }
 
+// "0,1".
 std::string node_list(const std::vector<int>& nodes)
 {
   std::vector<std::string> names;
@@ -52,11 +55,7 @@ std::string node_list(const std::vector<int>& nodes)
   return join(names, ",");
 }
 
-std::string optional_size(const std::optional<uint64_t>& bytes)
-{
-  return bytes ? human_size(*bytes) : k_none;
-}
-
+// dax's own JSON for the view: nodes, memory_tiers and demotion_enabled (null when absent).
 Json numa_json(const NumaView& numa, const std::map<int, NodeDax>& dax)
 {
   Json nodes = Json::array();
@@ -86,6 +85,7 @@ Json numa_json(const NumaView& numa, const std::map<int, NodeDax>& dax)
   return out;
 }
 
+// One row per node.
 Table numa_table(const NumaView& numa, const std::map<int, NodeDax>& dax)
 {
   Table table({{"NODE", Align::right}, {"TOTAL", Align::right}, {"FREE", Align::right}, {"CPUS", Align::left},
@@ -97,7 +97,7 @@ Table numa_table(const NumaView& numa, const std::map<int, NodeDax>& dax)
     for (const auto& distance : node.distances) distances.push_back(std::to_string(distance.distance));
     auto it = dax.find(node.id);
     bool has_dax = it != dax.end();
-    table.add_row({std::to_string(node.id), optional_size(node.mem_total), optional_size(node.mem_free),
+    table.add_row({std::to_string(node.id), human_size(node.mem_total), human_size(node.mem_free),
                    node.cpus.empty() ? k_none : node.cpus, node.tier ? std::to_string(*node.tier) : k_none,
                    has_dax && !it->second.devices.empty() ? join(it->second.devices, ",") : k_none,
                    has_dax ? human_size(it->second.hotplugged) : k_none,

@@ -15,6 +15,7 @@ namespace dax::cli {
 
 namespace {
 
+// What `dax status` was given.
 struct StatusOptions
 {
   TargetOptions targets;
@@ -44,6 +45,7 @@ struct DeviceStatus
   std::vector<Step> next;
 };
 
+// "System RAM: 7 of 7 memory blocks online in zone Movable".
 std::string blocks_summary(const DeviceState& state)
 {
   const auto& memory = *state.memory;
@@ -106,6 +108,7 @@ void advise_devdax(DeviceStatus& status, uint64_t block_size)
                          "hot-add as System RAM (Movable)"});
 }
 
+// Reads a device and decides what to say about it.
 Result<DeviceStatus> read_status(Env& env, const DeviceName& name, uint64_t block_size)
 {
   auto device = read_device(env.sysfs, name);
@@ -141,6 +144,7 @@ std::string node_line(const NumaView& numa, int id)
   return line;
 }
 
+// The lines of one device: heading, used as, lost, numa, notes, next.
 void print_device(const DeviceStatus& status, const NumaView& numa, Colour colour)
 {
   const Device& device = status.state.device;
@@ -174,6 +178,7 @@ void print_device(const DeviceStatus& status, const NumaView& numa, Colour colou
   }
 }
 
+// The same facts as JSON, in bytes.
 Json status_json(const DeviceStatus& status, const NumaView& numa)
 {
   const Device& device = status.state.device;
@@ -223,6 +228,7 @@ void print_kernel_lines(Env& env, const NumaView& numa, uint64_t block_size)
              !numa.tiers && !numa.demotion_enabled ? " (not on this kernel)" : "");
 }
 
+// Reads everything first, then prints: an error prints nothing but itself.
 int run_status(Env& env, StatusOptions options)
 {
   auto view = view_options(options.format, "", Format::table);

@@ -154,4 +154,9 @@ std::string human_size(uint64_t bytes)
   return fmt::format("{}.{}{}", whole, tenths, units[exp]);
 }
 
+std::string human_size(const std::optional<uint64_t>& bytes)
+{
+  return bytes ? human_size(*bytes) : k_none;
+}
+
 } // namespace dax::cli

@@ -3,6 +3,7 @@
 #include "error.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,6 +75,12 @@ private:
 // A size as lsmem prints it: the largest binary unit with at most one decimal, the unit as one
 // letter ("128M", "1006M", "7G", "1.5G", "512K", "100B"). Sizes below 1 KiB in bytes.
 std::string human_size(uint64_t bytes);
+
+// human_size, or "-" when the size is unknown.
+std::string human_size(const std::optional<uint64_t>& bytes);
+
+// "-" for an absent value, as lsmem and lsblk leave empty cells readable.
+inline constexpr const char* k_none = "-";
 
 // `text` in bold when `colour` says so (headings above tables in views).
 std::string bold(std::string_view text, Colour colour);
