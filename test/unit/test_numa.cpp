@@ -40,7 +40,7 @@ TEST_CASE("parse_node_list: ranges and single nodes, strictly", "[numa]")
   }
 }
 
-TEST_CASE("read_numa: nodes with memory, CPUs and distances; no tiers on this kernel", "[numa]")
+TEST_CASE("read_numa: nodes with memory, CPUs and distances (no tiers on this kernel)", "[numa]")
 {
   FakeKernel kernel;
   add_nfit_system(kernel, nfit_device("kmem"));
