@@ -131,7 +131,7 @@ int print_memory_view(Env& env, const std::vector<Device>& devices, const ViewOp
   std::vector<DeviceView> views;
   std::vector<std::string> unreadable;
   for (const auto& device : devices) {
-    if (device.ranges().empty()) unreadable.push_back(device.name.str());
+    if (device.size > 0 && device.ranges().empty()) unreadable.push_back(device.name.str());
     auto view = read_memory_view(env.sysfs, device, *block_size);
     if (!view) {
       print_error(view.error().message());

@@ -87,6 +87,12 @@ void advise_devdax(DeviceStatus& status, uint64_t block_size)
 {
   const Device& device = status.state.device;
   std::string name = device.name.str();
+  if (device.size == 0) {
+    // A dynamic region's seed device: nothing to use until space is given to it (daxctl create-device).
+    status.used_as = "nothing: it has no memory (size 0, an idle device)";
+    status.used_style = Style::dim;
+    return;
+  }
   if (!device.enabled()) {
     status.used_as = "nothing: no driver is bound (disabled)";
     status.used_style = Style::warn;
