@@ -50,6 +50,7 @@ Command reconfigure_command();
 Command online_command();
 Command offline_command();
 Command apply_command();
+Command status_command();
 
 // Adds daxctl's negatable switch pair: `off_names` ("-N,--no-online") sets `value` false,
 // `on_name` ("--online") sets it back to true; the last one given wins.

@@ -1,8 +1,10 @@
-// dax list: regions and devices as daxctl's JSON.
+// dax list: regions and devices as daxctl's JSON, or as tables; the memory and NUMA views.
 #include "command.hpp"
 #include "device_json.hpp"
+#include "device_table.hpp"
 #include "memory.hpp"
 #include "targets.hpp"
+#include "views.hpp"
 
 #include <fmt/format.h>
 
@@ -19,6 +21,10 @@ struct ListOptions
   bool mappings = false;
   bool idle = false;
   bool human = false;
+  bool memory = false;  // the memory view instead of the device list
+  bool numa = false;    // the NUMA view instead of the device list
+  std::string format;   // "table", "json", or empty: JSON for the list, a table for the views
+  std::string columns;  // -o
 };
 
 // What a filter in the options selects.
@@ -42,6 +48,63 @@ Result<Filters> parse_filters(const ListOptions& options)
   return filters;
 }
 
+// The devices the filters select (size 0 only with -i), in natural order.
+std::vector<Device> selected_devices(const std::vector<Region>& regions, const Filters& filters, bool idle)
+{
+  std::vector<Device> devices;
+  for (const auto& region : regions) {
+    if (filters.region && region.id != *filters.region) continue;
+    for (const auto& device : region.devices) {
+      if (filters.device && device.name != *filters.device) continue;
+      if (device.size == 0 && !idle) continue;
+      devices.push_back(device);
+    }
+  }
+  return devices;
+}
+
+// `list --format=table`: the regions table when only regions are asked for, else the devices table.
+int print_list_table(Env& env, const ListOptions& options, const std::vector<Region>& regions,
+                     const Filters& filters, const ViewOptions& view)
+{
+  if (options.regions && !options.devices) {
+    std::vector<Region> shown;
+    for (const auto& region : regions) {
+      if (!filters.region || region.id == *filters.region) shown.push_back(region);
+    }
+    Table table = region_table(shown);
+    return print_table(table, view);
+  }
+  return print_device_table(env, selected_devices(regions, filters, options.idle), view);
+}
+
+// The views other than daxctl's JSON: tables, --memory and --numa.
+int run_view(Env& env, const ListOptions& options, const Filters& filters)
+{
+  if (options.memory && options.numa) {
+    print_error("--memory and --numa are two views: give one of them");
+    return k_exit_usage;
+  }
+  bool view = options.memory || options.numa;
+  auto shown = view_options(options.format, options.columns, view ? Format::table : Format::json);
+  if (!shown) {
+    print_error(shown.error().message());
+    return k_exit_usage;
+  }
+  if (options.mappings && (view || shown->format == Format::table)) {
+    print_error("--mappings is part of daxctl's JSON list; the ranges are in the --memory view");
+    return k_exit_usage;
+  }
+  auto regions = read_regions(env.sysfs);
+  if (!regions) {
+    print_error(regions.error().message());
+    return k_exit_failure;
+  }
+  if (options.memory) return print_memory_view(env, selected_devices(*regions, filters, options.idle), *shown);
+  if (options.numa) return print_numa_view(env, selected_devices(*regions, filters, options.idle), *shown);
+  return print_list_table(env, options, *regions, filters, *shown);
+}
+
 int run_list(Env& env, ListOptions options)
 {
   auto filters = parse_filters(options);
@@ -53,6 +116,9 @@ int run_list(Env& env, ListOptions options)
   if (!options.devices && !options.regions) {
     options.regions = !options.region.empty();
     options.devices = !options.device.empty() || !options.regions;
+  }
+  if (options.memory || options.numa || options.format == "table" || !options.columns.empty()) {
+    return run_view(env, options, *filters);
   }
   auto regions = read_regions(env.sysfs);
   if (!regions) {
@@ -105,7 +171,8 @@ int run_list(Env& env, ListOptions options)
 
 Command list_command()
 {
-  return {"list", {}, "List regions and devices as JSON (daxctl's schema)", [](CLI::App& app) -> Runner {
+  return {"list", {}, "List regions and devices as JSON (daxctl's schema) or tables; memory and NUMA views",
+          [](CLI::App& app) -> Runner {
             auto options = std::make_shared<ListOptions>();
             app.add_option("-r,--region", options->region, "Only this region (N or regionN)")->type_name("REGION");
             app.add_option("-d,--dev", options->device, "Only this device (daxX.Y, X.Y or all)")->type_name("DEVICE");
@@ -114,6 +181,11 @@ Command list_command()
             app.add_flag("-M,--mappings", options->mappings, "Include each device's mapping ranges");
             app.add_flag("-i,--idle", options->idle, "Include devices of size 0");
             app.add_flag("-u,--human", options->human, "Human-readable sizes and hex addresses");
+            app.add_flag("--memory", options->memory,
+                         "Per device: hot-plug ranges, memory blocks, what alignment lost");
+            app.add_flag("--numa", options->numa, "NUMA nodes: memory, distances, tiers, dax memory");
+            add_view_options(app, options->format, options->columns,
+                             "table or json (default: json, a table for --memory and --numa)");
             return [options](Env& env) { return run_list(env, *options); };
           }};
 }

@@ -5,7 +5,9 @@
 #include "operations.hpp"
 #include "state_change.hpp"
 #include "block_command.hpp"
+#include "device_table.hpp"
 #include "targets.hpp"
+#include "views.hpp"
 
 #include <fmt/format.h>
 
@@ -24,6 +26,8 @@ struct ReconfigureOptions
   bool dry_run = false;
   MemmapOnMemory memmap = MemmapOnMemory::keep;
   bool check_config = false;
+  std::string format;  // --format: "json" (the default, daxctl's) or "table"
+  std::string columns; // -o
 };
 
 Result<Json> resulting_device(Env& env, const DeviceName& name, Human human)
@@ -35,10 +39,28 @@ Result<Json> resulting_device(Env& env, const DeviceName& name, Human human)
   return device_json(env.sysfs, *device, block_size, human, WithMappings::no);
 }
 
-// Prints the JSON of `names` as they are now (daxctl's reconfigure output), unless a dry run.
-void print_result(Env& env, const std::vector<DeviceName>& names, const ReconfigureOptions& options)
+// The devices as they are now, as a table.
+int print_reconfigured_table(Env& env, const std::vector<DeviceName>& names, const ViewOptions& view)
 {
-  if (names.empty() || options.dry_run) return;
+  std::vector<Device> devices;
+  for (const auto& name : names) {
+    auto device = read_device(env.sysfs, name);
+    if (!device) {
+      print_error(device.error().message());
+      return k_exit_failure;
+    }
+    devices.push_back(std::move(*device));
+  }
+  return print_device_table(env, std::move(devices), view);
+}
+
+// Prints `names` as they are now: daxctl's reconfigure JSON, or a table; nothing on a dry run.
+// Returns k_exit_ok, or the failure of reading them for the table.
+int print_result(Env& env, const std::vector<DeviceName>& names, const ReconfigureOptions& options,
+                 const ViewOptions& view)
+{
+  if (names.empty() || options.dry_run) return k_exit_ok;
+  if (view.format == Format::table) return print_reconfigured_table(env, names, view);
   Human human = options.human ? Human::yes : Human::no;
   Json devices = Json::array();
   for (const auto& name : names) {
@@ -50,9 +72,11 @@ void print_result(Env& env, const std::vector<DeviceName>& names, const Reconfig
     devices.push_back(std::move(*device));
   }
   std::fputs(render_list(devices, human).c_str(), stdout);
+  return k_exit_ok;
 }
 
-int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::vector<DeviceName>& names)
+int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::vector<DeviceName>& names,
+                        const ViewOptions& view)
 {
   bool to_ram = options.mode == "system-ram";
   Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
@@ -69,14 +93,14 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::
     }
     return name;
   });
-  print_result(env, outcomes.succeeded, options);
+  if (int code = print_result(env, outcomes.succeeded, options, view); code != k_exit_ok) return code;
   print_note(fmt::format("reconfigured {}", count_devices(outcomes.succeeded.size())));
   return outcomes.exit_code();
 }
 
 // -C: the mode, online and movable come from the configuration files (dax apply's), as daxctl's
 // --check-config takes them from daxctl.conf.d. A device no section matches is left alone, exit 0.
-int run_check_config(Env& env, const ReconfigureOptions& options)
+int run_check_config(Env& env, const ReconfigureOptions& options, const ViewOptions& view)
 {
   if (!options.mode.empty() || !options.online || !options.movable || options.memmap != MemmapOnMemory::keep) {
     print_error("-C/--check-config takes the mode from the configuration files: it cannot be used with "
@@ -92,15 +116,29 @@ int run_check_config(Env& env, const ReconfigureOptions& options)
   if (!plan) return k_exit_usage;
   return run_state_change(env, options.dry_run ? DryRun::yes : DryRun::no, [&](Env& target) {
     auto outcome = apply_devices(target, *plan, *names, options.force ? Force::yes : Force::no, print_note);
-    print_result(target, outcome.applied, options);
+    if (int code = print_result(target, outcome.applied, options, view); code != k_exit_ok) return code;
     print_note(fmt::format("reconfigured {}", count_devices(outcome.applied.size())));
     return outcome.exit_code;
   });
 }
 
+// The output format and columns, checked before anything changes.
+Result<ViewOptions> reconfigure_view(const ReconfigureOptions& options)
+{
+  auto view = view_options(options.format, options.columns, Format::json);
+  if (!view) return view;
+  if (auto columns = check_device_columns(options.columns); !columns) return std::unexpected(columns.error());
+  return view;
+}
+
 int run_reconfigure(Env& env, const ReconfigureOptions& options)
 {
-  if (options.check_config) return run_check_config(env, options);
+  auto view = reconfigure_view(options);
+  if (!view) {
+    print_error(view.error().message());
+    return k_exit_usage;
+  }
+  if (options.check_config) return run_check_config(env, options, *view);
   if (options.mode.empty()) {
     print_error("reconfigure: a --mode is required (system-ram or devdax)");
     return k_exit_usage;
@@ -124,7 +162,7 @@ int run_reconfigure(Env& env, const ReconfigureOptions& options)
     return k_exit_usage;
   }
   return run_state_change(env, options.dry_run ? DryRun::yes : DryRun::no,
-                          [&](Env& target) { return reconfigure_devices(target, options, *names); });
+                          [&](Env& target) { return reconfigure_devices(target, options, *names, *view); });
 }
 
 } // namespace
@@ -151,6 +189,7 @@ Command reconfigure_command()
             app.add_flag("-C,--check-config", options->check_config,
                          "Take the mode, online and movable from the configuration files (see dax-apply(1))");
             app.add_flag("-u,--human", options->human, "Human-readable sizes in the printed JSON");
+            add_view_options(app, options->format, options->columns, "json (the default, daxctl's) or table");
             add_dry_run_option(app, options->dry_run);
             return [options](Env& env) { return run_reconfigure(env, *options); };
           }};

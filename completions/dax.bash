@@ -3,7 +3,7 @@
 # Everything it offers comes from the dax binary on the command line:
 # commands from `dax --list-cmds`, options from `dax COMMAND --list-opts`,
 # devices from `dax --list-devices`, regions from `dax --list-regions`, and
-# --mode values from `dax reconfigure --help`. A --sysroot on the line is passed
+# --mode and --format values from `dax COMMAND --help`. A --sysroot on the line is passed
 # on, so devices and regions come from that tree.
 
 # Runs the dax being completed (words[0]) with the --sysroot of the line.
@@ -64,10 +64,12 @@ _dax()
             COMPREPLY=($(compgen -W "$(_dax_ask --list-devices) all" -- "$cur"))
             return
             ;;
-        -m | --mode)
-            local modes
-            modes=$(_dax_ask "$cmd" --help | sed -n 's/.*--mode [A-Z]*:{\([^}]*\)}.*/\1/p')
-            COMPREPLY=($(compgen -W "${modes//,/ }" -- "$cur"))
+        -m | --mode | --format)
+            # The values CLI11 lists in the help: "--mode MODE:{system-ram,devdax}".
+            local long=$prev values
+            [[ $long == -m ]] && long=--mode
+            values=$(_dax_ask "$cmd" --help | sed -n "s/.*$long [A-Z]*:{\([^}]*\)}.*/\1/p")
+            COMPREPLY=($(compgen -W "${values//,/ }" -- "$cur"))
             return
             ;;
     esac

@@ -3,7 +3,7 @@
 # Everything it offers comes from the dax binary on the command line:
 # commands from `dax --list-cmds`, options from `dax COMMAND --list-opts`,
 # devices from `dax --list-devices`, regions from `dax --list-regions`, and
-# --mode values from `dax reconfigure --help`. A --sysroot on the line is passed
+# --mode and --format values from `dax COMMAND --help`. A --sysroot on the line is passed
 # on, so devices and regions come from that tree.
 
 # Runs the dax being completed with the --sysroot of the line.
@@ -64,8 +64,10 @@ function __dax_complete
         case -d --dev
             printf '%s\n' $prefix(__dax_ask --list-devices) $prefix"all"
             return
-        case -m --mode
-            __dax_ask $cmd --help | string match -r -g -- '--mode [A-Z]+:\{([^}]*)\}' |
+        case -m --mode --format
+            set -l long $opt
+            test "$long" = -m; and set long --mode
+            __dax_ask $cmd --help | string match -r -g -- "$long [A-Z]+:\\{([^}]*)\\}" |
                 string split , | string replace -r -- '^' "$prefix"
             return
     end

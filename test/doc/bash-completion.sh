@@ -77,6 +77,9 @@ done
 check "dax reconfigure -m " "system-ram devdax"
 check "dax reconfigure --mode=d" "devdax"
 check "dax reconfigure --mode s" "system-ram"
+check "dax list --format " "table json"
+check "dax status --format=j" "json"
+check "dax reconfigure --format t" "table"
 # Devices and regions of the --sysroot tree, wherever --sysroot is on the line.
 check "dax --sysroot $tree reconfigure -m system-ram " "$devices all"
 check "dax --sysroot=$tree online " "$devices all"

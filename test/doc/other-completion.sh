@@ -60,6 +60,7 @@ for name in $commands; do
   check "dax $name --" "$(dax "$name" --list-opts | tr '\n' ' ')"
 done
 check "dax reconfigure -m " "system-ram devdax"
+check "dax list --format " "table json"
 check "dax --sysroot $tree reconfigure -m system-ram " "$devices all"
 check "dax --sysroot=$tree online " "$devices all"
 check "dax offline --sysroot $tree " "$devices all"

@@ -17,6 +17,26 @@ void add_nfit_system(FakeKernel& kernel, const FakeDeviceSpec& device)
   kernel.add_boot_blocks(0, 8).add_region(0, k_region0, k_nfit_size).add_device(0, device);
 }
 
+void add_numa_files(FakeKernel& kernel, Tiers tiers)
+{
+  const std::string nodes = "/sys/devices/system/node";
+  kernel.set_file(nodes + "/online", "0-1");
+  kernel.set_file(nodes + "/node0/meminfo", "Node 0 MemTotal:        1048576 kB\n"
+                                            "Node 0 MemFree:          716800 kB\n"
+                                            "Node 0 MemUsed:          331776 kB");
+  kernel.set_file(nodes + "/node0/distance", "10 20");
+  kernel.set_file(nodes + "/node0/cpulist", "0");
+  kernel.set_file(nodes + "/node1/meminfo", "Node 1 MemTotal:         917504 kB\n"
+                                            "Node 1 MemFree:          917504 kB");
+  kernel.set_file(nodes + "/node1/distance", "20 10");
+  kernel.set_file(nodes + "/node1/cpulist", "");
+  if (tiers == Tiers::yes) {
+    kernel.set_file("/sys/devices/virtual/memory_tiering/memory_tier4/nodelist", "0");
+    kernel.set_file("/sys/devices/virtual/memory_tiering/memory_tier22/nodelist", "1");
+    kernel.set_file("/sys/kernel/mm/numa/demotion_enabled", "false", 0644);
+  }
+}
+
 std::string driver_file(const std::string& driver, const std::string& attr)
 {
   return fmt::format("/sys/bus/dax/drivers/{}/{}", driver, attr);

@@ -25,6 +25,12 @@ FakeDeviceSpec nfit_device(const std::string& driver = "device_dax");
 // Boot RAM memory0-7, region0 and `device` in it.
 void add_nfit_system(FakeKernel& kernel, const FakeDeviceSpec& device = nfit_device());
 
+// The NUMA files of the nfit-node1 VM: node0 (CPU 0, 1 GiB, 700 MiB free) and node1 (memory
+// only, 896 MiB, all free), online "0-1", distances 10/20. With `Tiers::yes`, also the memory tiers
+// of a 6.1+ kernel (node0 in memory_tier4, node1 in memory_tier22) and demotion_enabled "false".
+enum class Tiers { no, yes };
+void add_numa_files(FakeKernel& kernel, Tiers tiers);
+
 // "/sys/bus/dax/drivers/<driver>/<attr>".
 std::string driver_file(const std::string& driver, const std::string& attr);
 

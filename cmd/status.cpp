@@ -1,0 +1,297 @@
+// dax status: one screen saying, for each device, what it is, what it is used as, and what the
+// user can do next. Text by default (it is for people), JSON with --format=json.
+#include "command.hpp"
+#include "device_json.hpp"
+#include "device_table.hpp"
+#include "device_users.hpp"
+#include "hotplug.hpp"
+#include "numa.hpp"
+#include "targets.hpp"
+#include "views.hpp"
+
+#include <fmt/format.h>
+
+namespace dax::cli {
+
+namespace {
+
+// What `dax status` was given.
+struct StatusOptions
+{
+  TargetOptions targets;
+  std::string format;
+};
+
+// The width status fits in (a terminal's default) and the indentation of its values.
+constexpr size_t k_screen_width = 80;
+constexpr std::string_view k_indent = "           ";
+
+// A command the user can run next, and why.
+struct Step
+{
+  std::string command;
+  std::string why;
+};
+
+// What status says about one device.
+struct DeviceStatus
+{
+  DeviceState state;
+  HotplugPlan plan;                 // what kmem would hot-add (or has)
+  std::vector<DeviceUser> users;    // processes using /dev/daxX.Y (devdax mode only)
+  std::string used_as;              // one line: what the device is used as now
+  Style used_style = Style::plain;
+  std::vector<std::string> notes;   // warnings worth a line of their own
+  std::vector<Step> next;
+};
+
+// "System RAM: 7 of 7 memory blocks online in zone Movable".
+std::string blocks_summary(const DeviceState& state)
+{
+  const auto& memory = *state.memory;
+  std::string zones = state.zones();
+  std::string where = zones == k_none ? "" : fmt::format(" in zone {}", zones);
+  return fmt::format("System RAM: {} of {} memory blocks online{}", memory.online_count(), memory.blocks.size(), where);
+}
+
+// Fills in used_as, notes and next for a system-ram device.
+void advise_system_ram(DeviceStatus& status)
+{
+  std::string name = status.state.device.name.str();
+  status.used_style = Style::good;
+  if (!status.state.memory || status.state.memory->blocks.empty()) {
+    status.used_as = "System RAM (kmem); its memory blocks are unknown (ranges readable by root only)";
+    return;
+  }
+  const auto& memory = *status.state.memory;
+  status.used_as = blocks_summary(status.state);
+  unsigned online = memory.online_count();
+  if (online < memory.blocks.size()) {
+    status.used_style = Style::warn;
+    status.next.push_back({fmt::format("dax online {}", name), "online the offline blocks"});
+  }
+  if (online > 0) {
+    status.next.push_back({fmt::format("dax offline {}", name), "take the memory offline"});
+    status.next.push_back({fmt::format("dax reconfigure -m devdax -f {}", name),
+                           "offline, remove, back to devdax"});
+  } else {
+    status.next.push_back({fmt::format("dax reconfigure -m devdax {}", name), "remove, back to devdax"});
+  }
+  if (status.state.zones().find("Normal") != std::string::npos) {
+    status.notes.push_back("zone Normal holds kernel allocations: it may refuse to go offline");
+  }
+}
+
+// Fills in used_as, notes and next for a device without kmem.
+void advise_devdax(DeviceStatus& status, uint64_t block_size)
+{
+  const Device& device = status.state.device;
+  std::string name = device.name.str();
+  if (device.size == 0) {
+    // A dynamic region's seed device: nothing to use until space is given to it (daxctl create-device).
+    status.used_as = "nothing: it has no memory (size 0, an idle device)";
+    status.used_style = Style::dim;
+    return;
+  }
+  if (!device.enabled()) {
+    status.used_as = "nothing: no driver is bound (disabled)";
+    status.used_style = Style::warn;
+    status.next.push_back({fmt::format("dax reconfigure -m devdax {}", name), "bind device_dax: /dev/" + name});
+  } else {
+    status.used_as = fmt::format("/dev/{}, a character device for applications (devdax)", name);
+  }
+  if (!status.users.empty()) {
+    status.notes.push_back(fmt::format("in use by {}: stop it before reconfiguring", describe_users(status.users)));
+  }
+  if (device.ranges().empty()) {
+    status.notes.push_back("its address ranges are readable by root only");
+  } else if (status.plan.empty()) {
+    status.notes.push_back(explain_empty_plan(device.name, device.ranges(), block_size) +
+                           ": it cannot become System RAM");
+    return;
+  }
+  status.next.push_back({fmt::format("dax reconfigure -m system-ram {}", name),
+                         "hot-add as System RAM (Movable)"});
+}
+
+// Reads a device and decides what to say about it.
+Result<DeviceStatus> read_status(Env& env, const DeviceName& name, uint64_t block_size)
+{
+  auto device = read_device(env.sysfs, name);
+  if (!device) return std::unexpected(device.error());
+  auto state = read_device_state(env.sysfs, std::move(*device), block_size);
+  if (!state) return std::unexpected(state.error());
+  DeviceStatus status{std::move(*state), {}, {}, {}, Style::plain, {}, {}};
+  status.plan = status.state.memory ? status.state.memory->plan : plan_hotplug(status.state.device.ranges(), block_size);
+  if (status.state.device.mode() == Mode::system_ram) {
+    advise_system_ram(status);
+  } else {
+    if (status.state.device.enabled()) status.users = find_device_users(env.sysfs, name);
+    advise_devdax(status, block_size);
+  }
+  return status;
+}
+
+// "node 1: 896M total, 896M free, distance 20 from node 0, memory tier 4".
+std::string node_line(const NumaView& numa, int id)
+{
+  const NumaNode* node = numa.find(id);
+  if (node == nullptr) return fmt::format("node {}: not online yet (hot-adding memory to it onlines it)", id);
+  std::string line = fmt::format("node {}:", id);
+  if (node->mem_total && node->mem_free) {
+    line += fmt::format(" {} total, {} free", human_size(*node->mem_total), human_size(*node->mem_free));
+  }
+  std::vector<std::string> distances;
+  for (const auto& distance : node->distances) {
+    if (distance.node != id) distances.push_back(fmt::format("{} from node {}", distance.distance, distance.node));
+  }
+  if (!distances.empty()) line += fmt::format(", distance {}", fmt::join(distances, ", "));
+  if (node->tier) line += fmt::format(", memory tier {}", *node->tier);
+  return line;
+}
+
+// The lines of one device: heading, used as, lost, numa, notes, next.
+void print_device(const DeviceStatus& status, const NumaView& numa, Colour colour)
+{
+  const Device& device = status.state.device;
+  std::string heading = fmt::format("{}  {}  {}", device.name.str(), human_size(device.size), to_string(device.mode()));
+  std::string where = fmt::format("region {}", device.name.region);
+  if (device.target_node && *device.target_node >= 0) where += fmt::format(", target node {}", *device.target_node);
+  fmt::print("{}  ({})\n", bold(heading, colour), where);
+  fmt::print("  used as  {}\n", styled(status.used_as, status.used_style, colour));
+  if (status.plan.device_bytes > 0 && status.plan.lost_bytes() > 0 && !status.plan.empty()) {
+    fmt::print("  lost     {} of {} to block alignment (dax list --memory)\n",
+               human_size(status.plan.lost_bytes()), human_size(status.plan.device_bytes));
+  }
+  if (device.target_node && *device.target_node >= 0) fmt::print("  numa     {}\n", node_line(numa, *device.target_node));
+  for (const auto& note : status.notes) fmt::print("  note     {}\n", styled(note, Style::warn, colour));
+  // Command and why side by side when every line fits the screen, else the why under its command.
+  size_t width = 0;
+  size_t why_width = 0;
+  for (const auto& step : status.next) {
+    width = std::max(width, step.command.size());
+    why_width = std::max(why_width, step.why.size());
+  }
+  bool side_by_side = k_indent.size() + width + 2 + why_width <= k_screen_width;
+  std::string_view label = "  next     ";
+  for (const auto& step : status.next) {
+    if (side_by_side) {
+      fmt::print("{}{:<{}}  {}\n", label, step.command, width, step.why);
+    } else {
+      fmt::print("{}{}\n{}  {}\n", label, step.command, k_indent, step.why);
+    }
+    label = k_indent;
+  }
+}
+
+// The same facts as JSON, in bytes.
+Json status_json(const DeviceStatus& status, const NumaView& numa)
+{
+  const Device& device = status.state.device;
+  Json object{{"chardev", device.name.str()}, {"size", device.size}, {"region", device.name.region},
+              {"mode", to_string(device.mode())}, {"state", device.enabled() ? "enabled" : "disabled"}};
+  if (device.target_node && *device.target_node >= 0) {
+    object["target_node"] = *device.target_node;
+    if (const NumaNode* node = numa.find(*device.target_node)) {
+      Json node_json = Json::object();
+      if (node->mem_total) node_json["mem_total"] = *node->mem_total;
+      if (node->mem_free) node_json["mem_free"] = *node->mem_free;
+      if (node->tier) node_json["memory_tier"] = *node->tier;
+      object["node"] = std::move(node_json);
+    }
+  }
+  if (status.state.memory) {
+    object["online_memblocks"] = status.state.memory->online_count();
+    object["total_memblocks"] = status.state.memory->blocks.size();
+  }
+  object["hotplug_size"] = status.plan.hotplug_bytes;
+  object["lost_size"] = status.plan.lost_bytes();
+  object["used_as"] = status.used_as;
+  Json users = Json::array();
+  for (const auto& user : status.users) users.push_back({{"pid", user.pid}, {"command", user.command}, {"mapped", user.mapped}});
+  object["users"] = std::move(users);
+  object["notes"] = status.notes;
+  Json next = Json::array();
+  for (const auto& step : status.next) next.push_back({{"command", step.command}, {"why", step.why}});
+  object["next"] = std::move(next);
+  return object;
+}
+
+// The kernel-wide facts that decide what hot-added memory does.
+void print_kernel_lines(Env& env, const NumaView& numa, uint64_t block_size)
+{
+  auto policy = read_auto_online(env.sysfs);
+  fmt::print("memory blocks: {}, auto_online_blocks: {}\n", human_size(block_size),
+             policy ? to_string(*policy) : "unreadable");
+  std::string tiers = "not available";
+  if (numa.tiers) {
+    std::vector<std::string> items;
+    for (const auto& tier : *numa.tiers) items.push_back(fmt::format("{} (nodes {})", tier.id, fmt::join(tier.nodes, ",")));
+    tiers = items.empty() ? "none" : fmt::format("{}", fmt::join(items, ", "));
+  }
+  std::string demotion = !numa.demotion_enabled ? "not available" : *numa.demotion_enabled ? "enabled" : "disabled";
+  fmt::print("memory tiers: {}; demotion: {}{}\n", tiers, demotion,
+             !numa.tiers && !numa.demotion_enabled ? " (not on this kernel)" : "");
+}
+
+// Reads everything first, then prints: an error prints nothing but itself.
+int run_status(Env& env, StatusOptions options)
+{
+  auto view = view_options(options.format, "", Format::table);
+  if (!view) {
+    print_error(view.error().message());
+    return k_exit_usage;
+  }
+  if (options.targets.devices.empty()) options.targets.devices = {"all"};
+  auto names = resolve_targets(env.sysfs, options.targets);
+  if (!names) {
+    print_error(names.error().message());
+    return k_exit_usage;
+  }
+  auto block_size = read_block_size(env.sysfs);
+  if (!block_size) {
+    print_error(fmt::format("no memory hotplug on this kernel: {}", block_size.error().message()));
+    return k_exit_failure;
+  }
+  auto numa = read_numa(env.sysfs);
+  if (!numa) {
+    print_error(numa.error().message());
+    return k_exit_failure;
+  }
+  std::vector<DeviceStatus> statuses;
+  for (const auto& name : *names) {
+    auto status = read_status(env, name, *block_size);
+    if (!status) {
+      print_error(status.error().message());
+      return k_exit_failure;
+    }
+    statuses.push_back(std::move(*status));
+  }
+  if (view->format == Format::json) {
+    Json out = Json::array();
+    for (const auto& status : statuses) out.push_back(status_json(status, *numa));
+    std::fputs(render_list(out, Human::no).c_str(), stdout);
+    return k_exit_ok;
+  }
+  if (statuses.empty()) fmt::print("No dax devices (is a dax driver such as dax_pmem or dax_hmem loaded?)\n");
+  for (const auto& status : statuses) {
+    print_device(status, *numa, view->colour);
+    fmt::print("\n");
+  }
+  print_kernel_lines(env, *numa, *block_size);
+  return k_exit_ok;
+}
+
+} // namespace
+
+Command status_command()
+{
+  return {"status", {}, "What each device is, what it is used as, and what to do next", [](CLI::App& app) -> Runner {
+            auto options = std::make_shared<StatusOptions>();
+            add_target_options(app, options->targets);
+            add_format_option(app, options->format, "table or json (default: table, text for people)");
+            return [options](Env& env) { return run_status(env, *options); };
+          }};
+}
+
+} // namespace dax::cli
