@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+
 namespace dax::cli {
 
 namespace {
@@ -116,6 +118,23 @@ std::string render_list(const Json& array, Human human)
   std::string out;
   render(human == Human::yes && array.size() == 1 ? array.front() : array, 0, out);
   return out + "\n";
+}
+
+Result<Json> current_device_json(Sysfs& sysfs, const DeviceName& name, Human human)
+{
+  auto device = read_device(sysfs, name);
+  if (!device) return std::unexpected(device.error());
+  std::optional<uint64_t> block_size;
+  if (auto size = read_block_size(sysfs)) block_size = *size;
+  return device_json(sysfs, *device, block_size, human, WithMappings::no);
+}
+
+void print_devices(const std::vector<Json>& devices, Human human)
+{
+  if (devices.empty()) return;
+  Json array = Json::array();
+  for (const auto& device : devices) array.push_back(device);
+  std::fputs(render_list(array, human).c_str(), stdout);
 }
 
 } // namespace dax::cli

@@ -1,6 +1,7 @@
-// dax reconfigure: switch devices between devdax and system-ram mode.
+// dax reconfigure: switch devices between devdax and system-ram mode, or resize them (-s/-a).
 #include "command.hpp"
 #include "device_json.hpp"
+#include "dynamic.hpp"
 #include "operations.hpp"
 #include "state_change.hpp"
 #include "block_command.hpp"
@@ -16,21 +17,14 @@ struct ReconfigureOptions
 {
   TargetOptions targets;
   std::string mode;
+  std::string size;  // -s: the new size of a disabled device in a dynamic region
+  std::string align; // -a: its new alignment
   bool online = true;
   bool movable = true;
   bool force = false;
   bool human = false;
   bool dry_run = false;
 };
-
-Result<Json> resulting_device(Env& env, const DeviceName& name, Human human)
-{
-  auto device = read_device(env.sysfs, name);
-  if (!device) return std::unexpected(device.error());
-  std::optional<uint64_t> block_size;
-  if (auto size = read_block_size(env.sysfs)) block_size = *size;
-  return device_json(env.sysfs, *device, block_size, human, WithMappings::no);
-}
 
 int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::vector<DeviceName>& names)
 {
@@ -48,22 +42,76 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::
     if (report->mode == ModeChange::already) {
       print_note(fmt::format("{}: already in {} mode", name.str(), options.mode));
     }
-    return resulting_device(env, name, human);
+    return current_device_json(env.sysfs, name, human);
   });
-  if (!outcomes.succeeded.empty() && !options.dry_run) {
-    Json devices = Json::array();
-    for (auto& device : outcomes.succeeded) devices.push_back(std::move(device));
-    std::fputs(render_list(devices, human).c_str(), stdout);
+  if (!options.dry_run) print_devices(outcomes.succeeded, human);
+  print_note(fmt::format("reconfigured {}", count_devices(outcomes.succeeded.size())));
+  return outcomes.exit_code();
+}
+
+// -s/-a: resizes and/or realigns disabled devices of dynamic regions.
+int resize_devices(Env& env, const ReconfigureOptions& options, const Resize& resize, const std::vector<DeviceName>& names)
+{
+  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  Human human = options.human ? Human::yes : Human::no;
+  auto outcomes = for_each_device<DeviceName>(names, [&](const DeviceName& name) -> Result<DeviceName> {
+    if (auto resized = resize_device(ctx, name, resize); !resized) return std::unexpected(resized.error());
+    return name;
+  });
+  if (!options.dry_run) {
+    std::vector<Json> devices;
+    for (const auto& name : outcomes.succeeded) {
+      auto device = current_device_json(env.sysfs, name, human);
+      if (device) devices.push_back(std::move(*device));
+      else print_error(device.error().message());
+    }
+    print_devices(devices, human);
   }
   print_note(fmt::format("reconfigured {}", count_devices(outcomes.succeeded.size())));
   return outcomes.exit_code();
 }
 
+// The -s/-a values, or a usage error.
+Result<Resize> parse_resize(const ReconfigureOptions& options)
+{
+  Resize resize;
+  if (!options.size.empty()) {
+    auto size = parse_size(options.size);
+    if (!size) return std::unexpected(size.error());
+    resize.size = *size;
+  }
+  if (!options.align.empty()) {
+    auto align = parse_size(options.align);
+    if (!align) return std::unexpected(align.error());
+    resize.align = *align;
+  }
+  return resize;
+}
+
 int run_reconfigure(Env& env, const ReconfigureOptions& options)
 {
-  if (options.mode.empty()) {
-    print_error("reconfigure: a --mode is required (system-ram or devdax)");
+  bool resizing = !options.size.empty() || !options.align.empty();
+  if (options.mode.empty() && !resizing) {
+    print_error("reconfigure: a --mode, --size or --align is required");
     return k_exit_usage;
+  }
+  if (resizing) {
+    if (!options.mode.empty()) {
+      print_error("--size/--align resize a disabled device; --mode cannot be combined with them (run two commands)");
+      return k_exit_usage;
+    }
+    auto resize = parse_resize(options);
+    if (!resize) {
+      print_error(resize.error().message());
+      return k_exit_usage;
+    }
+    auto names = resolve_targets(env.sysfs, options.targets);
+    if (!names) {
+      print_error(names.error().message());
+      return k_exit_usage;
+    }
+    return run_state_change(env, options.dry_run ? DryRun::yes : DryRun::no,
+                            [&](Env& target) { return resize_devices(target, options, *resize, *names); });
   }
   bool to_ram = options.mode == "system-ram";
   if (!to_ram && !options.online) {
@@ -94,6 +142,11 @@ Command reconfigure_command()
             app.add_option("-m,--mode", options->mode, "system-ram (hot-add as RAM) or devdax")
               ->check(CLI::IsMember({"system-ram", "devdax"}))
               ->type_name("MODE");
+            app.add_option("-s,--size", options->size,
+                           "Resize a disabled device of a dynamic region (4G, 512M, 0x..., bytes)")
+              ->type_name("SIZE");
+            app.add_option("-a,--align", options->align, "Set the alignment of a disabled device (4K, 2M, 1G)")
+              ->type_name("ALIGN");
             add_switch(app, "-N,--no-online", "--online", options->online,
                        "system-ram: leave the new memory offline", "Undo --no-online (the default)");
             add_switch(app, "--no-movable", "--movable", options->movable,
