@@ -152,15 +152,7 @@ int create_devices(Env& env, const CreateOptions& options, const CreatePlan& pla
       ++failed;
     }
   }
-  if (!options.dry_run) {
-    std::vector<Json> devices;
-    for (const auto& name : created) {
-      auto device = current_device_json(env.sysfs, name, human);
-      if (device) devices.push_back(std::move(*device));
-      else print_error(device.error().message());
-    }
-    print_devices(devices, human);
-  }
+  if (!options.dry_run) print_current_devices(env.sysfs, created, human);
   print_note(fmt::format("created {}", count_devices(created.size())));
   DeviceOutcomes<DeviceName> outcomes{created, failed};
   return outcomes.exit_code();

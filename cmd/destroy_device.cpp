@@ -27,17 +27,6 @@ int destroy_devices(Env& env, const DestroyOptions& options, const std::vector<D
   return outcomes.exit_code();
 }
 
-int run_destroy(Env& env, const DestroyOptions& options)
-{
-  auto names = resolve_targets(env.sysfs, options.targets);
-  if (!names) {
-    print_error(names.error().message());
-    return k_exit_usage;
-  }
-  return run_state_change(env, options.dry_run ? DryRun::yes : DryRun::no,
-                          [&](Env& target) { return destroy_devices(target, options, *names); });
-}
-
 } // namespace
 
 Command destroy_device_command()
@@ -49,7 +38,12 @@ Command destroy_device_command()
             app.add_flag("-f,--force", options->force,
                          "Disable an enabled device first (system-ram: offline and remove its memory first)");
             add_dry_run_option(app, options->dry_run);
-            return [options](Env& env) { return run_destroy(env, *options); };
+            return [options](Env& env) {
+              return run_on_targets(env, options->targets, options->dry_run ? DryRun::yes : DryRun::no,
+                                    [&](Env& target, const std::vector<DeviceName>& names) {
+                                      return destroy_devices(target, *options, names);
+                                    });
+            };
           }};
 }
 

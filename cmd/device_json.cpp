@@ -1,5 +1,6 @@
 #include "device_json.hpp"
 
+#include "command.hpp"
 #include "device_memory.hpp"
 
 #include <fmt/format.h>
@@ -135,6 +136,20 @@ void print_devices(const std::vector<Json>& devices, Human human)
   Json array = Json::array();
   for (const auto& device : devices) array.push_back(device);
   std::fputs(render_list(array, human).c_str(), stdout);
+}
+
+void print_current_devices(Sysfs& sysfs, const std::vector<DeviceName>& names, Human human)
+{
+  std::vector<Json> devices;
+  for (const auto& name : names) {
+    auto device = current_device_json(sysfs, name, human);
+    if (device) {
+      devices.push_back(std::move(*device));
+    } else {
+      print_error(device.error().message());
+    }
+  }
+  print_devices(devices, human);
 }
 
 } // namespace dax::cli

@@ -37,4 +37,8 @@ Result<Json> current_device_json(Sysfs& sysfs, const DeviceName& name, Human hum
 // Prints `devices` (device objects) as daxctl does after a change; nothing when empty.
 void print_devices(const std::vector<Json>& devices, Human human);
 
+// Reads and prints the devices `names` as they are now (a device that cannot be read is an
+// error message instead): the output of create and resize.
+void print_current_devices(Sysfs& sysfs, const std::vector<DeviceName>& names, Human human);
+
 } // namespace dax::cli

@@ -44,13 +44,10 @@ Command state_command(std::string name, std::string summary, StateAction action)
             add_target_options(app, options->targets);
             add_dry_run_option(app, options->dry_run);
             return [options, action](Env& env) {
-              auto names = resolve_targets(env.sysfs, options->targets);
-              if (!names) {
-                print_error(names.error().message());
-                return static_cast<int>(k_exit_usage);
-              }
-              return run_state_change(env, options->dry_run ? DryRun::yes : DryRun::no,
-                                      [&](Env& target) { return change_state(target, *names, action); });
+              return run_on_targets(env, options->targets, options->dry_run ? DryRun::yes : DryRun::no,
+                                    [&](Env& target, const std::vector<DeviceName>& names) {
+                                      return change_state(target, names, action);
+                                    });
             };
           }};
 }

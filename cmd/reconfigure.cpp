@@ -58,15 +58,7 @@ int resize_devices(Env& env, const ReconfigureOptions& options, const Resize& re
     if (auto resized = resize_device(ctx, name, resize); !resized) return std::unexpected(resized.error());
     return name;
   });
-  if (!options.dry_run) {
-    std::vector<Json> devices;
-    for (const auto& name : outcomes.succeeded) {
-      auto device = current_device_json(env.sysfs, name, human);
-      if (device) devices.push_back(std::move(*device));
-      else print_error(device.error().message());
-    }
-    print_devices(devices, human);
-  }
+  if (!options.dry_run) print_current_devices(env.sysfs, outcomes.succeeded, human);
   print_note(fmt::format("reconfigured {}", count_devices(outcomes.succeeded.size())));
   return outcomes.exit_code();
 }
@@ -105,13 +97,10 @@ int run_reconfigure(Env& env, const ReconfigureOptions& options)
       print_error(resize.error().message());
       return k_exit_usage;
     }
-    auto names = resolve_targets(env.sysfs, options.targets);
-    if (!names) {
-      print_error(names.error().message());
-      return k_exit_usage;
-    }
-    return run_state_change(env, options.dry_run ? DryRun::yes : DryRun::no,
-                            [&](Env& target) { return resize_devices(target, options, *resize, *names); });
+    return run_on_targets(env, options.targets, options.dry_run ? DryRun::yes : DryRun::no,
+                          [&](Env& target, const std::vector<DeviceName>& names) {
+                            return resize_devices(target, options, *resize, names);
+                          });
   }
   bool to_ram = options.mode == "system-ram";
   if (!to_ram && !options.online) {
@@ -122,13 +111,10 @@ int run_reconfigure(Env& env, const ReconfigureOptions& options)
     print_error("--no-movable is incompatible with --mode=devdax");
     return k_exit_usage;
   }
-  auto names = resolve_targets(env.sysfs, options.targets);
-  if (!names) {
-    print_error(names.error().message());
-    return k_exit_usage;
-  }
-  return run_state_change(env, options.dry_run ? DryRun::yes : DryRun::no,
-                          [&](Env& target) { return reconfigure_devices(target, options, *names); });
+  return run_on_targets(env, options.targets, options.dry_run ? DryRun::yes : DryRun::no,
+                        [&](Env& target, const std::vector<DeviceName>& names) {
+                          return reconfigure_devices(target, options, names);
+                        });
 }
 
 } // namespace
