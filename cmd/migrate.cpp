@@ -10,8 +10,10 @@ namespace {
 int run_migrate(Env& env)
 {
   if (!env.sysfs.exists("/sys/class/dax")) {
-    fmt::print("nothing to do: this system uses the dax bus model (/sys/bus/dax), the only one since Linux 5.17,\n"
-               "which removed the old /sys/class/dax model (dax_pmem_compat); there is nothing to migrate.\n");
+    std::string_view here = env.sysfs.exists("/sys/bus/dax") ? "this system uses the dax bus model (/sys/bus/dax)"
+                                                              : "this system has no dax devices yet (no /sys/bus/dax)";
+    fmt::print("nothing to do: {}; the bus model is the only one since Linux 5.17,\n"
+               "which removed the old /sys/class/dax model (dax_pmem_compat): there is nothing to migrate.\n", here);
     return k_exit_ok;
   }
   print_error("this kernel uses the old /sys/class/dax device model (dax_pmem_compat, Linux < 5.17), which dax does "
