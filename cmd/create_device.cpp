@@ -120,19 +120,15 @@ Result<CreatePlan> make_plan(const CreateOptions& options)
 }
 
 // The regions to create in: the one asked for, else every dynamic region (daxctl creates one
-// device in every region).
-Result<std::vector<unsigned>> target_regions(Sysfs& sysfs, const CreatePlan& plan)
+// device in every region). An unknown region is bad input (exit 2), no dynamic one a failure (1).
+Result<std::vector<unsigned>> target_regions(const std::vector<RegionInfo>& regions, const CreatePlan& plan)
 {
-  if (plan.region) return std::vector<unsigned>{*plan.region};
-  auto regions = list_region_info(sysfs);
-  if (!regions) return std::unexpected(regions.error());
   std::vector<unsigned> ids;
-  for (const auto& region : *regions) {
-    if (region.kind == RegionKind::dynamic) ids.push_back(region.id);
+  for (const auto& region : regions) {
+    if (plan.region ? region.id == *plan.region : region.kind == RegionKind::dynamic) ids.push_back(region.id);
   }
-  if (ids.empty()) {
-    return std::unexpected(logic_error("", "", "no dynamic region here: devices can be created only in hmem or "
-                                               "CXL regions (static NVDIMM regions get theirs from ndctl)"));
+  if (ids.empty() && plan.region) {
+    return std::unexpected(logic_error("", fmt::format("region{}", *plan.region), "no such region (see dax list -R)"));
   }
   return ids;
 }
@@ -165,9 +161,19 @@ int run_create(Env& env, const CreateOptions& options)
     print_error(plan.error().message());
     return k_exit_usage;
   }
-  auto regions = target_regions(env.sysfs, *plan);
+  auto all = list_region_info(env.sysfs);
+  if (!all) {
+    print_error(all.error().message());
+    return k_exit_failure;
+  }
+  auto regions = target_regions(*all, *plan);
   if (!regions) {
     print_error(regions.error().message());
+    return k_exit_usage;
+  }
+  if (regions->empty()) {
+    print_error("no dynamic region here: devices can be created only in hmem or CXL regions (static NVDIMM "
+                "regions get theirs from ndctl)");
     return k_exit_failure;
   }
   return run_state_change(env, options.dry_run ? DryRun::yes : DryRun::no,
