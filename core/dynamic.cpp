@@ -192,7 +192,9 @@ Result<DeviceName> create_device(Context& ctx, unsigned id, const CreateSpec& sp
   if (!name) {
     return refuse(who, fmt::format("{}/seed names no device after create ('{}')", attrs, printable(*seed)));
   }
-  auto undo = [&](Error error) { return std::unexpected(roll_back_create(ctx, *region, *name, created, std::move(error))); };
+  auto undo = [&](Error error) {
+    return std::unexpected(roll_back_create(ctx, *region, *name, created, std::move(error)));
+  };
 
   if (spec.align) {
     if (auto written = ctx.sysfs.write(device_file(*name, "align"), hex(align)); !written) return undo(written.error());
@@ -216,7 +218,8 @@ Result<Destroyed> destroy_device(Context& ctx, const DeviceName& name, Force for
   auto region = find_region(ctx.sysfs, name.region);
   if (!region) return std::unexpected(region.error());
   if (region->kind == RegionKind::fixed) {
-    return refuse(name.str(), fmt::format("in {}, {}", region_name(region->id), static_refusal("it cannot be destroyed")));
+    return refuse(name.str(),
+                  fmt::format("in {}, {}", region_name(region->id), static_refusal("it cannot be destroyed")));
   }
   if (device->driver == Driver::other) return refuse_other(*device);
   if (device->enabled() && force == Force::no) {
@@ -260,14 +263,16 @@ Result<void> resize_device(Context& ctx, const DeviceName& name, const Resize& r
   auto region = find_region(ctx.sysfs, name.region);
   if (!region) return std::unexpected(region.error());
   if (region->kind == RegionKind::fixed) {
-    return refuse(who, fmt::format("in {}, {}", region_name(region->id), static_refusal("this region cannot be resized")));
+    return refuse(who,
+                  fmt::format("in {}, {}", region_name(region->id), static_refusal("this region cannot be resized")));
   }
   if (device->mode() == Mode::system_ram) {
     return refuse(who, fmt::format("in system-ram mode; the kernel resizes only disabled devices (dax reconfigure "
                                    "-m devdax {} && dax disable-device {} first)", who, who));
   }
   if (device->enabled()) {
-    return refuse(who, fmt::format("enabled; the kernel resizes only disabled devices (dax disable-device {} first)", who));
+    return refuse(who,
+                  fmt::format("enabled; the kernel resizes only disabled devices (dax disable-device {} first)", who));
   }
   uint64_t old_align = device->align.value_or(k_page);
   uint64_t align = resize.align.value_or(old_align);
@@ -289,7 +294,8 @@ Result<void> resize_device(Context& ctx, const DeviceName& name, const Resize& r
   // The kernel checks a new alignment against the current ranges: when they fit it, align goes first.
   bool align_first = std::ranges::all_of(device->mappings, [&](const Mapping& m) { return m.size() % align == 0; });
   if (new_align && !align_first && !new_size) {
-    return refuse(who, fmt::format("its ranges (dax list -M -d {}) are not multiples of the alignment {:#x}", who, align));
+    return refuse(who,
+                  fmt::format("its ranges (dax list -M -d {}) are not multiples of the alignment {:#x}", who, align));
   }
   auto write_align = [&](uint64_t value) { return ctx.sysfs.write(device_file(name, "align"), hex(value)); };
   auto write_size = [&] { return ctx.sysfs.write(device_file(name, "size"), hex(size)); };
@@ -323,7 +329,9 @@ Result<StateChange> enable_device(Context& ctx, const DeviceName& name)
     return refuse(name.str(), fmt::format("has no memory (size 0); give it a size first (dax reconfigure -s SIZE {})",
                                           name.str()));
   }
-  if (auto driver = ensure_driver(ctx.sysfs, ctx.loader, Driver::device_dax); !driver) return fail(name.str(), driver.error());
+  if (auto driver = ensure_driver(ctx.sysfs, ctx.loader, Driver::device_dax); !driver) {
+    return fail(name.str(), driver.error());
+  }
   if (auto bound = bind_device(ctx.sysfs, name, Driver::device_dax); !bound) return fail(name.str(), bound.error());
   return StateChange::changed;
 }
@@ -338,7 +346,9 @@ Result<StateChange> disable_device(Context& ctx, const DeviceName& name)
     return refuse(name.str(), fmt::format("/dev/{} is in use by {}: disabling it would take the memory from "
                                           "under them; stop them first", name.str(), describe_users(users)));
   }
-  if (auto unbound = unbind_device(ctx.sysfs, name, Driver::device_dax); !unbound) return fail(name.str(), unbound.error());
+  if (auto unbound = unbind_device(ctx.sysfs, name, Driver::device_dax); !unbound) {
+    return fail(name.str(), unbound.error());
+  }
   return StateChange::changed;
 }
 
