@@ -24,6 +24,7 @@ struct ReconfigureOptions
   bool force = false;
   bool human = false;
   bool dry_run = false;
+  MemmapOnMemory memmap = MemmapOnMemory::keep;
 };
 
 int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::vector<DeviceName>& names)
@@ -32,7 +33,7 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::
   Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
   SystemRamOptions ram{options.online ? OnlineAfter::yes : OnlineAfter::no,
                        options.movable ? OnlineAs::movable : OnlineAs::kernel,
-                       options.force ? Force::yes : Force::no};
+                       options.force ? Force::yes : Force::no, options.memmap};
   Human human = options.human ? Human::yes : Human::no;
 
   auto outcomes = for_each_device<Json>(names, [&](const DeviceName& name) -> Result<Json> {
@@ -92,6 +93,10 @@ int run_reconfigure(Env& env, const ReconfigureOptions& options)
       print_error("--size/--align resize a disabled device; --mode cannot be combined with them (run two commands)");
       return k_exit_usage;
     }
+    if (options.memmap != MemmapOnMemory::keep) {
+      print_error("--[no-]memmap-on-memory is for --mode=system-ram, not with --size/--align");
+      return k_exit_usage;
+    }
     auto resize = parse_resize(options);
     if (!resize) {
       print_error(resize.error().message());
@@ -109,6 +114,10 @@ int run_reconfigure(Env& env, const ReconfigureOptions& options)
   }
   if (!to_ram && !options.movable) {
     print_error("--no-movable is incompatible with --mode=devdax");
+    return k_exit_usage;
+  }
+  if (!to_ram && options.memmap != MemmapOnMemory::keep) {
+    print_error("--memmap-on-memory and --no-memmap-on-memory need --mode=system-ram");
     return k_exit_usage;
   }
   return run_on_targets(env, options.targets, options.dry_run ? DryRun::yes : DryRun::no,
@@ -137,6 +146,10 @@ Command reconfigure_command()
                        "system-ram: leave the new memory offline", "Undo --no-online (the default)");
             add_switch(app, "--no-movable", "--movable", options->movable,
                        "system-ram: online as kernel memory, not movable", "Undo --no-movable (the default)");
+            app.add_flag_callback("--memmap-on-memory", [options] { options->memmap = MemmapOnMemory::on; },
+                                  "system-ram: keep the memory map on the device itself (Linux 6.8+)");
+            app.add_flag_callback("--no-memmap-on-memory", [options] { options->memmap = MemmapOnMemory::off; },
+                                  "system-ram: keep the memory map in boot RAM (Linux 6.8+)");
             app.add_flag("-f,--force", options->force,
                          "devdax: offline online memory first; system-ram: accept the kernel's auto-online policy");
             app.add_flag("-u,--human", options->human, "Human-readable sizes in the printed JSON");

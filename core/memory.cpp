@@ -70,6 +70,22 @@ Result<AutoOnline> read_auto_online(Sysfs& sysfs)
     logic_error("parse", path, fmt::format("unknown policy '{}'", printable(*text, 32))));
 }
 
+Result<void> with_busy_retry(const BusyRetry& retry, const std::function<Result<void>()>& attempt)
+{
+  auto delay = retry.first_delay;
+  for (unsigned tries = 1;; ++tries) {
+    auto result = attempt();
+    if (result || result.error().code != EBUSY || tries >= retry.attempts) {
+      if (!result && tries > 1) {
+        result.error().detail = fmt::format("{} (after {} attempts)", std::strerror(result.error().code), tries);
+      }
+      return result;
+    }
+    if (retry.sleep) retry.sleep(delay);
+    delay *= 2;
+  }
+}
+
 namespace {
 
 Result<BlockState> read_state(Sysfs& sysfs, uint64_t index)
@@ -116,20 +132,17 @@ BlockResult offline_one(Sysfs& sysfs, uint64_t index, BlockState state, const Bu
 {
   if (state == BlockState::offline) return {index, BlockOutcome::already, {}};
   std::string path = block_path(index) + "/state";
-  auto delay = retry.first_delay;
-  for (unsigned attempt = 1;; ++attempt) {
-    auto written = sysfs.write(path, "offline");
-    if (written) return {index, BlockOutcome::changed, {}};
+  bool raced = false; // another agent offlined it between our tries
+  auto written = with_busy_retry(retry, [&]() -> Result<void> {
+    auto attempt = sysfs.write(path, "offline");
+    if (attempt) return attempt;
     auto now = read_state(sysfs, index);
-    if (now && *now == BlockState::offline) return {index, BlockOutcome::already, {}};
-    if (written.error().code != EBUSY || attempt >= retry.attempts) {
-      Error error = written.error();
-      if (attempt > 1) error.detail = fmt::format("{} (after {} attempts)", std::strerror(error.code), attempt);
-      return failed(index, std::move(error));
-    }
-    if (retry.sleep) retry.sleep(delay);
-    delay *= 2;
-  }
+    raced = now && *now == BlockState::offline;
+    if (raced) return {};
+    return attempt;
+  });
+  if (!written) return failed(index, written.error());
+  return {index, raced ? BlockOutcome::already : BlockOutcome::changed, {}};
 }
 
 // Runs `one` over `items` (blocks or block indexes) under `control`; `stop_at_failure` ends the

@@ -99,6 +99,10 @@ struct BusyRetry
   std::function<void(std::chrono::milliseconds)> sleep;
 };
 
+// Runs `attempt` until it succeeds, fails with an error other than EBUSY, or `retry.attempts`
+// tries were made, sleeping between tries as `retry` says; a last failure says how many tries.
+Result<void> with_busy_retry(const BusyRetry& retry, const std::function<Result<void>()>& attempt);
+
 // Offlines each online block of `indexes`. With `StopAtFailure::yes` it stops at the first
 // failure (used before hot-remove, where going on is pointless); otherwise it reports every block.
 enum class StopAtFailure { no, yes };

@@ -1,6 +1,7 @@
 #include "operations.hpp"
 
 #include "device_users.hpp"
+#include "kmem_state.hpp"
 
 #include <fmt/format.h>
 
@@ -122,10 +123,13 @@ Result<void> check_system_ram_possible(Context& ctx, const Device& device, uint6
   return check_auto_online(ctx, name, options);
 }
 
-// Gives a device that kmem did not take back to device_dax, and says how that went.
-Error return_to_device_dax(Context& ctx, const DeviceName& name, Error bind_error)
+// Gives a device that kmem did not take back to device_dax, with the memmap_on_memory setting it
+// had (`memmap_written`: what this command wrote, if anything), and says how that went.
+Error return_to_device_dax(Context& ctx, const DeviceName& name, std::optional<bool> memmap_written,
+                           Error bind_error)
 {
   (void)ctx.sysfs.write(fmt::format("{}/kmem/remove_id", k_dax_drivers), name.str());
+  if (memmap_written) (void)write_memmap_on_memory(ctx.sysfs, name, !*memmap_written);
   auto back = bind_device(ctx.sysfs, name, Driver::device_dax);
   std::string outcome = back ? "the device was given back to device_dax"
                              : fmt::format("giving it back to device_dax failed too ({}): the device is left unbound",
@@ -133,8 +137,33 @@ Error return_to_device_dax(Context& ctx, const DeviceName& name, Error bind_erro
   return about(name, logic_error("", "", fmt::format("{}; {}", bind_error.message(), outcome)));
 }
 
+// Onlines an unplugged device (daxX.Y/state) in one write and reports its blocks as onlined.
+Result<BlockPass> plug_device_memory(Context& ctx, const Device& device, uint64_t block_size, OnlineAs as)
+{
+  if (auto plugged = plug_device(ctx.sysfs, device.name, as); !plugged) {
+    return refuse(device.name, fmt::format("{}; its memory stays unplugged", plugged.error().message()));
+  }
+  auto memory = read_device_memory(ctx.sysfs, device, block_size, WithZone::no);
+  if (!memory) return fail(device.name, memory.error());
+  BlockPass pass;
+  for (const auto& block : memory->blocks) {
+    if (block.state == BlockState::online) {
+      pass.blocks.push_back({block.index, BlockOutcome::changed, {}});
+    } else {
+      pass.blocks.push_back({block.index, BlockOutcome::failed,
+                             logic_error("check", block_path(block.index) + "/state",
+                                         "still offline after the device was plugged")});
+    }
+  }
+  if (!pass.ok()) return refuse(device.name, describe_failures(pass));
+  return pass;
+}
+
 Result<BlockPass> online_device_blocks(Context& ctx, const Device& device, uint64_t block_size, OnlineAs as)
 {
+  auto state = read_kmem_state(ctx.sysfs, device.name);
+  if (!state) return fail(device.name, state.error());
+  if (*state == KmemState::unplugged) return plug_device_memory(ctx, device, block_size, as);
   auto memory = read_device_memory(ctx.sysfs, device, block_size, WithZone::no);
   if (!memory) return fail(device.name, memory.error());
   BlockPass pass = online_blocks(ctx.sysfs, memory->blocks, as, ctx.control);
@@ -178,6 +207,42 @@ std::string restore_blocks(Context& ctx, const DeviceMemory& before, const Block
                      "system-ram mode with those blocks offline", describe_failures(restored));
 }
 
+// Whether the blocks were offlined and removed by one write to daxX.Y/state.
+enum class WholeDevice { no, yes };
+
+// Offlines and removes every block in one write where the kernel has daxX.Y/state; the kernel
+// does it all or puts everything back. `no` when there is no such file, or when the file was
+// stale (it said unplugged while blocks were online): then the caller goes block by block.
+Result<WholeDevice> unplug_whole_device(Context& ctx, const Device& device, uint64_t block_size,
+                                        const DeviceMemory& before)
+{
+  auto state = read_kmem_state(ctx.sysfs, device.name);
+  if (!state) return fail(device.name, state.error());
+  if (!*state) return WholeDevice::no;
+  if (auto unplugged = unplug_device(ctx.sysfs, device.name, ctx.retry); !unplugged) {
+    return refuse(device.name, fmt::format("{}; the kernel left all {} memory blocks as they were, and kmem "
+                                           "was not unbound", unplugged.error().message(), before.blocks.size()));
+  }
+  auto after = read_device_memory(ctx.sysfs, device, block_size, WithZone::no);
+  if (!after) return fail(device.name, after.error());
+  return after->online_count() == 0 ? WholeDevice::yes : WholeDevice::no;
+}
+
+// Plugs back in one write the memory an aborted devdax switch unplugged: as movable memory when
+// every online block was Movable, else in the kernel's zone.
+std::string replug(Context& ctx, const DeviceName& name, const DeviceMemory& before)
+{
+  bool movable = std::all_of(before.blocks.begin(), before.blocks.end(), [](const MemoryBlock& block) {
+    return block.state != BlockState::online || block.zone == "Movable";
+  });
+  OnlineAs as = movable ? OnlineAs::movable : OnlineAs::kernel;
+  if (auto plugged = plug_device(ctx.sysfs, name, as); !plugged) {
+    return fmt::format("plugging its memory back failed too ({}); the device stays in system-ram mode with its "
+                       "memory unplugged", plugged.error().message());
+  }
+  return fmt::format("its memory was plugged back ({}); the device stays in system-ram mode", to_string(as));
+}
+
 } // namespace
 
 Result<OpReport> reconfigure_to_system_ram(Context& ctx, const DeviceName& name,
@@ -188,6 +253,9 @@ Result<OpReport> reconfigure_to_system_ram(Context& ctx, const DeviceName& name,
   auto block_size = read_block_size(ctx.sysfs);
   if (!block_size) return fail(name, block_size.error());
 
+  auto memmap = plan_memmap_on_memory(ctx.sysfs, *device, options.memmap);
+  if (!memmap) return fail(name, memmap.error());
+
   OpReport report{name, ModeChange::already, {}};
   if (device->mode() != Mode::system_ram) {
     if (auto possible = check_system_ram_possible(ctx, *device, *block_size, options); !possible) {
@@ -196,13 +264,17 @@ Result<OpReport> reconfigure_to_system_ram(Context& ctx, const DeviceName& name,
     if (auto driver = ensure_driver(ctx.sysfs, ctx.loader, Driver::kmem); !driver) {
       return fail(name, driver.error());
     }
+    if (*memmap) {
+      if (auto written = write_memmap_on_memory(ctx.sysfs, name, **memmap); !written) return fail(name, written.error());
+    }
     if (device->driver == Driver::device_dax) {
       if (auto unbound = unbind_device(ctx.sysfs, name, Driver::device_dax); !unbound) {
+        if (*memmap) (void)write_memmap_on_memory(ctx.sysfs, name, !**memmap);
         return fail(name, unbound.error());
       }
     }
     if (auto bound = bind_device(ctx.sysfs, name, Driver::kmem); !bound) {
-      return std::unexpected(return_to_device_dax(ctx, name, bound.error()));
+      return std::unexpected(return_to_device_dax(ctx, name, *memmap, bound.error()));
     }
     report.mode = ModeChange::changed;
     auto fresh = read_device(ctx.sysfs, name);
@@ -244,7 +316,17 @@ Result<OpReport> reconfigure_to_devdax(Context& ctx, const DeviceName& name, For
     return refuse(name, fmt::format("{} of {} memory blocks are online; offline them first (dax offline {}) "
                                     "or use --force", online, memory->blocks.size(), name.str()));
   }
+  WholeDevice unplugged = WholeDevice::no;
   if (online > 0) {
+    auto whole = unplug_whole_device(ctx, *device, *block_size, *memory);
+    if (!whole) return std::unexpected(whole.error());
+    unplugged = *whole;
+  }
+  if (online > 0 && unplugged == WholeDevice::yes) {
+    for (const auto& block : memory->blocks) {
+      if (block.state == BlockState::online) report.blocks.blocks.push_back({block.index, BlockOutcome::changed, {}});
+    }
+  } else if (online > 0) {
     report.blocks = offline_blocks(ctx.sysfs, memory->blocks, StopAtFailure::yes, ctx.retry, ctx.control);
     if (report.blocks.interrupted) {
       return refuse(name, fmt::format("interrupted before kmem was unbound; {}",
@@ -263,7 +345,9 @@ Result<OpReport> reconfigure_to_devdax(Context& ctx, const DeviceName& name, For
                                     "kmem was not unbound", now->online_count()));
   }
   if (auto unbound = unbind_device(ctx.sysfs, name, Driver::kmem); !unbound) {
-    return refuse(name, fmt::format("{}; {}", unbound.error().message(), restore_blocks(ctx, *memory, report.blocks)));
+    std::string restored = unplugged == WholeDevice::yes ? replug(ctx, name, *memory)
+                                                         : restore_blocks(ctx, *memory, report.blocks);
+    return refuse(name, fmt::format("{}; {}", unbound.error().message(), restored));
   }
   if (auto bound = bind_device(ctx.sysfs, name, Driver::device_dax); !bound) {
     return refuse(name, fmt::format("{}; the memory was removed but the device is left unbound "

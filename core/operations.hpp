@@ -2,6 +2,7 @@
 
 #include "device_memory.hpp"
 #include "driver.hpp"
+#include "memmap_on_memory.hpp"
 #include "memory.hpp"
 #include "model.hpp"
 #include "modules.hpp"
@@ -33,6 +34,7 @@ struct SystemRamOptions
   OnlineAfter online = OnlineAfter::yes;
   OnlineAs as = OnlineAs::movable;
   Force force = Force::no;
+  MemmapOnMemory memmap = MemmapOnMemory::keep; // set before kmem binds (Linux 6.8+)
 };
 
 // Whether an operation changed the device's mode.
@@ -48,17 +50,19 @@ struct OpReport
 
 // devdax -> system-ram: checks target_node, the hotplug range, that no process has /dev/daxX.Y
 // open or mapped, and the kernel's auto-online policy (the last two may be overridden by `force`),
-// then loads kmem if needed, unbinds device_dax, binds kmem, then onlines the blocks as asked.
-// If kmem does not bind, the device is given back to device_dax.
+// then loads kmem if needed, sets memmap_on_memory if asked, unbinds device_dax, binds kmem, then
+// onlines the blocks as asked (in one write to daxX.Y/state where the kernel has it and the device
+// is unplugged). If kmem does not bind, the device is given back to device_dax as it was.
 Result<OpReport> reconfigure_to_system_ram(Context& ctx, const DeviceName& name,
                                            const SystemRamOptions& options);
 
 // system-ram -> devdax: refuses while blocks are online unless `force`, which offlines them first
-// (and re-onlines them if one cannot be offlined); then unbinds kmem and binds device_dax.
+// (all at once through daxX.Y/state where the kernel has it, else block by block, re-onlining
+// them if one cannot be offlined); then unbinds kmem and binds device_dax.
 // kmem is never unbound while a block of the device is online.
 Result<OpReport> reconfigure_to_devdax(Context& ctx, const DeviceName& name, Force force);
 
-// Onlines the offline blocks of a system-ram device.
+// Onlines the offline blocks of a system-ram device; an unplugged one (daxX.Y/state) in one write.
 Result<OpReport> online_device(Context& ctx, const DeviceName& name, OnlineAs as);
 
 // Offlines the online blocks of a system-ram device.

@@ -107,6 +107,7 @@ FakeKernel& FakeKernel::add_device(unsigned region, const FakeDeviceSpec& spec)
   m_tree.put_file(dir + "/numa_node", std::to_string(spec.numa_node));
   m_tree.put_file(dir + "/modalias", "dax:t0");
   m_tree.put_file(dir + "/uevent", "", 0644);
+  if (m_memmap_attr) m_tree.put_file(dir + "/memmap_on_memory", "0", 0644);
   if (resource) m_tree.put_file(dir + "/resource", fmt::format("{:#x}", *resource), 0400);
   for (size_t i = 0; i < spec.mappings.size(); ++i) {
     std::string mapping = fmt::format("{}/mapping{}", dir, i);

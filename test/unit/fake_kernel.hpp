@@ -79,6 +79,11 @@ public:
                                  uint64_t align = 2 * MiB, int target_node = 1);
   // A device inside region `region`, bound to `spec.driver` as the kernel would bind it.
   FakeKernel& add_device(unsigned region, const FakeDeviceSpec& spec);
+  // Newer kernels: the per-device memmap_on_memory attribute (6.8+), with the global switch
+  // memory_hotplug.memmap_on_memory `global_on`; and the whole-device daxX.Y/state of kmem
+  // (proposed upstream in 2026). Call before adding devices.
+  FakeKernel& enable_memmap_on_memory(bool global_on);
+  FakeKernel& enable_kmem_state();
   // Creates /sys/bus/dax/drivers/<driver> with its four files (what loading the module does).
   FakeKernel& load_driver(const std::string& driver);
 
@@ -152,6 +157,8 @@ private:
     std::vector<uint64_t> blocks; // hot-added by kmem
     unsigned region = 0;
     uint64_t align = 2 * MiB;
+    bool memmap_on_memory = false;
+    std::string kmem_state;       // what daxX.Y/state says: the last whole-device write, or the probe's
   };
   // What the kernel keeps of a dynamic region (static ones are m_regions only).
   struct DynamicRegion
@@ -189,6 +196,11 @@ private:
   uint64_t available(unsigned region) const;
   void refresh_dynamic(unsigned region);
   int kmem_probe(Device& device);
+  void add_device_blocks(Device& device, const std::string& online_type);
+  void remove_device_blocks(Device& device);
+  Device* device_in(const std::string& dir);
+  int device_attr_write(Device& device, const std::string& attr, const std::string& value);
+  int kmem_state_write(Device& device, const std::string& value);
   void kmem_remove(Device& device);
   void link_driver(const std::string& name, Device& device, const std::string& driver);
   void unlink_driver(const std::string& name, Device& device);
@@ -199,6 +211,8 @@ private:
 
   FakeTree m_tree;
   uint64_t m_block_size = 128 * MiB;
+  bool m_memmap_attr = false; // devices have memmap_on_memory
+  bool m_kmem_state = false;  // kmem gives devices daxX.Y/state
   std::map<unsigned, std::string> m_regions;
   std::map<std::string, Device> m_devices;
   std::map<unsigned, DynamicRegion> m_dynamic;

@@ -65,9 +65,10 @@ int FakeKernel::apply_write(const std::string& path, const std::string& raw)
   for (const auto& [id, region] : m_dynamic) {
     if (dir == m_regions.at(id) + "/dax_region") return region_write(id, attr, value);
   }
-  for (const auto& [name, device] : m_devices) {
+  if (Device* device = device_in(dir)) {
     bool resizable = attr == "size" || attr == "align" || attr == "mapping";
-    if (dir == device.dir && resizable && m_dynamic.contains(device.region)) return device_write(name, attr, value);
+    if (resizable && m_dynamic.contains(device->region)) return device_write(base_name(dir), attr, value);
+    if (int error = device_attr_write(*device, attr, value); error != ENOTTY) return error;
   }
   if (file == k_memory + "/auto_online_blocks") {
     if (value != "offline" && !is_online_request(value)) return EINVAL;
@@ -163,18 +164,34 @@ int FakeKernel::kmem_probe(Device& device)
 {
   // "rejecting DAX region with invalid node: -1"
   if (device.target_node < 0) return EINVAL;
+  std::string policy = m_tree.find(k_memory + "/auto_online_blocks")->content;
+  add_device_blocks(device, policy);
+  // "rejecting DAX region without any memory after alignment"
+  if (device.blocks.empty()) return EINVAL;
+  device.kmem_state = policy;
+  if (m_kmem_state) m_tree.put_file(device.dir + "/state", policy, 0644);
+  return 0;
+}
+
+void FakeKernel::add_device_blocks(Device& device, const std::string& online_type)
+{
   std::vector<uint64_t> indexes;
   for (const auto& range : device.ranges) {
     uint64_t start = (range.start + m_block_size - 1) / m_block_size;
     uint64_t end = (range.end + 1) / m_block_size; // exclusive, in blocks
     for (uint64_t index = start; index < end; ++index) indexes.push_back(index);
   }
-  // "rejecting DAX region without any memory after alignment"
-  if (indexes.empty()) return EINVAL;
-  std::string policy = m_tree.find(k_memory + "/auto_online_blocks")->content;
-  for (uint64_t index : indexes) add_block(index, device.target_node, policy);
+  for (uint64_t index : indexes) add_block(index, device.target_node, online_type);
   device.blocks = std::move(indexes);
-  return 0;
+}
+
+void FakeKernel::remove_device_blocks(Device& device)
+{
+  for (uint64_t index : device.blocks) {
+    m_tree.remove(fmt::format("/sys/devices/system/node/node{}/memory{}", device.target_node, index));
+    m_tree.remove(fmt::format("{}/memory{}", k_memory, index));
+  }
+  device.blocks.clear();
 }
 
 void FakeKernel::kmem_remove(Device& device)
@@ -186,11 +203,7 @@ void FakeKernel::kmem_remove(Device& device)
       return;
     }
   }
-  for (uint64_t index : device.blocks) {
-    m_tree.remove(fmt::format("/sys/devices/system/node/node{}/memory{}", device.target_node, index));
-    m_tree.remove(fmt::format("{}/memory{}", k_memory, index));
-  }
-  device.blocks.clear();
+  remove_device_blocks(device);
 }
 
 void FakeKernel::link_driver(const std::string& name, Device& device, const std::string& driver)
@@ -204,6 +217,7 @@ void FakeKernel::link_driver(const std::string& name, Device& device, const std:
 void FakeKernel::unlink_driver(const std::string& name, Device& device)
 {
   m_tree.remove(device.dir + "/driver");
+  m_tree.remove(device.dir + "/state");
   m_tree.remove(k_drivers + "/" + device.driver + "/" + name);
   m_tree.remove("/dev/" + name);
   device.driver.clear();

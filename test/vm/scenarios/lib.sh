@@ -72,6 +72,16 @@ dev_blocks() {
 	done
 }
 
+# the device's mapping ranges, "start-end,start-end"
+dev_maps() {
+	_out=
+	for _m in $DAXBUS/devices/$1/mapping*; do
+		[ -d "$_m" ] || continue
+		rd "$_m/start"; _s=$R; rd "$_m/end"; _out="$_out${_out:+,}$_s-$R"
+	done
+	echo "$_out"
+}
+
 # rd FILE: first line of FILE into $R (builtin read: no fork; forks are slow under TCG)
 rd() { R=; read -r R < "$1" 2>/dev/null; }
 
@@ -82,7 +92,11 @@ kstate() {
 	for _n in $(dev_names); do
 		_d=$DAXBUS/devices/$_n
 		rd $_d/size; _sz=$R; rd $_d/target_node
-		echo "device $_n driver=$(dev_driver $_n) size=$_sz target_node=$R blocks=$(dev_blocks $_n | tr '\n' ' ')"
+		echo "device $_n driver=$(dev_driver $_n) size=$_sz target_node=$R blocks=$(dev_blocks $_n | tr '\n' ' ')maps=$(dev_maps $_n)"
+	done
+	for _r in $(for _n in $(dev_names); do readlink -f $DAXBUS/devices/$_n/..; done | sort -u); do
+		[ -e $_r/dax_region/available_size ] || continue
+		rd $_r/dax_region/available_size; echo "region ${_r##*/} available_size=$R"
 	done
 	_i=0
 	_left=$(ls -d $MEM/memory* | wc -l)
@@ -162,7 +176,7 @@ scenario() {
 	: > "$SC/notes"
 	shift 2
 	log "=== scenario ${SC##*/}"
-	if ! reset_devdax "$@"; then
+	if ! ${RESET:-reset_devdax} "$@"; then
 		cp /tmp/reset.log "$SC/setup-error"
 		log "setup failed: $(cat /tmp/reset.log)"
 	fi
@@ -273,6 +287,10 @@ check() {
 }
 dcheck() { is_dax && check "$@"; return 0; }
 
+# listdiffers REASON: daxctl's list of this state is known to be wrong (dax's is compared with
+# the daxctl boot's only when the states match)
+listdiffers() { echo "$*" > "$STEPDIR/listdiffers"; }
+
 # nocompare REASON: the kernel state after this step is expected to differ
 # between dax and daxctl (a documented difference); run-suite prints REASON
 # instead of comparing the state (the lists are still compared unless "lists" is given)
@@ -293,6 +311,8 @@ nblocks() { _c=$(dev_blocks $1 | wc -l); [ "$_c" -eq "$2" ] || { echo "$1 has $_
 # driver_is DEV DRIVER (none = unbound)
 driver_is() { _dr=$(dev_driver $1); [ "$_dr" = "$2" ] || { echo "$1 driver=$_dr, wanted $2"; return 1; }; }
 # no_blocks DEV : none of DEV's memory is in the kernel
+dev_has_maps() { _c=$(dev_maps $1 | tr ',' '\n' | grep -c .); [ "$_c" -eq "$2" ] || { echo "$1 has $_c mappings, wanted $2"; return 1; }; }
+
 no_blocks() { _bl=$(dev_blocks $1); [ -z "$_bl" ] || { echo "$1 still has blocks $_bl"; return 1; }; }
 # stderr_has REGEX : the last call's stderr matches
 # stdout_count REGEX N : the last call's stdout has N lines matching REGEX

@@ -1,0 +1,90 @@
+# Scenarios on a dynamic dax region: 512 MiB of "soft reserved" memory at 0x40000000-0x5fffffff
+# (vm-run --pmem none --mem 2400M --append memmap=512M%1024M-1+0xefffffff -m dax_hmem), which
+# dax_hmem makes region 0 (/platform/hmem.0) with dax0.0 covering all of it, on node 0.
+# Devices are created, resized and destroyed; a device made of two ranges (a hole left by a
+# destroyed device, plus the end of the region) is hot-added and removed.
+# Run as: sh hmem.sh dax|daxctl     (see lib.sh)
+. /vm/lib.sh
+REGION=$(readlink -f $DAXBUS/devices/dax0.0/..)
+RSIZE=$(cat $REGION/dax_region/size)
+
+# reset_dynamic [kmem-loaded|kmem-not-loaded]: dax0.0 alone, covering the region, on device_dax;
+# every other device hot-removed, disabled, shrunk to 0 and deleted (raw sysfs writes).
+reset_dynamic() {
+	_want=${1:-kmem-loaded}
+	: > /tmp/reset.log
+	wr offline $AOB
+	for _n in $(dev_names); do
+		if [ "$(dev_driver $_n)" = kmem ]; then
+			for _i in $(dev_blocks $_n); do
+				[ "$(cat $MEM/memory$_i/state)" = offline ] || wr offline $MEM/memory$_i/state
+			done
+			wr $_n $DAXBUS/drivers/kmem/remove_id
+			wr $_n $DAXBUS/drivers/kmem/unbind
+		fi
+		[ -e $DAXBUS/drivers/kmem/remove_id ] && wr $_n $DAXBUS/drivers/kmem/remove_id
+		wr $_n $DAXBUS/drivers/device_dax/remove_id
+		[ "$(dev_driver $_n)" = device_dax ] && wr $_n $DAXBUS/drivers/device_dax/unbind
+		[ "$(cat $DAXBUS/devices/$_n/size)" = 0 ] || wr 0 $DAXBUS/devices/$_n/size
+		[ $_n = dax0.0 ] || wr $_n $REGION/dax_region/delete
+	done
+	wr $RSIZE $DAXBUS/devices/dax0.0/size
+	wr dax0.0 $DAXBUS/drivers/device_dax/bind
+	if [ "$_want" = kmem-loaded ] && [ ! -d $SYS/module/kmem ]; then
+		modprobe kmem 2>>/tmp/reset.log || echo "  (modprobe kmem failed)" >> /tmp/reset.log
+	fi
+	_bad=
+	[ "$(dev_names | tr '\n' ' ')" = "dax0.0 " ] || _bad="$_bad devices=$(dev_names | tr '\n' ' ')"
+	[ "$(dev_driver dax0.0)" = device_dax ] || _bad="$_bad dax0.0:driver=$(dev_driver dax0.0)"
+	[ "$(cat $DAXBUS/devices/dax0.0/size)" = "$RSIZE" ] || _bad="$_bad dax0.0:size=$(cat $DAXBUS/devices/dax0.0/size)"
+	if [ -n "$_bad" ]; then
+		echo "reset failed:$_bad" >> /tmp/reset.log
+		return 1
+	fi
+	return 0
+}
+RESET=reset_dynamic
+
+# ---------------------------------------------------------------- create, resize, destroy
+scenario create-destroy "free the region, create two devices, destroy one, create a two-range device"
+step disable-dax0.0 0 0 disable-device dax0.0
+check "dax0.0 disabled" driver_is dax0.0 none
+step shrink-dax0.0-to-0 0 0 reconfigure-device -s 0 dax0.0
+stepj create-128M 0 0 create-device -r 0 -s 128M
+stepj create-128M-again 0 0 create-device -r 0 -s 128M
+begin destroy-first
+call 0 disable-device dax0.1
+call 0 destroy-device dax0.1
+end
+stepj create-384M-two-ranges 0 0 create-device -r 0 -s 384M
+check "dax0.1 has two mappings" dev_has_maps dax0.1 2
+step destroy-enabled-refused 1 250 destroy-device dax0.2
+check "dax0.2 kept" driver_is dax0.2 device_dax
+step destroy-force 0 0 destroy-device -f dax0.2
+step destroy-seed-refused - 240 destroy-device -f dax0.0
+
+# ---------------------------------------------------------------- a two-range device as RAM
+scenario two-range-ram "a device of two ranges (a hole and the region's end) hot-added and removed"
+step disable-dax0.0 0 0 disable-device dax0.0
+step shrink-dax0.0-to-0 0 0 reconfigure-device -s 0 dax0.0
+step create-a 0 0 create-device -r 0 -s 128M
+step create-b 0 0 create-device -r 0 -s 128M
+begin destroy-a
+call 0 disable-device dax0.1
+call 0 destroy-device dax0.1
+end
+step create-two-ranges 0 0 create-device -r 0 -s 384M
+begin reconfigure-system-ram
+call 0 reconfigure-device -m system-ram dax0.1
+if is_dax; then
+	nocompare "daxctl finds a device's blocks from resource + size, so it onlined 2 of dax0.1's 3 blocks (memory8 and memory10, not memory11); dax onlines all 3"
+	listdiffers "daxctl counts dax0.1's blocks in resource..resource+size (2), dax per range (3)"
+fi
+end
+is_dax && check "all 3 blocks online movable" blocks_are dax0.1 online Movable
+check "dax0.1 has 3 blocks" nblocks dax0.1 3
+step reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f dax0.1
+check "memory removed" no_blocks dax0.1
+check "dax0.1 on device_dax" driver_is dax0.1 device_dax
+
+finish
