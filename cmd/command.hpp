@@ -51,6 +51,11 @@ Command online_command();
 Command offline_command();
 Command apply_command();
 Command status_command();
+Command create_device_command();
+Command destroy_device_command();
+Command enable_device_command();
+Command disable_device_command();
+Command migrate_command();
 
 // Adds daxctl's negatable switch pair: `off_names` ("-N,--no-online") sets `value` false,
 // `on_name` ("--online") sets it back to true; the last one given wins.

@@ -1,8 +1,11 @@
 #include "device_json.hpp"
 
+#include "command.hpp"
 #include "device_memory.hpp"
 
 #include <fmt/format.h>
+
+#include <cstdio>
 
 namespace dax::cli {
 
@@ -116,6 +119,37 @@ std::string render_list(const Json& array, Human human)
   std::string out;
   render(human == Human::yes && array.size() == 1 ? array.front() : array, 0, out);
   return out + "\n";
+}
+
+Result<Json> current_device_json(Sysfs& sysfs, const DeviceName& name, Human human)
+{
+  auto device = read_device(sysfs, name);
+  if (!device) return std::unexpected(device.error());
+  std::optional<uint64_t> block_size;
+  if (auto size = read_block_size(sysfs)) block_size = *size;
+  return device_json(sysfs, *device, block_size, human, WithMappings::no);
+}
+
+void print_devices(const std::vector<Json>& devices, Human human)
+{
+  if (devices.empty()) return;
+  Json array = Json::array();
+  for (const auto& device : devices) array.push_back(device);
+  std::fputs(render_list(array, human).c_str(), stdout);
+}
+
+void print_current_devices(Sysfs& sysfs, const std::vector<DeviceName>& names, Human human)
+{
+  std::vector<Json> devices;
+  for (const auto& name : names) {
+    auto device = current_device_json(sysfs, name, human);
+    if (device) {
+      devices.push_back(std::move(*device));
+    } else {
+      print_error(device.error().message());
+    }
+  }
+  print_devices(devices, human);
 }
 
 } // namespace dax::cli

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace dax::cli {
 
@@ -29,5 +30,15 @@ Json region_json(const Region& region, Human human);
 // Renders as json-c's pretty printer does (2-space indent, "key":value, "/" escaped as "\/"),
 // so that output is byte-for-byte daxctl's. A one-element list with `Human::yes` is printed bare.
 std::string render_list(const Json& array, Human human);
+
+// The device object of `name` as it is now (no mappings), as reconfigure and create print it.
+Result<Json> current_device_json(Sysfs& sysfs, const DeviceName& name, Human human);
+
+// Prints `devices` (device objects) as daxctl does after a change; nothing when empty.
+void print_devices(const std::vector<Json>& devices, Human human);
+
+// Reads and prints the devices `names` as they are now (a device that cannot be read is an
+// error message instead): the output of create and resize.
+void print_current_devices(Sysfs& sysfs, const std::vector<DeviceName>& names, Human human);
 
 } // namespace dax::cli

@@ -23,7 +23,10 @@ constexpr const char* k_exit_status_help =
 
 std::vector<Command> commands()
 {
-  return {list_command(), reconfigure_command(), online_command(), offline_command(), apply_command(), status_command()};
+  return {list_command(),           reconfigure_command(),     online_command(),
+          offline_command(),        create_device_command(),   destroy_device_command(),
+          enable_device_command(),  disable_device_command(),  migrate_command(),
+          apply_command(),          status_command()};
 }
 
 // Options a completion script asks for; hidden from --help.

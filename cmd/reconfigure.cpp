@@ -1,7 +1,8 @@
-// dax reconfigure: switch devices between devdax and system-ram mode.
+// dax reconfigure: switch devices between devdax and system-ram mode, or resize them (-s/-a).
 #include "apply_command.hpp"
 #include "command.hpp"
 #include "device_json.hpp"
+#include "dynamic.hpp"
 #include "operations.hpp"
 #include "state_change.hpp"
 #include "block_command.hpp"
@@ -19,6 +20,8 @@ struct ReconfigureOptions
 {
   TargetOptions targets;
   std::string mode;
+  std::string size;  // -s: the new size of a disabled device in a dynamic region
+  std::string align; // -a: its new alignment
   bool online = true;
   bool movable = true;
   bool force = false;
@@ -29,15 +32,6 @@ struct ReconfigureOptions
   std::string format;  // --format: "json" (the default, daxctl's) or "table"
   std::string columns; // -o
 };
-
-Result<Json> resulting_device(Env& env, const DeviceName& name, Human human)
-{
-  auto device = read_device(env.sysfs, name);
-  if (!device) return std::unexpected(device.error());
-  std::optional<uint64_t> block_size;
-  if (auto size = read_block_size(env.sysfs)) block_size = *size;
-  return device_json(env.sysfs, *device, block_size, human, WithMappings::no);
-}
 
 // The devices as they are now, as a table.
 int print_reconfigured_table(Env& env, const std::vector<DeviceName>& names, const ViewOptions& view)
@@ -64,7 +58,7 @@ int print_result(Env& env, const std::vector<DeviceName>& names, const Reconfigu
   Human human = options.human ? Human::yes : Human::no;
   Json devices = Json::array();
   for (const auto& name : names) {
-    auto device = resulting_device(env, name, human);
+    auto device = current_device_json(env.sysfs, name, human);
     if (!device) {
       print_error(device.error().message());
       continue;
@@ -98,13 +92,67 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::
   return outcomes.exit_code();
 }
 
+// -s/-a: resizes and/or realigns disabled devices of dynamic regions.
+int resize_devices(Env& env, const ReconfigureOptions& options, const Resize& resize,
+                   const std::vector<DeviceName>& names, const ViewOptions& view)
+{
+  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  auto outcomes = for_each_device<DeviceName>(names, [&](const DeviceName& name) -> Result<DeviceName> {
+    if (auto resized = resize_device(ctx, name, resize); !resized) return std::unexpected(resized.error());
+    return name;
+  });
+  if (int code = print_result(env, outcomes.succeeded, options, view); code != k_exit_ok) return code;
+  print_note(fmt::format("reconfigured {}", count_devices(outcomes.succeeded.size())));
+  return outcomes.exit_code();
+}
+
+// The -s/-a values, or a usage error.
+Result<Resize> parse_resize(const ReconfigureOptions& options)
+{
+  Resize resize;
+  if (!options.size.empty()) {
+    auto size = parse_size(options.size);
+    if (!size) return std::unexpected(size.error());
+    resize.size = *size;
+  }
+  if (!options.align.empty()) {
+    auto align = parse_size(options.align);
+    if (!align) return std::unexpected(align.error());
+    resize.align = *align;
+  }
+  return resize;
+}
+
+// -s/-a: checked, then run on the targets.
+int run_resize(Env& env, const ReconfigureOptions& options, const ViewOptions& view)
+{
+  if (!options.mode.empty()) {
+    print_error("--size/--align resize a disabled device; --mode cannot be combined with them (run two commands)");
+    return k_exit_usage;
+  }
+  if (options.memmap != MemmapOnMemory::keep) {
+    print_error("--[no-]memmap-on-memory is for --mode=system-ram, not with --size/--align");
+    return k_exit_usage;
+  }
+  auto resize = parse_resize(options);
+  if (!resize) {
+    print_error(resize.error().message());
+    return k_exit_usage;
+  }
+  return run_on_targets(env, options.targets, options.dry_run ? DryRun::yes : DryRun::no,
+                        [&](Env& target, const std::vector<DeviceName>& names) {
+                          return resize_devices(target, options, *resize, names, view);
+                        });
+}
+
 // -C: the mode, online and movable come from the configuration files (dax apply's), as daxctl's
 // --check-config takes them from daxctl.conf.d. A device no section matches is left alone, exit 0.
 int run_check_config(Env& env, const ReconfigureOptions& options, const ViewOptions& view)
 {
-  if (!options.mode.empty() || !options.online || !options.movable || options.memmap != MemmapOnMemory::keep) {
+  if (!options.mode.empty() || !options.online || !options.movable || options.memmap != MemmapOnMemory::keep ||
+      !options.size.empty() || !options.align.empty()) {
     print_error("-C/--check-config takes the mode from the configuration files: it cannot be used with "
-                "--mode, --no-online, --no-movable or --[no-]memmap-on-memory");
+                "--mode, --no-online, --no-movable, --[no-]memmap-on-memory, --size or --align");
     return k_exit_usage;
   }
   auto names = resolve_targets(env.sysfs, options.targets);
@@ -139,8 +187,9 @@ int run_reconfigure(Env& env, const ReconfigureOptions& options)
     return k_exit_usage;
   }
   if (options.check_config) return run_check_config(env, options, *view);
+  if (!options.size.empty() || !options.align.empty()) return run_resize(env, options, *view);
   if (options.mode.empty()) {
-    print_error("reconfigure: a --mode is required (system-ram or devdax)");
+    print_error("reconfigure: a --mode, --size or --align is required");
     return k_exit_usage;
   }
   bool to_ram = options.mode == "system-ram";
@@ -156,13 +205,10 @@ int run_reconfigure(Env& env, const ReconfigureOptions& options)
     print_error("--memmap-on-memory and --no-memmap-on-memory need --mode=system-ram");
     return k_exit_usage;
   }
-  auto names = resolve_targets(env.sysfs, options.targets);
-  if (!names) {
-    print_error(names.error().message());
-    return k_exit_usage;
-  }
-  return run_state_change(env, options.dry_run ? DryRun::yes : DryRun::no,
-                          [&](Env& target) { return reconfigure_devices(target, options, *names, *view); });
+  return run_on_targets(env, options.targets, options.dry_run ? DryRun::yes : DryRun::no,
+                        [&](Env& target, const std::vector<DeviceName>& names) {
+                          return reconfigure_devices(target, options, names, *view);
+                        });
 }
 
 } // namespace
@@ -176,6 +222,11 @@ Command reconfigure_command()
             app.add_option("-m,--mode", options->mode, "system-ram (hot-add as RAM) or devdax")
               ->check(CLI::IsMember({"system-ram", "devdax"}))
               ->type_name("MODE");
+            app.add_option("-s,--size", options->size,
+                           "Resize a disabled device of a dynamic region (4G, 512M, 0x..., bytes)")
+              ->type_name("SIZE");
+            app.add_option("-a,--align", options->align, "Set the alignment of a disabled device (4K, 2M, 1G)")
+              ->type_name("ALIGN");
             add_switch(app, "-N,--no-online", "--online", options->online,
                        "system-ram: leave the new memory offline", "Undo --no-online (the default)");
             add_switch(app, "--no-movable", "--movable", options->movable,

@@ -111,4 +111,15 @@ int run_state_change(Env& env, DryRun dry_run, const std::function<int(Env&)>& c
   return g_interrupted ? k_exit_interrupted : code;
 }
 
+int run_on_targets(Env& env, const TargetOptions& targets, DryRun dry_run,
+                   const std::function<int(Env&, const std::vector<DeviceName>&)>& change)
+{
+  auto names = resolve_targets(env.sysfs, targets);
+  if (!names) {
+    print_error(names.error().message());
+    return k_exit_usage;
+  }
+  return run_state_change(env, dry_run, [&](Env& target) { return change(target, *names); });
+}
+
 } // namespace dax::cli

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "command.hpp"
+#include "targets.hpp"
 
 namespace dax::cli {
 
@@ -11,6 +12,11 @@ enum class DryRun { no, yes };
 // that prints the writes (as shell commands, on stdout) and changes nothing; for real, only as
 // root on the live system, and holding the state lock so that two dax never interleave writes.
 int run_state_change(Env& env, DryRun dry_run, const std::function<int(Env&)>& change);
+
+// Resolves the device arguments (a usage error, printed, when they name no device), then runs
+// `change` on them as run_state_change does.
+int run_on_targets(Env& env, const TargetOptions& targets, DryRun dry_run,
+                   const std::function<int(Env&, const std::vector<DeviceName>&)>& change);
 
 // Adds -n/--dry-run to `app`.
 void add_dry_run_option(CLI::App& app, bool& dry_run);

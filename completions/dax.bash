@@ -56,6 +56,10 @@ _dax()
             _filedir -d
             return
             ;;
+        --input)
+            _filedir
+            return
+            ;;
         -r | --region)
             COMPREPLY=($(compgen -W "$(_dax_ask --list-regions)" -- "$cur"))
             return

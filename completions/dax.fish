@@ -58,6 +58,9 @@ function __dax_complete
         case --sysroot
             __fish_complete_directories $cur | string replace -r -- '^' "$prefix"
             return
+        case --input
+            __fish_complete_path $cur | string replace -r -- '^' "$prefix"
+            return
         case -r --region
             __dax_ask --list-regions | string replace -r -- '^' "$prefix"
             return

@@ -1,6 +1,7 @@
 #include "dry_run.hpp"
 
 #include "model.hpp"
+#include "parse.hpp"
 
 #include <fmt/format.h>
 
@@ -70,10 +71,25 @@ Result<void> DryRunSysfs::write(const std::string& path, std::string_view value)
   } else if (file == "state") {
     m_files[path] = value.starts_with("online") ? "online" : "offline";
     if (value.starts_with("online")) m_files[dir + "/valid_zones"] = value == "online_movable" ? "Movable" : "Normal";
+  } else if (file == "create" && dir.ends_with("/dax_region")) {
+    m_files[dir + "/seed"] = predicted_seed(dir);
   } else {
     m_files[path] = name;
   }
   return {};
+}
+
+std::string DryRunSysfs::predicted_seed(const std::string& region_attrs)
+{
+  // The kernel names a created device daxR.N with the region's lowest unused N (ida_alloc).
+  auto seed = read(region_attrs + "/seed");
+  if (seed && !seed->empty()) return *seed;
+  auto id = read(region_attrs + "/id");
+  auto region = id ? parse_u64(*id) : std::nullopt;
+  if (!region) return {};
+  unsigned instance = 0;
+  while (m_inner.exists(fmt::format("{}dax{}.{}", k_device_prefix, *region, instance))) ++instance;
+  return fmt::format("dax{}.{}", *region, instance);
 }
 
 Result<std::vector<std::string>> DryRunSysfs::list(const std::string& path)

@@ -14,7 +14,8 @@ namespace dax {
 // the shell command that would make it ("echo offline > /sys/devices/system/memory/memory33/state"),
 // and its effect is remembered where later steps read it back: driver links after bind/unbind/new_id,
 // block states after state writes, and the blocks kmem would add (reported offline, zones
-// "Normal Movable", the kernel's usual answer) once kmem would have bound a device.
+// "Normal Movable", the kernel's usual answer) once kmem would have bound a device, and the seed
+// device a write to dax_region/create would make.
 class DryRunSysfs final : public Sysfs
 {
 public:
@@ -31,6 +32,9 @@ public:
   void pretend_loaded(const std::string& driver);
 
 private:
+  // The device `echo 1 > <region_attrs>/create` would make the region's seed.
+  std::string predicted_seed(const std::string& region_attrs);
+
   Sysfs& m_inner;
   std::function<void(const std::string&)> m_report;
   std::map<std::string, std::string> m_files;   // path -> content written (simulated)

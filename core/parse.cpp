@@ -98,6 +98,32 @@ Result<DeviceName> parse_device_argument(std::string_view text)
                                      "not a device name (expected daxX.Y, X.Y, /dev/daxX.Y or all)"));
 }
 
+Result<uint64_t> parse_size(std::string_view text)
+{
+  auto bad = [&](std::string_view why) {
+    return std::unexpected(logic_error("", fmt::format("size '{}'", printable(text)), std::string(why)));
+  };
+  std::string_view number = text;
+  unsigned shift = 0;
+  if (!number.empty()) {
+    switch (number.back()) {
+    case 'k': case 'K': shift = 10; break;
+    case 'm': case 'M': shift = 20; break;
+    case 'g': case 'G': shift = 30; break;
+    case 't': case 'T': shift = 40; break;
+    default: break;
+    }
+    if (shift != 0) number.remove_suffix(1);
+  }
+  if (number.size() > 1 && number[0] == '0' && !has_hex_prefix(number)) {
+    return bad("leading zero (write decimal without it, or hex as 0x...)");
+  }
+  auto value = parse_u64(number);
+  if (!value) return bad("not a size (expected bytes, 0x-hex, or a number with k, m, g or t: 4G, 512M)");
+  if (shift != 0 && *value > (UINT64_MAX >> shift)) return bad("too large (more than 2^64 bytes)");
+  return *value << shift;
+}
+
 std::optional<unsigned> parse_region_argument(std::string_view text)
 {
   if (text.starts_with("region")) text.remove_prefix(6);

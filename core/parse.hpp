@@ -41,6 +41,11 @@ Result<DeviceName> parse_device_argument(std::string_view text);
 // ASCII as \xNN, "..." when cut.
 std::string printable(std::string_view text, size_t limit = 64);
 
+// A size as users type it (daxctl's forms): decimal bytes or "0x" hex, optionally followed by one
+// binary suffix k/m/g/t in either case ("4G", "512m", "0x40000000"). Strict: no sign, no spaces, no
+// fraction, no octal-looking leading zero, no overflow; the error says what was wrong.
+Result<uint64_t> parse_size(std::string_view text);
+
 // A region filter as daxctl takes it: "N" or "regionN".
 std::optional<unsigned> parse_region_argument(std::string_view text);
 

@@ -96,9 +96,13 @@ FakeKernel& FakeKernel::add_device(unsigned region, const FakeDeviceSpec& spec)
   if (!resource && !spec.mappings.empty()) resource = spec.mappings.front().start;
   if (device.ranges.empty() && resource && size > 0) device.ranges.push_back({*resource, *resource + size - 1, 0});
 
+  device.region = region;
+  device.align = spec.align;
+  bool dynamic = m_dynamic.contains(region);
   const std::string& dir = device.dir;
-  m_tree.put_file(dir + "/size", std::to_string(size));
-  m_tree.put_file(dir + "/align", std::to_string(spec.align));
+  m_tree.put_file(dir + "/size", std::to_string(size), dynamic ? 0644 : 0444);
+  m_tree.put_file(dir + "/align", std::to_string(spec.align), dynamic ? 0644 : 0444);
+  if (dynamic) m_tree.put_file(dir + "/mapping", "", 0200);
   m_tree.put_file(dir + "/target_node", std::to_string(spec.target_node));
   m_tree.put_file(dir + "/numa_node", std::to_string(spec.numa_node));
   m_tree.put_file(dir + "/modalias", "dax:t0");
@@ -113,6 +117,7 @@ FakeKernel& FakeKernel::add_device(unsigned region, const FakeDeviceSpec& spec)
   }
   m_tree.put_link(k_devices + "/" + spec.name, dir);
   m_devices[spec.name] = std::move(device);
+  if (dynamic) refresh_dynamic(region);
 
   if (!spec.driver.empty()) {
     load_driver(spec.driver);

@@ -72,6 +72,11 @@ public:
   FakeKernel& add_boot_blocks(uint64_t first, uint64_t count);
   // A region directory `path` (holding dax_region/) with id `id`.
   FakeKernel& add_region(unsigned id, const std::string& path, uint64_t size, uint64_t align = 2 * MiB);
+  // A dynamic region (hmem, CXL; Linux >= 5.10) at [start, start + size) with dax_region/
+  // {available_size,create,seed,delete}; devices in it have writable size/align and a mapping
+  // file, and are carved from the region's free space as drivers/dax/bus.c does.
+  FakeKernel& add_dynamic_region(unsigned id, const std::string& path, uint64_t start, uint64_t size,
+                                 uint64_t align = 2 * MiB, int target_node = 1);
   // A device inside region `region`, bound to `spec.driver` as the kernel would bind it.
   FakeKernel& add_device(unsigned region, const FakeDeviceSpec& spec);
   // Newer kernels: the per-device memmap_on_memory attribute (6.8+), with the global switch
@@ -135,6 +140,11 @@ public:
   // as another agent would, ignoring the write rules.
   void set_block(uint64_t index, const std::string& state);
 
+  // Whether a device of that name exists (dynamic regions create and delete them).
+  bool has_device(const std::string& device) const { return m_devices.contains(device); }
+  // The ranges of a device, in range (mapping) order.
+  std::vector<FakeMapping> ranges_of(const std::string& device) const;
+
   // The path of a device directory, "/sys/bus/dax/devices/<device>" resolved.
   std::string device_dir(const std::string& device) const;
 
@@ -147,8 +157,19 @@ private:
     std::string driver;
     bool stranded = false;
     std::vector<uint64_t> blocks; // hot-added by kmem
+    unsigned region = 0;
+    uint64_t align = 2 * MiB;
     bool memmap_on_memory = false;
     std::string kmem_state;       // what daxX.Y/state says: the last whole-device write, or the probe's
+  };
+  // What the kernel keeps of a dynamic region (static ones are m_regions only).
+  struct DynamicRegion
+  {
+    uint64_t start = 0;
+    uint64_t end = 0; // inclusive
+    uint64_t align = 0;
+    int target_node = 0;
+    std::string seed; // the first created device not yet bound, "" when none
   };
   struct Fault
   {
@@ -171,6 +192,11 @@ private:
   int driver_write(const std::string& driver, const std::string& attr, const std::string& value);
   int memory_write(uint64_t index, const std::string& attr, const std::string& value);
   int probe(const std::string& driver, const std::string& device);
+  int region_write(unsigned region, const std::string& attr, const std::string& value);
+  int device_write(const std::string& name, const std::string& attr, const std::string& value);
+  int resize(Device& device, uint64_t size);
+  uint64_t available(unsigned region) const;
+  void refresh_dynamic(unsigned region);
   int kmem_probe(Device& device);
   void add_device_blocks(Device& device, const std::string& online_type);
   void remove_device_blocks(Device& device);
@@ -191,6 +217,7 @@ private:
   bool m_kmem_state = false;  // kmem gives devices daxX.Y/state
   std::map<unsigned, std::string> m_regions;
   std::map<std::string, Device> m_devices;
+  std::map<unsigned, DynamicRegion> m_dynamic;
   std::map<std::string, std::set<std::string>> m_ids; // driver -> ids from new_id
   std::vector<Fault> m_faults;
   std::vector<Hook> m_hooks;

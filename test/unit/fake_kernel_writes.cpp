@@ -62,7 +62,12 @@ int FakeKernel::apply_write(const std::string& path, const std::string& raw)
   std::string dir = parent_path(file);
   std::string attr = base_name(file);
   if (parent_path(dir) == k_drivers) return driver_write(base_name(dir), attr, value);
+  for (const auto& [id, region] : m_dynamic) {
+    if (dir == m_regions.at(id) + "/dax_region") return region_write(id, attr, value);
+  }
   if (Device* device = device_in(dir)) {
+    bool resizable = attr == "size" || attr == "align" || attr == "mapping";
+    if (resizable && m_dynamic.contains(device->region)) return device_write(base_name(dir), attr, value);
     if (int error = device_attr_write(*device, attr, value); error != ENOTTY) return error;
   }
   if (file == k_memory + "/auto_online_blocks") {
@@ -139,10 +144,19 @@ int FakeKernel::probe(const std::string& driver, const std::string& name)
   Device& device = m_devices.at(name);
   // After a failed hot-remove the range stays reserved: "could not reserve range/region".
   if (device.stranded) return EBUSY;
+  // dax_bus_probe: a device without memory (a seed, or one resized to 0) binds to nothing.
+  uint64_t size = 0;
+  for (const auto& range : device.ranges) size += range.end - range.start + 1;
+  if (m_dynamic.contains(device.region) && size == 0) return ENXIO;
   if (driver == "kmem") {
     if (int error = kmem_probe(device)) return error;
   }
   link_driver(name, device, driver);
+  // "Track new seed creation only after successful probe of the previous seed."
+  if (auto region = m_dynamic.find(device.region); region != m_dynamic.end() && region->second.seed == name) {
+    region->second.seed.clear();
+    refresh_dynamic(device.region);
+  }
   return 0;
 }
 

@@ -139,3 +139,30 @@ TEST_CASE("parse_region_argument takes N or regionN", "[parse]")
     CHECK_FALSE(parse_region_argument(bad).has_value());
   }
 }
+
+TEST_CASE("parse_size takes bytes, 0x-hex and k/m/g/t binary suffixes", "[parse]")
+{
+  CHECK(parse_size("0") == 0U);
+  CHECK(parse_size("4096") == 4096U);
+  CHECK(parse_size("0x40000000") == 0x40000000U);
+  CHECK(parse_size("4G") == 4ULL << 30);
+  CHECK(parse_size("4g") == 4ULL << 30);
+  CHECK(parse_size("512M") == 512ULL << 20);
+  CHECK(parse_size("2k") == 2048U);
+  CHECK(parse_size("1T") == 1ULL << 40);
+  CHECK(parse_size("0x10M") == 16ULL << 20);
+  CHECK(parse_size("16777215T") == 16777215ULL << 40);
+  CHECK(parse_size("18446744073709551615") == UINT64_MAX);
+  for (const char* bad : {"", "G", "-1G", "+4G", " 4G", "4G ", "4 G", "4GB", "4GiB", "1.5G", "010",
+                          "0x", "16777216T", "18446744073709551616", "4P", "0xG", "abc"}) {
+    INFO("input '" << bad << "'");
+    auto size = parse_size(bad);
+    REQUIRE_FALSE(size);
+    CHECK(size.error().message().starts_with("size '"));
+  }
+  CHECK(parse_size("010").error().message() ==
+        "size '010': leading zero (write decimal without it, or hex as 0x...)");
+  CHECK(parse_size("4GB").error().message() ==
+        "size '4GB': not a size (expected bytes, 0x-hex, or a number with k, m, g or t: 4G, 512M)");
+  CHECK(parse_size("16777216T").error().message() == "size '16777216T': too large (more than 2^64 bytes)");
+}

@@ -90,4 +90,27 @@ check "$A online DMA32" blocks_are $A online DMA32
 step reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $A
 check "$A memory removed" no_blocks $A
 
+# ---------------------------------------------------------------- enable/disable, static-region refusals
+scenario device-state "disable-device/enable-device on a static region; create/destroy/resize refused there"
+step disable-A 0 0 disable-device $A
+check "$A unbound" driver_is $A none
+check "/dev/$A stays (devtmpfs node of the device, not of the driver)" test -c /dev/$A
+step disable-A-again 0 0 disable-device $A
+step enable-A 0 0 enable-device $A
+check "$A on device_dax" driver_is $A device_dax
+step enable-A-again 0 0 enable-device $A
+step resize-static 1 250 reconfigure-device -s 256M $A
+dcheck "says the region cannot be resized" stderr_has "static region .*cannot be resized"
+step create-static 1 228 create-device -r 0 -s 256M
+dcheck "says devices cannot be created there" stderr_has "static region .*cannot be created"
+differs "static region: resize/create refused with the reason, exit 1 (daxctl 76.1: 250 and 228 from the kernel's errno)"
+step destroy-enabled 1 250 destroy-device $A
+check "$A still on device_dax" driver_is $A device_dax
+step reconfigure-system-ram-B 0 0 reconfigure-device -m system-ram --no-online $B
+step enable-ram-B 1 250 enable-device $B
+step disable-ram-B 1 250 disable-device $B
+check "$B still on kmem" driver_is $B kmem
+step reconfigure-devdax-B 0 0 reconfigure-device -m devdax -f $B
+check "$B memory removed" no_blocks $B
+
 finish

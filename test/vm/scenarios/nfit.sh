@@ -121,10 +121,11 @@ step online-memory-devdax 1 250 online-memory $D
 dcheck "dax says the device is in devdax mode" stderr_has "devdax"
 step offline-memory-devdax 1 250 offline-memory $D
 step reconfigure-system-ram 0 0 reconfigure-device -m system-ram $D
-step reconfigure-size-on-system-ram 2 250 reconfigure-device -s 512M $D
-differs "dax has no --size/--align (devdax-only resizing of dynamic regions): usage error, exit 2"
+step reconfigure-size-on-system-ram 1 250 reconfigure-device -s 512M $D
+differs "--size/--align on a static (NVDIMM) region: refused before any write, saying it cannot be resized (exit 1)"
+dcheck "dax says the region cannot be resized" stderr_has "static region .*cannot be resized"
 check "still online movable" blocks_are $D online Movable
-step reconfigure-align-on-system-ram 2 250 reconfigure-device -a 4096 $D
+step reconfigure-align-on-system-ram 1 250 reconfigure-device -a 4096 $D
 check "still online movable" blocks_are $D online Movable
 begin devdax-with-system-ram-options
 if is_dax; then call 2 reconfigure -m devdax --no-movable $D; fi
