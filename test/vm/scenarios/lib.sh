@@ -313,6 +313,8 @@ driver_is() { _dr=$(dev_driver $1); [ "$_dr" = "$2" ] || { echo "$1 driver=$_dr,
 # no_blocks DEV : none of DEV's memory is in the kernel
 dev_has_maps() { _c=$(dev_maps $1 | tr ',' '\n' | grep -c .); [ "$_c" -eq "$2" ] || { echo "$1 has $_c mappings, wanted $2"; return 1; }; }
 
+no_device() { [ ! -e $DAXBUS/devices/$1 ] || { echo "$1 still exists (driver $(dev_driver $1), size $(cat $DAXBUS/devices/$1/size))"; return 1; }; }
+
 no_blocks() { _bl=$(dev_blocks $1); [ -z "$_bl" ] || { echo "$1 still has blocks $_bl"; return 1; }; }
 # stderr_has REGEX : the last call's stderr matches
 # stdout_count REGEX N : the last call's stdout has N lines matching REGEX
