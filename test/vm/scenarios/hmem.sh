@@ -15,13 +15,7 @@ reset_dynamic() {
 	: > /tmp/reset.log
 	wr offline $AOB
 	for _n in $(dev_names); do
-		if [ "$(dev_driver $_n)" = kmem ]; then
-			for _i in $(dev_blocks $_n); do
-				[ "$(cat $MEM/memory$_i/state)" = offline ] || wr offline $MEM/memory$_i/state
-			done
-			wr $_n $DAXBUS/drivers/kmem/remove_id
-			wr $_n $DAXBUS/drivers/kmem/unbind
-		fi
+		[ "$(dev_driver $_n)" = kmem ] && remove_kmem $_n
 		[ -e $DAXBUS/drivers/kmem/remove_id ] && wr $_n $DAXBUS/drivers/kmem/remove_id
 		wr $_n $DAXBUS/drivers/device_dax/remove_id
 		[ "$(dev_driver $_n)" = device_dax ] && wr $_n $DAXBUS/drivers/device_dax/unbind

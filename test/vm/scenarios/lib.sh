@@ -128,6 +128,15 @@ wr() { # value file  (errors are reported, not fatal)
 	echo "$1" > "$2" 2>/dev/null || { echo "  (write '$1' > $2 failed)" >> /tmp/reset.log; return 1; }
 }
 
+# remove_kmem NAME: offline the device's blocks, then take it away from kmem
+remove_kmem() {
+	for _i in $(dev_blocks $1); do
+		[ "$(cat $MEM/memory$_i/state)" = offline ] || wr offline $MEM/memory$_i/state
+	done
+	wr $1 $DAXBUS/drivers/kmem/remove_id
+	wr $1 $DAXBUS/drivers/kmem/unbind
+}
+
 # reset_devdax [kmem-loaded|kmem-not-loaded] [aob]: every device back to
 # device_dax with none of its memory in the kernel; auto_online_blocks=aob
 # (default offline).  Fails (and marks the scenario) if that state cannot be reached.
@@ -136,14 +145,7 @@ reset_devdax() {
 	: > /tmp/reset.log
 	wr offline $AOB
 	for _n in $(dev_names); do
-		_drv=$(dev_driver $_n)
-		if [ "$_drv" = kmem ]; then
-			for _i in $(dev_blocks $_n); do
-				[ "$(cat $MEM/memory$_i/state)" = offline ] || wr offline $MEM/memory$_i/state
-			done
-			wr $_n $DAXBUS/drivers/kmem/remove_id
-			wr $_n $DAXBUS/drivers/kmem/unbind
-		fi
+		[ "$(dev_driver $_n)" = kmem ] && remove_kmem $_n
 		[ -e $DAXBUS/drivers/kmem/remove_id ] && wr $_n $DAXBUS/drivers/kmem/remove_id
 		wr $_n $DAXBUS/drivers/device_dax/remove_id
 		[ "$(dev_driver $_n)" = device_dax ] || wr $_n $DAXBUS/drivers/device_dax/bind
