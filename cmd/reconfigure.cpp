@@ -55,17 +55,7 @@ int print_result(Env& env, const std::vector<DeviceName>& names, const Reconfigu
 {
   if (names.empty() || options.dry_run) return k_exit_ok;
   if (view.format == Format::table) return print_reconfigured_table(env, names, view);
-  Human human = options.human ? Human::yes : Human::no;
-  Json devices = Json::array();
-  for (const auto& name : names) {
-    auto device = current_device_json(env.sysfs, name, human);
-    if (!device) {
-      print_error(device.error().message());
-      continue;
-    }
-    devices.push_back(std::move(*device));
-  }
-  std::fputs(render_list(devices, human).c_str(), stdout);
+  print_current_devices(env.sysfs, names, options.human ? Human::yes : Human::no);
   return k_exit_ok;
 }
 
