@@ -119,6 +119,16 @@ Result<std::string> DryRunSysfs::read_link(const std::string& path)
   return m_inner.read_link(path);
 }
 
+Result<DeviceNumber> DryRunSysfs::device_number(const std::string& path)
+{
+  return m_inner.device_number(path);
+}
+
+Result<FileStatus> DryRunSysfs::file_status(const std::string& path)
+{
+  return m_inner.file_status(path);
+}
+
 DryRunLoader::DryRunLoader(DryRunSysfs& sysfs, std::function<void(const std::string&)> report)
   : m_sysfs(sysfs), m_report(std::move(report))
 {

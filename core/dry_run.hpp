@@ -27,6 +27,8 @@ public:
   Result<std::string> canonical(const std::string& path) override;
   bool exists(const std::string& path) override;
   Result<std::string> read_link(const std::string& path) override;
+  Result<DeviceNumber> device_number(const std::string& path) override;
+  Result<FileStatus> file_status(const std::string& path) override;
 
   // Makes /sys/bus/dax/drivers/<driver> appear, as loading its module would.
   void pretend_loaded(const std::string& driver);

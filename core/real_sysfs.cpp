@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -31,6 +32,44 @@ private:
   int m_fd;
 };
 
+// Not an errno: what open_regular returns for a file that is not a regular file.
+constexpr int k_not_regular = -2;
+
+// Opens `host` without blocking (a FIFO would wait for a writer) and without becoming its
+// controlling terminal, and keeps it only when it is a regular file: every sysfs attribute and
+// /proc file is, while a FIFO, /dev/zero or a terminal must never be read or written as one.
+// Returns the descriptor, -1 with errno set, or k_not_regular.
+int open_regular(const std::string& host, int flags)
+{
+  int fd = ::open(host.c_str(), flags | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) return -1;
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return k_not_regular;
+  }
+  return fd;
+}
+
+Error open_error(int result, std::string action, const std::string& path)
+{
+  if (result == k_not_regular) return logic_error(std::move(action), path, "not a regular file");
+  return os_error(errno, std::move(action), path);
+}
+
+FileType file_type(mode_t mode)
+{
+  if (S_ISREG(mode)) return FileType::regular;
+  if (S_ISDIR(mode)) return FileType::directory;
+  if (S_ISLNK(mode)) return FileType::symlink;
+  if (S_ISFIFO(mode)) return FileType::fifo;
+  if (S_ISSOCK(mode)) return FileType::socket;
+  return FileType::device;
+}
+
+// How many links a path may pass through, as the kernel's MAXSYMLINKS.
+constexpr int k_max_links = 40;
+
 } // namespace
 
 RealSysfs::RealSysfs(std::string root) : m_root(std::move(root))
@@ -50,10 +89,8 @@ std::string RealSysfs::host_path(const std::string& path) const
 
 Result<std::string> RealSysfs::read(const std::string& path)
 {
-  Fd fd(::open(host_path(path).c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) {
-    return std::unexpected(os_error(errno, "read", path));
-  }
+  Fd fd(open_regular(host_path(path), O_RDONLY));
+  if (fd.get() < 0) return std::unexpected(open_error(fd.get(), "read", path));
   std::string content;
   char buf[k_read_chunk];
   for (;;) {
@@ -64,6 +101,9 @@ Result<std::string> RealSysfs::read(const std::string& path)
     }
     if (n == 0) break;
     content.append(buf, static_cast<size_t>(n));
+    if (content.size() > k_max_read) {
+      return std::unexpected(os_error(EFBIG, "read", path));
+    }
     // A sysfs attribute comes whole in one read (at most a page): a short read is the end, which
     // saves the read(2) that would return 0. /proc files (seq_file) can return less and go on.
     if (static_cast<size_t>(n) < sizeof buf && path.starts_with("/sys/")) break;
@@ -77,10 +117,8 @@ Result<std::string> RealSysfs::read(const std::string& path)
 Result<void> RealSysfs::write(const std::string& path, std::string_view value)
 {
   std::string action = fmt::format("write '{}' to", value);
-  Fd fd(::open(host_path(path).c_str(), O_WRONLY | O_CLOEXEC));
-  if (fd.get() < 0) {
-    return std::unexpected(os_error(errno, action, path));
-  }
+  Fd fd(open_regular(host_path(path), O_WRONLY));
+  if (fd.get() < 0) return std::unexpected(open_error(fd.get(), action, path));
   std::string line = std::string(value) + "\n";
   ssize_t n;
   do {
@@ -142,6 +180,36 @@ Result<std::string> RealSysfs::read_link(const std::string& path)
   return std::string(target, static_cast<size_t>(n));
 }
 
+Result<DeviceNumber> RealSysfs::device_number(const std::string& path)
+{
+  struct stat st;
+  if (m_root.empty()) {
+    // The live /proc: stat follows fd and map_files links to the open file, deleted or not.
+    if (::stat(path.c_str(), &st) != 0) return std::unexpected(os_error(errno, "stat", path));
+  } else {
+    // A captured tree's links are plain symlinks with absolute targets: follow them inside the
+    // root, never to the host's /dev.
+    std::string inner = path;
+    for (int hops = 0;; ++hops) {
+      if (::lstat(host_path(inner).c_str(), &st) != 0) return std::unexpected(os_error(errno, "stat", path));
+      if (!S_ISLNK(st.st_mode)) break;
+      if (hops == k_max_links) return std::unexpected(os_error(ELOOP, "stat", path));
+      auto target = read_link(inner);
+      if (!target) return std::unexpected(target.error());
+      inner = target->starts_with('/') ? *target : inner.substr(0, inner.rfind('/') + 1) + *target;
+    }
+  }
+  if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) return std::unexpected(os_error(ENODEV, "stat", path));
+  return DeviceNumber{::major(st.st_rdev), ::minor(st.st_rdev)};
+}
+
+Result<FileStatus> RealSysfs::file_status(const std::string& path)
+{
+  struct stat st;
+  if (::lstat(host_path(path).c_str(), &st) != 0) return std::unexpected(os_error(errno, "stat", path));
+  return FileStatus{file_type(st.st_mode), st.st_uid, static_cast<unsigned>(st.st_mode & 07777)};
+}
+
 TracingSysfs::TracingSysfs(Sysfs& inner, std::function<void(const std::string&)> log)
   : m_inner(inner), m_log(std::move(log))
 {
@@ -188,6 +256,16 @@ namespace dax {
 Result<std::string> TracingSysfs::read_link(const std::string& path)
 {
   return m_inner.read_link(path);
+}
+
+Result<DeviceNumber> TracingSysfs::device_number(const std::string& path)
+{
+  return m_inner.device_number(path);
+}
+
+Result<FileStatus> TracingSysfs::file_status(const std::string& path)
+{
+  return m_inner.file_status(path);
 }
 
 } // namespace dax

@@ -8,6 +8,26 @@
 
 namespace dax {
 
+// A character or block device's number: stat(2)'s st_rdev, sysfs's `dev` attribute ("252:0").
+struct DeviceNumber
+{
+  unsigned major = 0;
+  unsigned minor = 0;
+
+  auto operator<=>(const DeviceNumber&) const = default;
+};
+
+// What kind of file a path is, without following a final symlink (lstat(2)).
+enum class FileType { regular, directory, symlink, fifo, device, socket };
+
+// Who owns a file and who may change it: what trusting a configuration file needs.
+struct FileStatus
+{
+  FileType type = FileType::regular;
+  unsigned uid = 0;
+  unsigned mode = 0; // permission bits (07777)
+};
+
 // Every access core makes to the kernel's files (/sys, /proc, /dev) goes through this interface,
 // so that the real tree can be rooted anywhere (--sysroot) and tests can use a recording fake.
 // Paths are absolute paths as the kernel shows them ("/sys/bus/dax/devices/dax0.0/size").
@@ -34,6 +54,15 @@ public:
   // The target of symlink `path`, unresolved ("/dev/dax0.0" for /proc/PID/fd/N). Only /proc
   // needs it; a fake without /proc keeps this default, which fails with ENOTSUP.
   virtual Result<std::string> read_link(const std::string& path);
+
+  // The device number of the character or block device that `path` refers to, following
+  // symlinks as stat(2) does: for /proc/PID/fd/N and /proc/PID/map_files/*, the open file itself,
+  // even when its node was renamed, deleted or made in another mount namespace. ENODEV when it
+  // is not a device; a fake without /proc keeps this default (ENOTSUP).
+  virtual Result<DeviceNumber> device_number(const std::string& path);
+
+  // The type, owner and mode of `path` itself (a final symlink is not followed), as lstat(2).
+  virtual Result<FileStatus> file_status(const std::string& path);
 };
 
 } // namespace dax

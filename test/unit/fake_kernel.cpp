@@ -98,6 +98,7 @@ FakeKernel& FakeKernel::add_device(unsigned region, const FakeDeviceSpec& spec)
 
   device.region = region;
   device.align = spec.align;
+  device.number = DeviceNumber{252, m_next_minor++};
   bool dynamic = m_dynamic.contains(region);
   const std::string& dir = device.dir;
   m_tree.put_file(dir + "/size", std::to_string(size), dynamic ? 0644 : 0444);
@@ -106,6 +107,7 @@ FakeKernel& FakeKernel::add_device(unsigned region, const FakeDeviceSpec& spec)
   m_tree.put_file(dir + "/target_node", std::to_string(spec.target_node));
   m_tree.put_file(dir + "/numa_node", std::to_string(spec.numa_node));
   m_tree.put_file(dir + "/modalias", "dax:t0");
+  m_tree.put_file(dir + "/dev", fmt::format("{}:{}", device.number.major, device.number.minor));
   m_tree.put_file(dir + "/uevent", "", 0644);
   if (m_memmap_attr) m_tree.put_file(dir + "/memmap_on_memory", "0", 0644);
   if (resource) m_tree.put_file(dir + "/resource", fmt::format("{:#x}", *resource), 0400);
@@ -141,11 +143,27 @@ FakeKernel& FakeKernel::load_driver(const std::string& driver)
 
 FakeKernel& FakeKernel::add_process(int pid, const std::string& command, const std::string& device, bool mapped)
 {
-  std::string dir = fmt::format("/proc/{}", pid);
-  m_tree.put_file(dir + "/comm", command);
-  m_tree.put_file(dir + "/maps", mapped ? "7f0000000000-7f0040000000 rw-s 00000000 00:06 77   /dev/" + device : "");
+  return add_process(FakeProcess{pid, command, device, !mapped, mapped, ""});
+}
+
+FakeKernel& FakeKernel::add_process(const FakeProcess& process)
+{
+  std::string dir = fmt::format("/proc/{}", process.pid);
+  std::string node = process.node.empty() ? "/dev/" + process.device : process.node;
+  DeviceNumber number = m_devices.at(process.device).number;
+  m_tree.put_file(dir + "/comm", process.command);
   m_tree.make_dirs(dir + "/fd");
-  if (!mapped) m_tree.put_link(dir + "/fd/3", "/dev/" + device);
+  m_tree.make_dirs(dir + "/map_files");
+  m_tree.put_link(dir + "/fd/0", "/dev/null");
+  if (process.fd) {
+    m_tree.put_link(dir + "/fd/3", node);
+    m_held[dir + "/fd/3"] = number;
+  }
+  if (process.mapped) {
+    std::string range = dir + "/map_files/7f0000000000-7f0040000000";
+    m_tree.put_link(range, node);
+    m_held[range] = number;
+  }
   return *this;
 }
 
@@ -254,6 +272,39 @@ Result<std::string> FakeKernel::read_link(const std::string& path)
   record(FakeAccess::Op::read_link, path, target, error);
   if (error != 0) return std::unexpected(os_error(error, "read link", path));
   return target;
+}
+
+Result<DeviceNumber> FakeKernel::device_number(const std::string& path)
+{
+  int error = injected(FakeAccess::Op::device_number, path, path);
+  std::optional<DeviceNumber> number;
+  if (auto held = m_held.find(path); held != m_held.end()) number = held->second;
+  for (const auto& [name, device] : m_devices) {
+    if (path == "/dev/" + name) number = device.number;
+  }
+  if (error == 0 && !number) error = m_tree.find(parent_path(path)) && m_tree.find(path) ? ENODEV : ENOENT;
+  std::string shown = number ? fmt::format("{}:{}", number->major, number->minor) : "";
+  record(FakeAccess::Op::device_number, path, shown, error);
+  if (error != 0) return std::unexpected(os_error(error, "stat", path));
+  return *number;
+}
+
+Result<FileStatus> FakeKernel::file_status(const std::string& path)
+{
+  auto parent = m_tree.resolve(parent_path(path));
+  const FakeNode* node = parent ? m_tree.find((*parent == "/" ? "" : *parent) + "/" + base_name(path)) : nullptr;
+  int error = node ? 0 : ENOENT;
+  record(FakeAccess::Op::file_status, path, "", error);
+  if (!node) return std::unexpected(os_error(error, "stat", path));
+  auto owner = m_owners.find(path);
+  FileType type = node->kind == FakeNode::Kind::dir ? FileType::directory
+                : node->kind == FakeNode::Kind::link ? FileType::symlink : FileType::regular;
+  return FileStatus{type, owner == m_owners.end() ? 0U : owner->second, node->mode};
+}
+
+void FakeKernel::fail_device_number(const std::string& glob, int error, unsigned count)
+{
+  m_faults.push_back({FakeAccess::Op::device_number, glob, error, count});
 }
 
 // ---- fault injection, hooks, log ----

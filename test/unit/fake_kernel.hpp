@@ -41,10 +41,22 @@ struct FakeDeviceSpec
   std::string driver = "device_dax"; // "device_dax", "kmem" or "" (unbound)
 };
 
+// A process holding a device: its links read `node` (a renamed, deleted or container node as
+// the kernel shows it), but stat of them gives the device's number, as /proc does.
+struct FakeProcess
+{
+  int pid = 0;
+  std::string command;
+  std::string device;  // "dax0.0"
+  bool fd = true;      // /proc/PID/fd/3 refers to it
+  bool mapped = false; // /proc/PID/map_files/7f0000000000-7f0040000000 refers to it
+  std::string node;    // what the links read; default "/dev/<device>"
+};
+
 // One access made through the Sysfs interface, in the order made.
 struct FakeAccess
 {
-  enum class Op { read, write, list, canonical, exists, read_link };
+  enum class Op { read, write, list, canonical, exists, read_link, device_number, file_status };
 
   Op op = Op::read;
   std::string path;     // as the caller gave it
@@ -89,6 +101,9 @@ public:
 
   // A process `pid` named `command` that has `/dev/<device>` open (fd 3) or, if `mapped`, mapped.
   FakeKernel& add_process(int pid, const std::string& command, const std::string& device, bool mapped);
+  FakeKernel& add_process(const FakeProcess& process);
+  // A device's number, as its sysfs `dev` shows it (major 252, minors in the order added).
+  DeviceNumber device_number_of(const std::string& device) const { return m_devices.at(device).number; }
 
   // Raw files for tests that need odd trees (missing or malformed attributes).
   void set_file(const std::string& path, std::string content, unsigned mode = 0444);
@@ -103,12 +118,17 @@ public:
   Result<std::string> canonical(const std::string& path) override;
   bool exists(const std::string& path) override;
   Result<std::string> read_link(const std::string& path) override;
+  Result<DeviceNumber> device_number(const std::string& path) override;
+  // Every node is owned by root (uid 0) unless set_owner says otherwise.
+  Result<FileStatus> file_status(const std::string& path) override;
+  void set_owner(const std::string& path, unsigned uid) { m_owners[path] = uid; }
 
   // Fault injection: the next `count` accesses whose path (as given or resolved) matches the
   // fnmatch `glob` fail with `error` before the kernel sees them.
   void fail_write(const std::string& glob, int error, unsigned count = 1);
   void fail_read(const std::string& glob, int error, unsigned count = 1);
   void fail_list(const std::string& glob, int error, unsigned count = 1);
+  void fail_device_number(const std::string& glob, int error, unsigned count = 1);
   // The next `count` writes matching `glob` succeed but the kernel ignores them.
   void drop_write(const std::string& glob, unsigned count = 1);
 
@@ -161,6 +181,7 @@ private:
     uint64_t align = 2 * MiB;
     bool memmap_on_memory = false;
     std::string kmem_state;       // what daxX.Y/state says: the last whole-device write, or the probe's
+    DeviceNumber number;          // its character device (sysfs `dev`)
   };
   // What the kernel keeps of a dynamic region (static ones are m_regions only).
   struct DynamicRegion
@@ -222,6 +243,9 @@ private:
   std::vector<Fault> m_faults;
   std::vector<Hook> m_hooks;
   std::vector<FakeAccess> m_log;
+  std::map<std::string, DeviceNumber> m_held; // /proc/PID/{fd,map_files}/X -> what it refers to
+  std::map<std::string, unsigned> m_owners;   // path -> uid, where not root
+  unsigned m_next_minor = 0;
 };
 
 // A ModuleLoader that "loads" kmem and device_dax by creating their driver directories in a

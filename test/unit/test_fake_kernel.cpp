@@ -240,11 +240,17 @@ TEST_CASE("FakeModuleLoader creates driver directories and records loads", "[fak
 TEST_CASE("FakeKernel: processes under /proc with the device open or mapped", "[fake]")
 {
   FakeKernel kernel;
+  add_nfit_system(kernel);
   kernel.add_process(100, "qemu", "dax0.0", false).add_process(200, "fio", "dax0.0", true);
   CHECK(kernel.list("/proc").value() == std::vector<std::string>{"100", "200"});
   CHECK(kernel.read_link("/proc/100/fd/3").value() == "/dev/dax0.0");
   CHECK(kernel.read_link("/proc/100/comm").error().code == EINVAL);
   CHECK(kernel.read_link("/proc/100/fd/4").error().code == ENOENT);
-  CHECK(read_ok(kernel, "/proc/200/maps").ends_with(" /dev/dax0.0"));
+  // stat of the links gives the device's number, as /proc does; other files are no device
+  CHECK(read_ok(kernel, "/sys/bus/dax/devices/dax0.0/dev") == "252:0");
+  CHECK(kernel.device_number("/proc/100/fd/3").value() == DeviceNumber{252, 0});
+  CHECK(kernel.device_number("/proc/200/map_files/7f0000000000-7f0040000000").value() == DeviceNumber{252, 0});
+  CHECK(kernel.device_number("/proc/100/fd/0").error().code == ENODEV);
+  CHECK(kernel.device_number("/dev/dax0.0").value() == DeviceNumber{252, 0});
   CHECK(read_ok(kernel, "/proc/200/comm") == "fio");
 }

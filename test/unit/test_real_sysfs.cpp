@@ -9,6 +9,9 @@
 #include <fstream>
 #include <sstream>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 using namespace dax;
 using dax::test::TempDir;
 
@@ -74,4 +77,41 @@ TEST_CASE("TracingSysfs reports every read and write with its outcome", "[real_s
   REQUIRE_FALSE(traced.read("/sys/none"));
   CHECK(log == std::vector<std::string>{"read /sys/state = offline", "write /sys/state <- online",
                                         "read /sys/none: read /sys/none: No such file or directory"});
+}
+
+TEST_CASE("RealSysfs reads only regular files, and at most k_max_read bytes", "[real_sysfs]")
+{
+  TempDir root;
+  root.write("sys/a", "1\n");
+  root.link("sys/zero", "/dev/zero"); // a sysroot's links lead outside it: the host's /dev/zero
+  std::string fifo = root.path() + "/sys/fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  root.write("proc/big", std::string(k_max_read + 1, 'x'));
+  RealSysfs sysfs(root.path());
+  auto zero = sysfs.read("/sys/zero");
+  REQUIRE_FALSE(zero);
+  CHECK(zero.error().message() == "read /sys/zero: not a regular file");
+  auto pipe = sysfs.read("/sys/fifo"); // would wait for a writer forever
+  REQUIRE_FALSE(pipe);
+  CHECK(pipe.error().message() == "read /sys/fifo: not a regular file");
+  CHECK_FALSE(sysfs.write("/sys/fifo", "x"));
+  auto big = sysfs.read("/proc/big");
+  REQUIRE_FALSE(big);
+  CHECK(big.error().code == EFBIG);
+}
+
+TEST_CASE("RealSysfs::file_status does not follow the last link", "[real_sysfs]")
+{
+  TempDir root;
+  root.write("etc/dax/dax.conf", "x\n");
+  root.link("etc/dax/link.conf", "dax.conf");
+  RealSysfs sysfs(root.path());
+  REQUIRE(::chmod((root.path() + "/etc/dax/dax.conf").c_str(), 0640) == 0);
+  auto file = sysfs.file_status("/etc/dax/dax.conf");
+  REQUIRE(file);
+  CHECK(file->type == FileType::regular);
+  CHECK(file->mode == 0640);
+  CHECK(file->uid == ::geteuid());
+  CHECK(sysfs.file_status("/etc/dax/link.conf")->type == FileType::symlink);
+  CHECK(sysfs.file_status("/etc/dax")->type == FileType::directory);
 }
