@@ -1,58 +1,92 @@
 #include "device_users.hpp"
 
+#include "model.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <sstream>
+#include <cerrno>
 
 namespace dax {
 
 namespace {
 
-bool maps_device(const std::string& maps, const std::string& dev_path)
+// The dax device's number: its sysfs `dev`, or the node in /dev when sysfs does not say.
+std::optional<DeviceNumber> own_number(Sysfs& sysfs, const DeviceName& name)
 {
-  std::istringstream lines(maps);
-  std::string line;
-  while (std::getline(lines, line)) {
-    // "start-end perms offset dev inode   pathname": the path is the line's last field.
-    if (line.size() >= dev_path.size() && line.ends_with(dev_path) &&
-        line[line.size() - dev_path.size() - 1] == ' ') {
-      return true;
-    }
+  if (auto text = sysfs.read(fmt::format("{}/{}/dev", k_dax_devices, name.str()))) {
+    return parse_device_number(*text);
   }
-  return false;
+  auto node = sysfs.device_number("/dev/" + name.str());
+  return node ? std::optional(*node) : std::nullopt;
 }
 
-bool has_open_fd(Sysfs& sysfs, const std::string& pid_dir, const std::string& dev_path)
+// Whether an error reading a process's entries means "gone" (fine) or "not allowed" (unknown).
+bool vanished(const Error& error)
 {
-  auto fds = sysfs.list(pid_dir + "/fd");
-  if (!fds) return false;
-  return std::any_of(fds->begin(), fds->end(), [&](const std::string& fd) {
-    auto target = sysfs.read_link(pid_dir + "/fd/" + fd);
-    return target && *target == dev_path;
-  });
+  return error.code == ENOENT || error.code == ESRCH;
+}
+
+// Whether any link in directory `dir` (fd or map_files) refers to device `number`; `complete`
+// is cleared when a link could not be examined for lack of permission.
+bool holds(Sysfs& sysfs, const std::string& dir, DeviceNumber number, bool& complete)
+{
+  auto links = sysfs.list(dir);
+  if (!links) {
+    if (!vanished(links.error())) complete = false;
+    return false;
+  }
+  bool found = false;
+  for (const auto& link : *links) {
+    auto target = sysfs.device_number(dir + "/" + link);
+    if (target) {
+      found = found || *target == number;
+    } else if (target.error().code == EACCES || target.error().code == EPERM) {
+      complete = false;
+    }
+  }
+  return found;
 }
 
 } // namespace
 
-std::vector<DeviceUser> find_device_users(Sysfs& sysfs, const DeviceName& name)
+std::optional<DeviceNumber> parse_device_number(std::string_view text)
 {
-  std::vector<DeviceUser> users;
+  size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  auto major = parse_int(text.substr(0, colon));
+  auto minor = parse_int(text.substr(colon + 1));
+  if (!major || !minor || *major < 0 || *minor < 0) return std::nullopt;
+  return DeviceNumber{static_cast<unsigned>(*major), static_cast<unsigned>(*minor)};
+}
+
+UserSearch search_device_users(Sysfs& sysfs, const DeviceName& name)
+{
+  UserSearch search;
   auto entries = sysfs.list("/proc");
-  if (!entries) return users;
-  std::string dev_path = "/dev/" + name.str();
+  if (!entries) return search;
+  auto number = own_number(sysfs, name);
+  if (!number) {
+    search.complete = false;
+    return search;
+  }
   for (const auto& entry : *entries) {
     auto pid = parse_int(entry);
-    if (!pid || *pid <= 0) continue;
+    if (!pid || *pid <= 0 || entry != std::to_string(*pid)) continue;
     std::string pid_dir = "/proc/" + entry;
-    auto maps = sysfs.read(pid_dir + "/maps");
-    bool mapped = maps && maps_device(*maps, dev_path);
-    if (!mapped && !has_open_fd(sysfs, pid_dir, dev_path)) continue;
+    bool mapped = holds(sysfs, pid_dir + "/map_files", *number, search.complete);
+    if (!mapped && !holds(sysfs, pid_dir + "/fd", *number, search.complete)) continue;
     auto comm = sysfs.read(pid_dir + "/comm");
-    users.push_back({*pid, comm ? *comm : std::string("?"), mapped});
+    search.users.push_back({*pid, comm ? *comm : std::string("?"), mapped});
   }
-  std::sort(users.begin(), users.end(), [](const DeviceUser& a, const DeviceUser& b) { return a.pid < b.pid; });
-  return users;
+  std::sort(search.users.begin(), search.users.end(),
+            [](const DeviceUser& a, const DeviceUser& b) { return a.pid < b.pid; });
+  return search;
+}
+
+std::vector<DeviceUser> find_device_users(Sysfs& sysfs, const DeviceName& name)
+{
+  return search_device_users(sysfs, name).users;
 }
 
 std::string describe_users(const std::vector<DeviceUser>& users)
@@ -60,7 +94,7 @@ std::string describe_users(const std::vector<DeviceUser>& users)
   std::string text;
   for (const auto& user : users) {
     if (!text.empty()) text += ", ";
-    text += fmt::format("{} ({}{})", user.pid, user.command, user.mapped ? ", mapped" : "");
+    text += fmt::format("{} ({}{})", user.pid, printable(user.command, 32), user.mapped ? ", mapped" : "");
   }
   return text;
 }

@@ -12,15 +12,32 @@ namespace dax {
 struct DeviceUser
 {
   int pid = 0;
-  std::string command; // /proc/PID/comm
-  bool mapped = false; // in /proc/PID/maps, not just an open descriptor
+  std::string command; // /proc/PID/comm as the kernel has it (any bytes; escape before printing)
+  bool mapped = false; // a mapping of the device (/proc/PID/map_files), not just an open descriptor
 };
 
-// Walks /proc/*/fd and /proc/*/maps for `name`'s character device. Processes that vanish or
-// cannot be read (not root) are skipped; a missing /proc gives an empty list.
+// The processes found, and whether the search saw everything: without root, other users'
+// /proc/PID/fd and map_files cannot be read, and nothing may be said about them.
+struct UserSearch
+{
+  std::vector<DeviceUser> users; // by pid
+  bool complete = true;          // every process was examined and the device number was known
+};
+
+// Finds the processes holding `name`'s character device by device number, never by path: the
+// device's major:minor (sysfs `dev`, else stat of /dev/daxX.Y) is compared with what each
+// /proc/PID/fd/* and /proc/PID/map_files/* refers to. A renamed or deleted node, one made by a
+// container in its own /dev, or a mapping whose descriptor was closed are all found. Processes
+// that vanish meanwhile are skipped; a missing /proc gives an empty, complete search.
+UserSearch search_device_users(Sysfs& sysfs, const DeviceName& name);
+
+// search_device_users(...).users.
 std::vector<DeviceUser> find_device_users(Sysfs& sysfs, const DeviceName& name);
 
-// "1234 (qemu-system-x86), 99 (fio, mapped)".
+// "1234 (qemu-system-x86), 99 (fio, mapped)", commands escaped for a terminal.
 std::string describe_users(const std::vector<DeviceUser>& users);
+
+// The device number that sysfs `dev` shows ("252:0").
+std::optional<DeviceNumber> parse_device_number(std::string_view text);
 
 } // namespace dax
