@@ -9,6 +9,8 @@
 #include <map>
 #include <set>
 
+#include <unistd.h>
+
 namespace dax {
 
 bool WantedState::same_as(const WantedState& other) const
@@ -249,15 +251,76 @@ private:
   std::vector<ConfigSection> m_sections;
 };
 
-// The *.conf files of directory `dir`, in byte order; none when it does not exist.
+std::string_view type_name(FileType type)
+{
+  switch (type) {
+  case FileType::regular: return "a regular file";
+  case FileType::directory: return "a directory";
+  case FileType::symlink: return "a symbolic link";
+  case FileType::fifo: return "a FIFO";
+  case FileType::device: return "a device";
+  case FileType::socket: return "a socket";
+  }
+  return "?";
+}
+
+// Whether `path` itself (no link left in it) may be trusted by a root process, as sshd's
+// StrictModes and sudo decide: owned by root (or by whoever runs dax, for a tree of one's own),
+// not writable by group or others, and of the `expected` type.
+Result<void> check_trusted(Sysfs& sysfs, const std::string& path, FileType expected)
+{
+  auto status = sysfs.file_status(path);
+  if (!status) return std::unexpected(status.error());
+  auto refuse = [&](std::string why) { return std::unexpected(logic_error("", path, std::move(why))); };
+  if (status->type != expected) {
+    return refuse(fmt::format("{}, not {}: refused", type_name(status->type), type_name(expected)));
+  }
+  if (status->uid != 0 && status->uid != ::geteuid()) {
+    return refuse(fmt::format("owned by uid {}, not root: refused (dax runs as root at boot; only root "
+                              "may decide what it does)", status->uid));
+  }
+  if ((status->mode & 022U) != 0) {
+    return refuse(fmt::format("writable by group or others (mode {:04o}): refused, as sshd and sudo do",
+                              status->mode));
+  }
+  return {};
+}
+
+// Resolves `path`'s links and checks the file (or directory) it leads to and every directory
+// above it, below the root ("/etc/dax/dax.conf.d/a.conf": the file, /etc/dax/dax.conf.d,
+// /etc/dax and /etc).
+Result<std::string> trusted_path(Sysfs& sysfs, const std::string& path, FileType expected)
+{
+  auto real = sysfs.canonical(path);
+  if (!real) return std::unexpected(real.error());
+  if (auto ok = check_trusted(sysfs, *real, expected); !ok) {
+    if (*real != path) ok.error().path = fmt::format("{} (-> {})", path, *real);
+    return std::unexpected(ok.error());
+  }
+  for (size_t slash = real->rfind('/'); slash != std::string::npos && slash > 0; slash = real->rfind('/', slash - 1)) {
+    if (auto ok = check_trusted(sysfs, real->substr(0, slash), FileType::directory); !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
+  return *real;
+}
+
+// The *.conf files of directory `dir`, in byte order; none when it does not exist. The directory
+// must be trusted; entries that are directories are skipped, anything else is checked when read.
 Result<std::vector<std::string>> conf_files(Sysfs& sysfs, const std::string& dir)
 {
   if (!sysfs.exists(dir)) return std::vector<std::string>{};
+  if (auto trusted = trusted_path(sysfs, dir, FileType::directory); !trusted) {
+    return std::unexpected(trusted.error());
+  }
   auto names = sysfs.list(dir);
   if (!names) return std::unexpected(names.error());
   std::vector<std::string> files;
   for (const auto& name : *names) {
-    if (name.size() > 5 && name.ends_with(".conf") && !name.starts_with('.')) files.push_back(dir + "/" + name);
+    if (name.size() <= 5 || !name.ends_with(".conf") || name.starts_with('.')) continue;
+    auto status = sysfs.file_status(dir + "/" + name);
+    if (status && status->type == FileType::directory) continue; // a directory called x.conf is not a file
+    files.push_back(dir + "/" + name);
   }
   std::sort(files.begin(), files.end());
   return files;
@@ -282,11 +345,10 @@ Result<Config> load_config(Sysfs& sysfs)
 
   Config config;
   for (const auto& file : files) {
-    auto text = sysfs.read(file);
-    if (!text) {
-      if (text.error().code == EISDIR) continue; // a directory called x.conf is not a file
-      return std::unexpected(text.error());
-    }
+    auto real = trusted_path(sysfs, file, FileType::regular);
+    if (!real) return std::unexpected(real.error());
+    auto text = sysfs.read(*real);
+    if (!text) return std::unexpected(text.error());
     auto sections = parse_config(*text, file);
     if (!sections) return std::unexpected(sections.error());
     for (auto& section : *sections) {

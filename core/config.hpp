@@ -78,7 +78,11 @@ struct Config
 Result<std::vector<ConfigSection>> parse_config(std::string_view text, const std::string& file);
 
 // Reads and parses every configuration file through `sysfs`. Missing files and directories are
-// no configuration; a section name used twice (in any files) is an error.
+// no configuration; a section name used twice (in any files) is an error. dax runs as root at
+// boot, so a file is trusted as sshd's StrictModes and sudo trust theirs: the file (after its
+// links) and every directory above it must be owned by root (or by the user running dax) and not
+// writable by group or others, and the file must be a regular file (no FIFO, device or socket);
+// otherwise the error is "FILE: why" and nothing is read further. Reads are bounded (RealSysfs).
 Result<Config> load_config(Sysfs& sysfs);
 
 } // namespace dax

@@ -217,3 +217,40 @@ TEST_CASE("load_config: a malformed file stops everything; an unreadable one too
   REQUIRE_FALSE(config);
   CHECK(config.error().message() == "read /etc/dax/dax.conf: Permission denied");
 }
+
+TEST_CASE("load_config trusts only root's files that no one else may change", "[config]")
+{
+  FakeKernel kernel;
+  kernel.set_file("/etc/dax/dax.conf", "[device fast]\ndevice = dax0.0\nmode = devdax\n", 0644);
+  kernel.set_file("/etc/dax/dax.conf.d/x.conf", "[device x]\ndevice = dax1.0\nmode = devdax\n", 0644);
+  REQUIRE(load_config(kernel));
+  auto refused = [&] {
+    auto config = load_config(kernel);
+    REQUIRE_FALSE(config);
+    return config.error().message();
+  };
+
+  SECTION("a file writable by group or others")
+  {
+    kernel.set_file("/etc/dax/dax.conf.d/x.conf", "[device x]\ndevice = dax1.0\nmode = devdax\n", 0664);
+    CHECK(refused() == "/etc/dax/dax.conf.d/x.conf: writable by group or others (mode 0664): refused, as sshd "
+                       "and sudo do");
+  }
+  SECTION("a file owned by another user")
+  {
+    kernel.set_owner("/etc/dax/dax.conf", 1000);
+    CHECK(refused() == "/etc/dax/dax.conf: owned by uid 1000, not root: refused (dax runs as root at boot; only "
+                       "root may decide what it does)");
+  }
+  SECTION("a directory above it that others may write")
+  {
+    kernel.set_owner("/etc/dax", 1000);
+    CHECK(refused().starts_with("/etc/dax: owned by uid 1000, not root"));
+  }
+  SECTION("a drop-in directory writable by others")
+  {
+    kernel.set_file("/etc/daxctl.conf.d/.keep", "", 0644);
+    kernel.set_owner("/etc/daxctl.conf.d", 1000);
+    CHECK(refused().starts_with("/etc/daxctl.conf.d: owned by uid 1000"));
+  }
+}
