@@ -40,8 +40,7 @@ int run_apply(Env& env, const ApplyOptions& options)
   if (targets.devices.empty()) targets.devices = {"all"};
   auto names = resolve_targets(env.sysfs, targets);
   if (!names) {
-    print_error(names.error().message());
-    return k_exit_usage;
+    return print_target_error(names.error());
   }
   auto plan = load_apply_plan(env);
   if (!plan) return k_exit_usage;

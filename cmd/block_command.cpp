@@ -48,8 +48,7 @@ int run_block_command(Env& env, const TargetOptions& targets, bool dry_run, std:
 {
   auto names = resolve_targets(env.sysfs, targets);
   if (!names) {
-    print_error(names.error().message());
-    return k_exit_usage;
+    return print_target_error(names.error());
   }
   return run_state_change(env, dry_run ? DryRun::yes : DryRun::no,
                           [&](Env& target) { return change_blocks(target, *names, verb, state, operation); });

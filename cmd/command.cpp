@@ -7,18 +7,22 @@ namespace dax::cli {
 void add_switch(CLI::App& app, const std::string& off_names, const std::string& on_name, bool& value,
                 const std::string& off_help, const std::string& on_help)
 {
-  app.add_flag_callback(off_names, [&value] { value = false; }, off_help);
-  app.add_flag_callback(on_name, [&value] { value = true; }, on_help);
+  // Both on one command line are refused (exit 2): CLI11 runs the callbacks in definition order,
+  // not in the order given, so "the last one wins" could not be kept.
+  CLI::Option* off = app.add_flag_callback(off_names, [&value] { value = false; }, off_help);
+  CLI::Option* on = app.add_flag_callback(on_name, [&value] { value = true; }, on_help);
+  off->excludes(on);
 }
 
 void print_error(const std::string& message)
 {
-  fmt::print(stderr, "dax: error: {}\n", message);
+  // fputs, not fmt::print: a closed stderr (ssh gone) must not throw in the middle of a pass.
+  std::fputs(fmt::format("dax: error: {}\n", message).c_str(), stderr);
 }
 
 void print_note(const std::string& message)
 {
-  fmt::print(stderr, "dax: {}\n", message);
+  std::fputs(fmt::format("dax: {}\n", message).c_str(), stderr);
 }
 
 } // namespace dax::cli

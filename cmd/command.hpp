@@ -58,7 +58,7 @@ Command disable_device_command();
 Command migrate_command();
 
 // Adds daxctl's negatable switch pair: `off_names` ("-N,--no-online") sets `value` false,
-// `on_name` ("--online") sets it back to true; the last one given wins.
+// `on_name` ("--online") sets it true (the default); giving both is a usage error.
 void add_switch(CLI::App& app, const std::string& off_names, const std::string& on_name, bool& value,
                 const std::string& off_help, const std::string& on_help);
 

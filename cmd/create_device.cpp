@@ -110,11 +110,15 @@ Result<CreatePlan> make_plan(const CreateOptions& options)
     return plan;
   }
   CreatePlan plan{{}, *region};
-  for (auto [text, field] : {std::pair{&options.size, &plan.spec.size}, std::pair{&options.align, &plan.spec.align}}) {
-    if (text->empty()) continue;
-    auto value = parse_size(*text);
-    if (!value) return std::unexpected(value.error());
-    *field = *value;
+  if (!options.size.empty()) {
+    auto size = parse_size(options.size);
+    if (!size) return std::unexpected(size.error());
+    plan.spec.size = *size;
+  }
+  if (!options.align.empty()) {
+    auto align = parse_align(options.align);
+    if (!align) return std::unexpected(align.error());
+    plan.spec.align = *align;
   }
   return plan;
 }

@@ -35,6 +35,7 @@ Command destroy_device_command()
           [](CLI::App& app) -> Runner {
             auto options = std::make_shared<DestroyOptions>();
             add_target_options(app, options->targets);
+            add_human_compat_option(app);
             app.add_flag("-f,--force", options->force,
                          "Disable an enabled device first (system-ram: offline and remove its memory first)");
             add_dry_run_option(app, options->dry_run);

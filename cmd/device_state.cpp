@@ -42,6 +42,7 @@ Command state_command(std::string name, std::string summary, StateAction action)
   return {std::move(name), {}, std::move(summary), [action](CLI::App& app) -> Runner {
             auto options = std::make_shared<DeviceStateOptions>();
             add_target_options(app, options->targets);
+            add_human_compat_option(app);
             add_dry_run_option(app, options->dry_run);
             return [options, action](Env& env) {
               return run_on_targets(env, options->targets, options->dry_run ? DryRun::yes : DryRun::no,

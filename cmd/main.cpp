@@ -1,5 +1,6 @@
 // dax: dispatches to the subcommands and turns their outcome into an exit code.
 #include "command.hpp"
+#include "help_format.hpp"
 #include "model.hpp"
 #include "real_sysfs.hpp"
 
@@ -79,6 +80,7 @@ int print_targets(Sysfs& sysfs, bool devices)
 int run(int argc, char** argv)
 {
   CLI::App app{"dax: turn device memory (NVDIMM, CXL, soft-reserved) into System RAM and back", "dax"};
+  app.formatter(narrow_formatter());
   app.footer(k_exit_status_help);
   app.set_version_flag("--version", "dax " DAX_VERSION);
   app.require_subcommand(0, 1);
@@ -153,7 +155,7 @@ int run(int argc, char** argv)
     return k_exit_usage;
   }
   RealSysfs real(sysroot);
-  TracingSysfs traced(real, [](const std::string& line) { fmt::print(stderr, "dax: {}\n", line); });
+  TracingSysfs traced(real, [](const std::string& line) { print_note(line); });
   Sysfs& sysfs = verbose ? static_cast<Sysfs&>(traced) : real;
   KmodLoader kmod;
   NoModuleLoader no_kmod;

@@ -1,5 +1,6 @@
 // dax migrate-device-model: explains why there is nothing to migrate on Linux >= 5.17.
 #include "command.hpp"
+#include "help_format.hpp"
 
 #include <fmt/format.h>
 
@@ -12,14 +13,16 @@ int run_migrate(Env& env)
   if (!env.sysfs.exists("/sys/class/dax")) {
     std::string_view here = env.sysfs.exists("/sys/bus/dax") ? "this system uses the dax bus model (/sys/bus/dax)"
                                                               : "this system has no dax devices yet (no /sys/bus/dax)";
-    fmt::print("nothing to do: {}; the bus model is the only one since Linux 5.17,\n"
-               "which removed the old /sys/class/dax model (dax_pmem_compat): there is nothing to migrate.\n", here);
+    fmt::print("{}\n", wrap_text(fmt::format("nothing to do: {}; the bus model is the only one since Linux 5.17, "
+                                             "which removed the old /sys/class/dax model (dax_pmem_compat): "
+                                             "there is nothing to migrate.", here), 80));
     return k_exit_ok;
   }
-  print_error("this kernel uses the old /sys/class/dax device model (dax_pmem_compat, Linux < 5.17), which dax does "
-              "not support. To switch to /sys/bus/dax: 'echo blacklist dax_pmem_compat > "
-              "/etc/modprobe.d/daxctl.conf', 'echo alias nd:t7* dax_pmem >> /etc/modprobe.d/daxctl.conf', then "
-              "reboot (daxctl migrate-device-model installs the same file); nothing was changed");
+  print_error("old /sys/class/dax device model (dax_pmem_compat, Linux < 5.17)");
+  std::fputs("  dax does not support it. To switch to /sys/bus/dax, run these, then reboot\n"
+             "  (daxctl migrate-device-model installs the same file); nothing was changed:\n"
+             "    echo blacklist dax_pmem_compat > /etc/modprobe.d/daxctl.conf\n"
+             "    echo 'alias nd:t7* dax_pmem' >> /etc/modprobe.d/daxctl.conf\n", stderr);
   return k_exit_failure;
 }
 

@@ -19,6 +19,7 @@ Command offline_command()
   return {"offline", {"offline-memory"}, "Offline the memory of system-ram devices", [](CLI::App& app) -> Runner {
             auto options = std::make_shared<OfflineOptions>();
             add_target_options(app, options->targets);
+            add_human_compat_option(app);
             add_dry_run_option(app, options->dry_run);
             return [options](Env& env) {
               return run_block_command(env, options->targets, options->dry_run, "offlined", "offline",

@@ -20,6 +20,7 @@ Command online_command()
   return {"online", {"online-memory"}, "Online the memory of system-ram devices", [](CLI::App& app) -> Runner {
             auto options = std::make_shared<OnlineOptions>();
             add_target_options(app, options->targets);
+            add_human_compat_option(app);
             add_switch(app, "--no-movable", "--movable", options->movable,
                        "Online as kernel memory, not movable", "Undo --no-movable (the default)");
             add_dry_run_option(app, options->dry_run);

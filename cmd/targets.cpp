@@ -14,12 +14,23 @@ void add_target_options(CLI::App& app, TargetOptions& options)
     ->type_name("REGION");
 }
 
+void add_human_compat_option(CLI::App& app)
+{
+  app.add_flag_callback("-u,--human", [] {}, "Accepted as daxctl accepts it; this command prints no sizes");
+}
+
 Result<std::optional<unsigned>> parse_region_filter(const std::string& region)
 {
   if (region.empty() || region == "all") return std::nullopt;
   if (auto id = parse_region_argument(region)) return *id;
   return std::unexpected(logic_error("", fmt::format("--region '{}'", printable(region)),
                                      "not a region (expected N or regionN)"));
+}
+
+int print_target_error(const Error& error)
+{
+  print_error(error.message());
+  return error.code != 0 ? k_exit_failure : k_exit_usage; // only the sysfs reads carry an errno
 }
 
 std::string count_devices(size_t count)

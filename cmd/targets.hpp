@@ -16,8 +16,15 @@ struct TargetOptions
   std::string region;               // "N", "regionN" or empty
 };
 
+// Prints a resolve_targets error and returns its exit status: bad arguments are a usage error
+// (2); a /sys/bus/dax that cannot be read is a failure (1), as malformed sysfs is everywhere.
+int print_target_error(const Error& error);
+
 // Adds DEVICE... and -r/--region to `app`.
 void add_target_options(CLI::App& app, TargetOptions& options);
+
+// Adds daxctl's -u/--human to a command that prints no sizes, so that daxctl's scripts run.
+void add_human_compat_option(CLI::App& app);
 
 // A -r/--region argument: "N", "regionN", or "all"/empty for every region (nullopt).
 Result<std::optional<unsigned>> parse_region_filter(const std::string& region);

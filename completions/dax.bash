@@ -29,7 +29,7 @@ _dax_ask()
 # The long options in the Options section of `dax [COMMAND] --help`.
 _dax_help_options()
 {
-    _dax_ask "$@" --help | sed -n '/^Options:/,/^$/s/^ *\(-[^ ]*\).*/\1/p' |
+    _dax_ask "$@" --help | sed -n '/^Options:/,/^$/s/^  \(-[^ ]*\).*/\1/p' |
         tr ',' '\n' | grep -- '^--'
 }
 

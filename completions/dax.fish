@@ -77,7 +77,7 @@ function __dax_complete
 
     if test -z "$cmd"
         if string match -q -- '-*' $cur
-            __dax_ask --help | string match -r -g -- '^ +(-[^ ]*)' | string split , | string match -- '--*'
+            __dax_ask --help | string match -r -g -- '^  (-[^ ]*)' | string split , | string match -- '--*'
         else
             __dax_ask --list-cmds
         end

@@ -124,6 +124,17 @@ Result<uint64_t> parse_size(std::string_view text)
   return *value << shift;
 }
 
+Result<uint64_t> parse_align(std::string_view text)
+{
+  auto value = parse_size(text);
+  if (!value) return value;
+  if (*value < 4096 || (*value & (*value - 1)) != 0) {
+    return std::unexpected(logic_error("", fmt::format("alignment '{}'", printable(text)),
+                                       "not a power of two of at least 4K (4K, 2M, 1G)"));
+  }
+  return value;
+}
+
 std::optional<unsigned> parse_region_argument(std::string_view text)
 {
   if (text.starts_with("region")) text.remove_prefix(6);

@@ -46,6 +46,10 @@ std::string printable(std::string_view text, size_t limit = 64);
 // fraction, no octal-looking leading zero, no overflow; the error says what was wrong.
 Result<uint64_t> parse_size(std::string_view text);
 
+// An alignment as users type it (a size, as parse_size): a power of two of at least 4 KiB (the
+// page size); which of those a region supports (4K, 2M, 1G on x86) the kernel decides.
+Result<uint64_t> parse_align(std::string_view text);
+
 // A region filter as daxctl takes it: "N" or "regionN".
 std::optional<unsigned> parse_region_argument(std::string_view text);
 

@@ -68,7 +68,7 @@ check "dax " "$commands"
 check "dax --sysroot $tree " "$commands"
 check "dax reconfigure-d" "reconfigure-device"
 check "dax --vers" "--version"
-check "dax --" "$(dax --help | sed -n '/^Options:/,/^$/s/^ *\(-[^ ]*\).*/\1/p' | tr ',' '\n' | grep -- '^--' | tr '\n' ' ')"
+check "dax --" "$(dax --help | sed -n '/^Options:/,/^$/s/^  \(-[^ ]*\).*/\1/p' | tr ',' '\n' | grep -- '^--' | tr '\n' ' ')"
 check "dax help " "$commands"
 for name in $commands; do
   [[ $name == help ]] && continue

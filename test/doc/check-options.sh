@@ -22,7 +22,7 @@ done
 
 # Options (short and long, one a line) in the Options section of `dax [CMD] --help`.
 help_options() {
-  "$dax" "$@" --help | sed -n '/^Options:/,/^$/s/^  *\(-[^ ]*\).*/\1/p' | tr ',' '\n' | sort -u
+  "$dax" "$@" --help | sed -n '/^Options:/,/^$/s/^  \(-[^ ]*\).*/\1/p' | tr ',' '\n' | sort -u
 }
 
 # The page rendered as plain text.

@@ -54,7 +54,7 @@ commands=$(dax --list-cmds | tr '\n' ' ')
 check "dax " "$commands"
 check "dax --sysroot $tree " "$commands"
 check "dax reconfigure-d" "reconfigure-device"
-check "dax --" "$(dax --help | sed -n '/^Options:/,/^$/s/^ *\(-[^ ]*\).*/\1/p' | tr ',' '\n' | grep -- '^--' | tr '\n' ' ')"
+check "dax --" "$(dax --help | sed -n '/^Options:/,/^$/s/^  \(-[^ ]*\).*/\1/p' | tr ',' '\n' | grep -- '^--' | tr '\n' ' ')"
 for name in $commands; do
   [[ $name == help ]] && continue
   check "dax $name --" "$(dax "$name" --list-opts | tr '\n' ' ')"

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+
+namespace dax::cli {
+
+// The help screens fit an 80-column terminal: descriptions are wrapped under their column,
+// the header and footer at 80 (CLI11 2.3 does not wrap).
+std::shared_ptr<CLI::Formatter> narrow_formatter();
+
+// `text` wrapped at `width` columns (at spaces), continuation lines joined with "\n".
+std::string wrap_text(const std::string& text, size_t width);
+
+} // namespace dax::cli
