@@ -6,11 +6,16 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <iterator>
+#include <optional>
 
 #include <cstdlib>
 
@@ -19,24 +24,49 @@ namespace dax::cli {
 namespace {
 
 // How long a second dax waits for the first to finish (offlining thousands of blocks can take
-// long): 30 s, or DAX_LOCK_TIMEOUT seconds.
-std::chrono::milliseconds lock_timeout()
+// long): 30 s, or DAX_LOCK_TIMEOUT seconds (0 to 86400); anything else there is bad input.
+std::optional<std::chrono::milliseconds> lock_timeout()
 {
   const char* value = std::getenv("DAX_LOCK_TIMEOUT");
-  auto seconds = value ? parse_u64(value) : std::nullopt;
-  return std::chrono::seconds(seconds && *seconds < 86400 ? *seconds : 30);
+  if (!value) return std::chrono::seconds(30);
+  auto seconds = parse_u64(value);
+  if (!seconds || *seconds > 86400) return std::nullopt;
+  return std::chrono::seconds(*seconds);
 }
 
-// Set by SIGINT/SIGTERM while a state change runs; block passes stop before their next block.
+// Set by a signal while a state change runs; block passes stop before their next block.
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void on_interrupt(int)
+// A standard stream whose reader is gone (SIGPIPE) or whose terminal hung up (SIGHUP) is pointed
+// at /dev/null, so that the report printed at the end of the pass cannot fail or raise SIGPIPE
+// again; the exit status still says what happened. Only async-signal-safe calls here.
+void detach_dead_streams()
 {
-  g_interrupted = true;
+  for (int fd : {STDOUT_FILENO, STDERR_FILENO}) {
+    struct pollfd probe = {fd, 0, 0};
+    if (::poll(&probe, 1, 0) != 1 || (probe.revents & (POLLERR | POLLHUP)) == 0) continue;
+    int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null < 0) continue;
+    ::dup2(null, fd);
+    ::close(null);
+  }
 }
 
-// Catches SIGINT and SIGTERM for its lifetime, so that a long pass ends between two blocks with
-// its state reported instead of being killed in the middle.
+extern "C" void on_interrupt(int number)
+{
+  int saved = errno;
+  g_interrupted = true;
+  if (number == SIGHUP || number == SIGPIPE) detach_dead_streams();
+  errno = saved;
+}
+
+// The signals that end a state change between two blocks instead of in the middle: Ctrl-C,
+// SIGTERM (systemd, kill), SIGHUP (the ssh session or terminal went away) and SIGPIPE (whoever
+// read the output went away).
+constexpr int k_stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+
+// Catches the stop signals for its lifetime, so that a long pass ends between two blocks with its
+// state reported (and rolled back where the operation does that) instead of being killed halfway.
 class Interruptible
 {
 public:
@@ -46,20 +76,17 @@ public:
     action.sa_handler = on_interrupt;
     action.sa_flags = SA_RESTART; // a write to a full pipe goes on; the pass stops at the next block
     ::sigemptyset(&action.sa_mask);
-    ::sigaction(SIGINT, &action, &m_old_int);
-    ::sigaction(SIGTERM, &action, &m_old_term);
+    for (size_t i = 0; i < std::size(k_stop_signals); ++i) ::sigaction(k_stop_signals[i], &action, &m_old[i]);
   }
   Interruptible(const Interruptible&) = delete;
   Interruptible& operator=(const Interruptible&) = delete;
   ~Interruptible()
   {
-    ::sigaction(SIGINT, &m_old_int, nullptr);
-    ::sigaction(SIGTERM, &m_old_term, nullptr);
+    for (size_t i = 0; i < std::size(k_stop_signals); ++i) ::sigaction(k_stop_signals[i], &m_old[i], nullptr);
   }
 
 private:
-  struct sigaction m_old_int = {};
-  struct sigaction m_old_term = {};
+  struct sigaction m_old[std::size(k_stop_signals)] = {};
 };
 
 // "dax: 1234/32768 memory blocks" on a terminal, redrawn at most every 1/200 of the pass, cleared
@@ -68,11 +95,8 @@ void print_progress(size_t done, size_t total)
 {
   size_t step = std::max<size_t>(total / 200, 1);
   if (total < 64 || (done % step != 0 && done != total)) return;
-  if (done == total) {
-    fmt::print(stderr, "\r\033[K");
-  } else {
-    fmt::print(stderr, "\rdax: {}/{} memory blocks", done, total);
-  }
+  // fputs, not fmt::print: a terminal that hung up must not throw in the middle of the pass.
+  std::fputs(done == total ? "\r\033[K" : fmt::format("\rdax: {}/{} memory blocks", done, total).c_str(), stderr);
   std::fflush(stderr);
 }
 
@@ -98,17 +122,26 @@ int run_state_change(Env& env, DryRun dry_run, const std::function<int(Env&)>& c
     print_error("changing device modes and memory blocks needs root (writes to /sys); nothing was changed");
     return k_exit_failure;
   }
-  auto lock = StateLock::acquire(env.sysroot, lock_timeout());
-  if (!lock) {
-    print_error(lock.error().message());
-    return k_exit_failure;
+  auto timeout = lock_timeout();
+  if (!timeout) {
+    print_error(fmt::format("DAX_LOCK_TIMEOUT='{}': not a number of seconds from 0 to 86400; nothing was changed",
+                            printable(std::getenv("DAX_LOCK_TIMEOUT"))));
+    return k_exit_usage;
   }
   Interruptible interruptible;
+  auto lock = StateLock::acquire(env.sysroot, *timeout, [] { return g_interrupted.load(); });
+  if (!lock) {
+    print_error(lock.error().message() + "; nothing was changed");
+    return lock.error().code == EINTR ? k_exit_interrupted : k_exit_failure;
+  }
   Env live = env;
-  live.control.stop = [] { return g_interrupted.load(); };
+  // 130 when a signal stopped a pass (which then reported how far it got); a signal after the
+  // last pass leaves the outcome, read back, as it is.
+  static std::atomic<bool> stopped_a_pass{false};
+  live.control.stop = [] { return g_interrupted ? (stopped_a_pass = true) : false; };
   if (::isatty(STDERR_FILENO)) live.control.progress = print_progress;
   int code = change(live);
-  return g_interrupted ? k_exit_interrupted : code;
+  return stopped_a_pass ? k_exit_interrupted : code;
 }
 
 int run_on_targets(Env& env, const TargetOptions& targets, DryRun dry_run,
@@ -116,8 +149,7 @@ int run_on_targets(Env& env, const TargetOptions& targets, DryRun dry_run,
 {
   auto names = resolve_targets(env.sysfs, targets);
   if (!names) {
-    print_error(names.error().message());
-    return k_exit_usage;
+    return print_target_error(names.error());
   }
   return run_state_change(env, dry_run, [&](Env& target) { return change(target, *names); });
 }

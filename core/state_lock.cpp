@@ -56,25 +56,44 @@ StateLock::~StateLock()
   }
 }
 
-Result<StateLock> StateLock::acquire(const std::string& root, std::chrono::milliseconds timeout)
+Result<StateLock> StateLock::acquire(const std::string& root, std::chrono::milliseconds timeout,
+                                     const std::function<bool()>& stop)
 {
   std::string dir = (root == "/" ? std::string() : root) + "/run";
   std::string path = dir + "/dax.lock";
   ::mkdir(dir.c_str(), 0755); // exists on any running system; may be missing in a captured tree
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  // O_NOFOLLOW: a symlink planted at the path must not make root create or write another file;
+  // O_NONBLOCK: a FIFO there must not hang the open.
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
   if (fd < 0) return std::unexpected(os_error(errno, "open lock file", path));
-  StateLock lock(fd);
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return std::unexpected(logic_error("open lock file", path, "not a regular file"));
+  }
+  // Before the lock is ours the file is only closed, never emptied: its line names the holder.
+  auto give_up = [&](Error error) {
+    ::close(fd);
+    return std::unexpected(std::move(error));
+  };
 
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    if (errno != EWOULDBLOCK && errno != EINTR) return std::unexpected(os_error(errno, "lock", path));
+    if (errno != EWOULDBLOCK && errno != EINTR) return give_up(os_error(errno, "lock", path));
+    if (stop && stop()) {
+      Error error = logic_error("lock", path, fmt::format("interrupted while waiting for another dax: {}",
+                                                          read_holder(fd)));
+      error.code = EINTR;
+      return give_up(std::move(error));
+    }
     if (std::chrono::steady_clock::now() >= deadline) {
-      return std::unexpected(logic_error(
+      return give_up(logic_error(
         "lock", path, fmt::format("another dax is changing the system: {} (waited {} s)", read_holder(fd),
                                   std::chrono::duration_cast<std::chrono::seconds>(timeout).count())));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  StateLock lock(fd);
   std::string holder = fmt::format("pid {} ({})\n", ::getpid(), own_command_line());
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, holder.data(), holder.size(), 0) < 0) {
     return std::unexpected(os_error(errno, "write lock file", path));

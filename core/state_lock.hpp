@@ -3,6 +3,7 @@
 #include "error.hpp"
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 namespace dax {
@@ -19,8 +20,12 @@ public:
   ~StateLock();
 
   // Takes the lock under sysroot directory `root`, waiting up to `timeout`; after that the error
-  // names the holder ("held by pid 1234 (dax reconfigure ...)").
-  static Result<StateLock> acquire(const std::string& root, std::chrono::milliseconds timeout);
+  // names the holder ("held by pid 1234 (dax reconfigure ...)"). When `stop` says so while
+  // waiting (a signal), it gives up at once with EINTR, also naming the holder. The file is opened
+  // without following a symlink and must be a regular file; only the process that got the lock
+  // writes (or empties) it, so the holder's line stays readable to every waiter.
+  static Result<StateLock> acquire(const std::string& root, std::chrono::milliseconds timeout,
+                                   const std::function<bool()>& stop = {});
 
 private:
   explicit StateLock(int fd) : m_fd(fd) {}
