@@ -49,9 +49,9 @@ Result<uint64_t> read_block_size(Sysfs& sysfs)
   auto text = sysfs.read(path);
   if (!text) return std::unexpected(text.error());
   auto size = parse_hex_u64(*text);
-  if (!size || !std::has_single_bit(*size) || *size < k_min_block_size) {
+  if (!size || !std::has_single_bit(*size) || *size < k_min_block_size || *size > k_max_block_size) {
     return std::unexpected(logic_error(
-      "parse", path, fmt::format("'{}' is not a memory block size (a power of two of at least 1 MiB, in hex)",
+      "parse", path, fmt::format("'{}' is not a memory block size (a power of two from 1 MiB to 64 GiB, in hex)",
                                  printable(*text, 32))));
   }
   return *size;
@@ -128,38 +128,101 @@ BlockResult online_one(Sysfs& sysfs, uint64_t index, BlockState state, OnlineAs 
   return {index, BlockOutcome::changed, {}};
 }
 
-BlockResult offline_one(Sysfs& sysfs, uint64_t index, BlockState state, const BusyRetry& retry)
+// One try at offlining block `index`: changed, already (another agent offlined it first), or the
+// write's error.
+Result<BlockOutcome> try_offline(Sysfs& sysfs, uint64_t index)
 {
-  if (state == BlockState::offline) return {index, BlockOutcome::already, {}};
-  std::string path = block_path(index) + "/state";
-  bool raced = false; // another agent offlined it between our tries
-  auto written = with_busy_retry(retry, [&]() -> Result<void> {
-    auto attempt = sysfs.write(path, "offline");
-    if (attempt) return attempt;
-    auto now = read_state(sysfs, index);
-    raced = now && *now == BlockState::offline;
-    if (raced) return {};
-    return attempt;
-  });
-  if (!written) return failed(index, written.error());
-  return {index, raced ? BlockOutcome::already : BlockOutcome::changed, {}};
+  auto written = sysfs.write(block_path(index) + "/state", "offline");
+  if (written) return BlockOutcome::changed;
+  auto now = read_state(sysfs, index);
+  if (now && *now == BlockState::offline) return BlockOutcome::already;
+  return std::unexpected(written.error());
 }
 
-// Runs `one` over `items` (blocks or block indexes) under `control`; `stop_at_failure` ends the
-// pass at the first failure.
+BlockResult offline_once(Sysfs& sysfs, uint64_t index, BlockState state)
+{
+  if (state == BlockState::offline) return {index, BlockOutcome::already, {}};
+  auto outcome = try_offline(sysfs, index);
+  if (!outcome) return failed(index, outcome.error());
+  return {index, *outcome, {}};
+}
+
+bool busy(const BlockResult& block)
+{
+  return block.outcome == BlockOutcome::failed && block.error && block.error->code == EBUSY;
+}
+
+bool stopped(const PassControl& control)
+{
+  return control.stop && control.stop();
+}
+
+// Tries the blocks of `pass` at positions `waiting` (busy on their first try) again, all together
+// in rounds: one wait before each round, doubling, up to `retry.attempts` tries per block. So the
+// waits of a pass add up to the same few seconds whether 1 or 2,048 blocks are busy.
+void retry_busy_blocks(Sysfs& sysfs, BlockPass& pass, std::vector<size_t> waiting, StopAtFailure stop,
+                       const BusyRetry& retry, const PassControl& control)
+{
+  auto delay = retry.first_delay;
+  unsigned tries = 1;
+  for (; !waiting.empty() && tries < retry.attempts; ++tries) {
+    if (retry.sleep) retry.sleep(delay);
+    delay *= 2;
+    std::vector<size_t> still;
+    for (size_t position : waiting) {
+      if (stopped(control)) {
+        pass.interrupted = true;
+        return;
+      }
+      BlockResult& block = pass.blocks[position];
+      block = offline_once(sysfs, block.index, BlockState::online);
+      if (busy(block)) still.push_back(position);
+      else if (block.outcome == BlockOutcome::failed && stop == StopAtFailure::yes) return;
+    }
+    waiting = std::move(still);
+  }
+  for (size_t position : waiting) {
+    Error& error = *pass.blocks[position].error;
+    if (tries > 1) error.detail = fmt::format("{} (after {} attempts)", std::strerror(error.code), tries);
+  }
+}
+
+// Offlines `items` (blocks or block indexes; `state_of` gives an item's index and state): each
+// block once, in order, then the busy ones again as retry_busy_blocks does. StopAtFailure::yes
+// stops at the first failure that is not EBUSY, and after the rounds if any block stayed busy.
+template<typename Item, typename StateOf>
+BlockPass offline_pass(Sysfs& sysfs, const std::vector<Item>& items, StopAtFailure stop, const BusyRetry& retry,
+                       const PassControl& control, StateOf state_of)
+{
+  BlockPass pass;
+  std::vector<size_t> waiting;
+  for (const auto& item : items) {
+    if (stopped(control)) {
+      pass.interrupted = true;
+      return pass;
+    }
+    auto [index, state] = state_of(item);
+    pass.blocks.push_back(state ? offline_once(sysfs, index, *state) : failed(index, state.error()));
+    if (control.progress) control.progress(pass.blocks.size(), items.size());
+    if (busy(pass.blocks.back())) waiting.push_back(pass.blocks.size() - 1);
+    else if (pass.blocks.back().outcome == BlockOutcome::failed && stop == StopAtFailure::yes) return pass;
+  }
+  retry_busy_blocks(sysfs, pass, std::move(waiting), stop, retry, control);
+  return pass;
+}
+
+// Runs `one` over `items` (blocks or block indexes) under `control`.
 template<typename Item, typename One>
-BlockPass run_pass(const std::vector<Item>& items, StopAtFailure stop_at_failure, const PassControl& control,
-                   One one)
+BlockPass run_pass(const std::vector<Item>& items, const PassControl& control, One one)
 {
   BlockPass pass;
   for (const auto& item : items) {
-    if (control.stop && control.stop()) {
+    if (stopped(control)) {
       pass.interrupted = true;
       break;
     }
     pass.blocks.push_back(one(item));
     if (control.progress) control.progress(pass.blocks.size(), items.size());
-    if (stop_at_failure == StopAtFailure::yes && pass.blocks.back().outcome == BlockOutcome::failed) break;
   }
   return pass;
 }
@@ -205,20 +268,21 @@ std::vector<uint64_t> BlockPass::changed() const
 BlockPass online_blocks(Sysfs& sysfs, const std::vector<MemoryBlock>& blocks, OnlineAs as,
                         const PassControl& control)
 {
-  return run_pass(blocks, StopAtFailure::no, control,
+  return run_pass(blocks, control,
                   [&](const MemoryBlock& block) { return online_one(sysfs, block.index, block.state, as); });
 }
 
 BlockPass offline_blocks(Sysfs& sysfs, const std::vector<MemoryBlock>& blocks, StopAtFailure stop,
                          const BusyRetry& retry, const PassControl& control)
 {
-  return run_pass(blocks, stop, control,
-                  [&](const MemoryBlock& block) { return offline_one(sysfs, block.index, block.state, retry); });
+  return offline_pass(sysfs, blocks, stop, retry, control, [](const MemoryBlock& block) {
+    return std::pair{block.index, Result<BlockState>(block.state)};
+  });
 }
 
 BlockPass online_blocks(Sysfs& sysfs, const std::vector<uint64_t>& indexes, OnlineAs as)
 {
-  return run_pass(indexes, StopAtFailure::no, {}, [&](uint64_t index) {
+  return run_pass(indexes, {}, [&](uint64_t index) {
     return with_state(sysfs, index, [&](uint64_t i, BlockState state) { return online_one(sysfs, i, state, as); });
   });
 }
@@ -226,9 +290,27 @@ BlockPass online_blocks(Sysfs& sysfs, const std::vector<uint64_t>& indexes, Onli
 BlockPass offline_blocks(Sysfs& sysfs, const std::vector<uint64_t>& indexes, StopAtFailure stop,
                          const BusyRetry& retry)
 {
-  return run_pass(indexes, stop, {}, [&](uint64_t index) {
-    return with_state(sysfs, index, [&](uint64_t i, BlockState state) { return offline_one(sysfs, i, state, retry); });
-  });
+  return offline_pass(sysfs, indexes, stop, retry, {},
+                      [&](uint64_t index) { return std::pair{index, read_state(sysfs, index)}; });
+}
+
+} // namespace dax
+
+namespace dax {
+
+std::string describe_blocks(std::vector<uint64_t> indexes)
+{
+  std::sort(indexes.begin(), indexes.end());
+  indexes.erase(std::unique(indexes.begin(), indexes.end()), indexes.end());
+  std::string text;
+  for (size_t i = 0; i < indexes.size();) {
+    size_t last = i;
+    while (last + 1 < indexes.size() && indexes[last + 1] == indexes[last] + 1) ++last;
+    if (!text.empty()) text += ", ";
+    text += last == i ? fmt::format("memory{}", indexes[i]) : fmt::format("memory{}-{}", indexes[i], indexes[last]);
+    i = last + 1;
+  }
+  return text;
 }
 
 } // namespace dax

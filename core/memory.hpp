@@ -39,7 +39,12 @@ struct MemoryBlock
 // No kernel has memory blocks smaller than this (the smallest, powerpc's sections, are 16 MiB).
 inline constexpr uint64_t k_min_block_size = uint64_t(1) << 20;
 
-// `block_size_bytes` (hex): the size of a memory block, checked to be a power of two >= 1 MiB.
+// No kernel has memory blocks larger than this (x86-64's largest are 2 GiB); a larger value is
+// malformed sysfs, not a reason to compute with absurd numbers.
+inline constexpr uint64_t k_max_block_size = uint64_t(64) << 30;
+
+// `block_size_bytes` (hex): the size of a memory block, checked to be a power of two from 1 MiB
+// to 64 GiB.
 Result<uint64_t> read_block_size(Sysfs& sysfs);
 
 // `auto_online_blocks`: what the kernel does with blocks as they are hot-added.
@@ -63,6 +68,7 @@ struct BlockResult
 // The per-block results of a pass over a device's blocks, in the order they were handled.
 struct BlockPass
 {
+  // Blocks in the order they were first tried; a block retried later keeps its place.
   std::vector<BlockResult> blocks;
   bool interrupted = false; // stopped early by PassControl::stop; `blocks` says how far it got
 
@@ -103,8 +109,11 @@ struct BusyRetry
 // tries were made, sleeping between tries as `retry` says; a last failure says how many tries.
 Result<void> with_busy_retry(const BusyRetry& retry, const std::function<Result<void>()>& attempt);
 
-// Offlines each online block of `indexes`. With `StopAtFailure::yes` it stops at the first
-// failure (used before hot-remove, where going on is pointless); otherwise it reports every block.
+// Offlines each online block of `indexes`. A block that is busy (EBUSY: pages still being
+// migrated) is tried again after the others, all busy blocks together in rounds, waiting as
+// `retry` says before each round: the retry budget is per pass, not per block. With
+// `StopAtFailure::yes` it stops at the first other failure, or after the rounds when a block
+// stayed busy (used before hot-remove, where going on is pointless); otherwise it reports every block.
 enum class StopAtFailure { no, yes };
 BlockPass offline_blocks(Sysfs& sysfs, const std::vector<uint64_t>& indexes, StopAtFailure stop,
                          const BusyRetry& retry);
@@ -112,5 +121,8 @@ BlockPass offline_blocks(Sysfs& sysfs, const std::vector<uint64_t>& indexes, Sto
 // The same for blocks whose state was just read (read_device_memory).
 BlockPass offline_blocks(Sysfs& sysfs, const std::vector<MemoryBlock>& blocks, StopAtFailure stop,
                          const BusyRetry& retry, const PassControl& control);
+
+// Block indexes as compact ranges: "memory160-175, memory180" (sorted, duplicates dropped).
+std::string describe_blocks(std::vector<uint64_t> indexes);
 
 } // namespace dax

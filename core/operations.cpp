@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 
 namespace dax {
 
@@ -28,16 +29,51 @@ std::unexpected<Error> refuse(const DeviceName& name, std::string detail)
   return fail(name, logic_error("", "", std::move(detail)));
 }
 
-// "memory34 (write 'offline' to ...: Device or resource busy), memory35 (...)".
+// The failed blocks grouped by reason, as compact ranges; one block keeps its own path:
+// "memory160-175: write 'offline' to /sys/devices/system/memory/memoryN/state: Device or resource
+// busy (after 5 attempts); memory180: write 'offline' to .../memory180/state: Input/output error".
 std::string describe_failures(const BlockPass& pass)
 {
-  std::string text;
+  struct Group
+  {
+    std::string reason;     // the message with the block's directory as memoryN
+    std::string first;      // the first block's own message
+    std::vector<uint64_t> indexes;
+  };
+  std::vector<Group> groups;
   for (const auto& block : pass.blocks) {
     if (block.outcome != BlockOutcome::failed || !block.error) continue;
+    Error error = *block.error;
+    error.device.clear();
+    std::string own = error.message();
+    std::string dir = fmt::format("/memory{}/", block.index);
+    if (size_t at = error.path.find(dir); at != std::string::npos) error.path.replace(at, dir.size(), "/memoryN/");
+    std::string reason = error.message();
+    auto group = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.reason == reason; });
+    if (group == groups.end()) {
+      groups.push_back({reason, own, {}});
+      group = groups.end() - 1;
+    }
+    group->indexes.push_back(block.index);
+  }
+  std::string text;
+  for (const auto& group : groups) {
     if (!text.empty()) text += "; ";
-    text += fmt::format("memory{}: {}", block.index, block.error->message());
+    text += fmt::format("{}: {}", describe_blocks(group.indexes), group.indexes.size() == 1 ? group.first : group.reason);
   }
   return text;
+}
+
+// What an administrator can do about blocks that stayed busy, or "" when none did.
+std::string busy_advice(const BlockPass& pass)
+{
+  bool any = std::any_of(pass.blocks.begin(), pass.blocks.end(), [](const BlockResult& block) {
+    return block.outcome == BlockOutcome::failed && block.error && block.error->code == EBUSY;
+  });
+  if (!any) return "";
+  return ". The kernel could not move every page out of them: memory onlined as kernel memory (zone Normal) "
+         "can hold pages that never move (kernel and pipe buffers, pinned pages); stop what uses that memory "
+         "and try again, or online the device's memory as movable next time";
 }
 
 // "interrupted after 1200 of 32768 memory blocks; 1200 changed, the others are as they were (offline 1200)".
@@ -333,8 +369,8 @@ Result<OpReport> reconfigure_to_devdax(Context& ctx, const DeviceName& name, For
                                       restore_blocks(ctx, *memory, report.blocks)));
     }
     if (!report.blocks.ok()) {
-      return refuse(name, fmt::format("cannot offline {}; {}", describe_failures(report.blocks),
-                                      restore_blocks(ctx, *memory, report.blocks)));
+      return refuse(name, fmt::format("cannot offline {}; {}{}", describe_failures(report.blocks),
+                                      restore_blocks(ctx, *memory, report.blocks), busy_advice(report.blocks)));
     }
   }
   // Never unbind kmem while a block is online: the memory would be stranded until reboot.
@@ -379,9 +415,9 @@ Result<OpReport> offline_device(Context& ctx, const DeviceName& name)
   BlockPass pass = offline_blocks(ctx.sysfs, memory->blocks, StopAtFailure::no, ctx.retry, ctx.control);
   if (pass.interrupted) return refuse(name, describe_interrupted(pass, memory->blocks.size(), "offline"));
   if (!pass.ok()) {
-    return refuse(name, fmt::format("{} of {} memory blocks offline now; failed: {}",
+    return refuse(name, fmt::format("{} of {} memory blocks offline now; failed: {}{}",
                                     pass.count(BlockOutcome::changed) + pass.count(BlockOutcome::already),
-                                    pass.blocks.size(), describe_failures(pass)));
+                                    pass.blocks.size(), describe_failures(pass), busy_advice(pass)));
   }
   return OpReport{name, ModeChange::already, std::move(pass)};
 }

@@ -69,7 +69,7 @@ TEST_CASE("read_block_size: hex power of two", "[memory]")
   CHECK(read_block_size(kernel) == 128 * MiB);
   kernel.set_block_size(2 * GiB);
   CHECK(read_block_size(kernel) == 2 * GiB);
-  for (const char* bad : {"0", "1", "80000", "c000000", "xyz", "", "0x"}) {
+  for (const char* bad : {"0", "1", "80000", "c000000", "xyz", "", "0x", "8000000000000000", "2000000000"}) {
     INFO("content '" << bad << "'");
     kernel.set_file(k_memory + "/block_size_bytes", bad);
     auto size = read_block_size(kernel);
@@ -78,6 +78,8 @@ TEST_CASE("read_block_size: hex power of two", "[memory]")
   }
   kernel.set_file(k_memory + "/block_size_bytes", "100000");
   CHECK(read_block_size(kernel) == 1 * MiB); // the smallest size accepted
+  kernel.set_file(k_memory + "/block_size_bytes", "1000000000");
+  CHECK(read_block_size(kernel) == 64 * GiB); // the largest
   kernel.remove(k_memory + "/block_size_bytes");
   CHECK(read_block_size(kernel).error().code == ENOENT);
 }
@@ -186,7 +188,7 @@ TEST_CASE_METHOD(MemoryFixture, "offline_blocks retries EBUSY with doubling dela
     std::string state34 = k_memory + "/memory34/state";
     CHECK(kernel.writes() == std::vector<std::string>{
       wrote(k_memory + "/memory33/state", "offline"), wrote(state34, "offline", EBUSY),
-      wrote(state34, "offline", EBUSY), wrote(state34, "offline"), wrote(k_memory + "/memory35/state", "offline")});
+      wrote(k_memory + "/memory35/state", "offline"), wrote(state34, "offline", EBUSY), wrote(state34, "offline")});
   }
   SECTION("busy for good: gives up after the last attempt and says so")
   {
@@ -200,13 +202,21 @@ TEST_CASE_METHOD(MemoryFixture, "offline_blocks retries EBUSY with doubling dela
     CHECK(pass.blocks[1].error->message() == "write 'offline' to " + k_memory +
                                                "/memory34/state: Device or resource busy (after 4 attempts)");
   }
-  SECTION("stop at the first failure")
+  SECTION("stop at the first failure that is not EBUSY")
   {
-    kernel.fail_write("*/memory34/state", EBUSY, FakeKernel::always);
+    kernel.fail_write("*/memory34/state", EIO, FakeKernel::always);
     BlockPass pass = offline_blocks(kernel, {33, 34, 35}, StopAtFailure::yes, retry(2));
     CHECK(indexes_of(pass) == std::vector<uint64_t>{33, 34});
     CHECK(outcomes(pass) == std::vector{changed, failed});
     CHECK(kernel.block_state(35) == "online");
+    CHECK(sleeps.empty());
+  }
+  SECTION("stop at failure: a busy block waits for the rounds while the others go on")
+  {
+    kernel.fail_write("*/memory34/state", EBUSY, FakeKernel::always);
+    BlockPass pass = offline_blocks(kernel, {33, 34, 35}, StopAtFailure::yes, retry(2));
+    CHECK(indexes_of(pass) == std::vector<uint64_t>{33, 34, 35});
+    CHECK(outcomes(pass) == std::vector{changed, failed, changed});
     CHECK(sleeps == std::vector{milliseconds(100)});
   }
   SECTION("errors other than EBUSY are not retried")
@@ -232,6 +242,34 @@ TEST_CASE_METHOD(MemoryFixture, "offline_blocks retries EBUSY with doubling dela
     BlockPass pass = offline_blocks(kernel, {34}, StopAtFailure::no, retry(4));
     CHECK(outcomes(pass) == std::vector{already});
   }
+}
+
+TEST_CASE("offline_blocks: 2,048 busy blocks share one retry budget per pass", "[memory]")
+{
+  FakeKernel kernel;
+  kernel.add_boot_blocks(0, 2048);
+  std::vector<uint64_t> indexes;
+  for (uint64_t index = 0; index < 2048; ++index) indexes.push_back(index);
+  kernel.fail_write("*/state", EBUSY, FakeKernel::always);
+  std::vector<milliseconds> sleeps;
+  BusyRetry retry{5, milliseconds(100), [&](milliseconds delay) { sleeps.push_back(delay); }};
+  BlockPass pass = offline_blocks(kernel, indexes, StopAtFailure::no, retry);
+  CHECK(pass.count(failed) == 2048);
+  // The waits of the whole pass: 0.1 + 0.2 + 0.4 + 0.8 s, not that much for every block.
+  CHECK(sleeps == std::vector{milliseconds(100), milliseconds(200), milliseconds(400), milliseconds(800)});
+  CHECK(kernel.writes().size() == 2048 * 5);
+  CHECK(pass.blocks[2047].error->detail == "Device or resource busy (after 5 attempts)");
+}
+
+TEST_CASE("describe_blocks gives compact ranges", "[memory]")
+{
+  std::vector<uint64_t> many;
+  for (uint64_t index = 160; index <= 175; ++index) many.push_back(index);
+  many.push_back(180);
+  many.push_back(3);
+  CHECK(describe_blocks(many) == "memory3, memory160-175, memory180");
+  CHECK(describe_blocks({}) == "");
+  CHECK(describe_blocks({7, 8, 8, 7}) == "memory7-8");
 }
 
 TEST_CASE("BlockPass counts and lists what changed", "[memory]")
