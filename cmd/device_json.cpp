@@ -65,12 +65,13 @@ void render(const Json& value, int indent, std::string& out)
     }
     out += std::string(static_cast<size_t>(indent), ' ') + "]";
   } else if (value.is_string()) {
-    for (char c : value.dump()) {
+    // Invalid UTF-8 (a name read from the system) becomes U+FFFD instead of an exception.
+    for (char c : value.dump(-1, ' ', false, Json::error_handler_t::replace)) {
       if (c == '/') out += '\\';
       out += c;
     }
   } else {
-    out += value.dump();
+    out += value.dump(-1, ' ', false, Json::error_handler_t::replace);
   }
 }
 

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+
 namespace dax::cli {
 
 namespace {
@@ -78,6 +80,14 @@ int print_list_table(Env& env, const ListOptions& options, const std::vector<Reg
   return print_device_table(env, selected_devices(regions, filters, options.idle), view);
 }
 
+// Prints the devices that could not be read (after what could be), and makes the exit status 1
+// when there were any: the others are shown, the bad ones are not hidden.
+int report_unreadable(const std::vector<Error>& bad, int code)
+{
+  for (const auto& error : bad) print_error(error.message());
+  return bad.empty() || code != k_exit_ok ? code : k_exit_failure;
+}
+
 // The views other than daxctl's JSON: tables, --memory and --numa.
 int run_view(Env& env, const ListOptions& options, const Filters& filters)
 {
@@ -95,14 +105,16 @@ int run_view(Env& env, const ListOptions& options, const Filters& filters)
     print_error("--mappings is part of daxctl's JSON list; the ranges are in the --memory view");
     return k_exit_usage;
   }
-  auto regions = read_regions(env.sysfs);
+  std::vector<Error> bad;
+  auto regions = read_regions(env.sysfs, bad);
   if (!regions) {
     print_error(regions.error().message());
     return k_exit_failure;
   }
-  if (options.memory) return print_memory_view(env, selected_devices(*regions, filters, options.idle), *shown);
-  if (options.numa) return print_numa_view(env, selected_devices(*regions, filters, options.idle), *shown);
-  return print_list_table(env, options, *regions, filters, *shown);
+  auto devices = selected_devices(*regions, filters, options.idle);
+  if (options.memory) return report_unreadable(bad, print_memory_view(env, devices, *shown));
+  if (options.numa) return report_unreadable(bad, print_numa_view(env, devices, *shown));
+  return report_unreadable(bad, print_list_table(env, options, *regions, filters, *shown));
 }
 
 int run_list(Env& env, ListOptions options)
@@ -120,14 +132,17 @@ int run_list(Env& env, ListOptions options)
   if (options.memory || options.numa || options.format == "table" || !options.columns.empty()) {
     return run_view(env, options, *filters);
   }
-  auto regions = read_regions(env.sysfs);
+  std::vector<Error> bad;
+  auto regions = read_regions(env.sysfs, bad);
   if (!regions) {
     print_error(regions.error().message());
     return k_exit_failure;
   }
   std::optional<uint64_t> block_size;
   if (options.devices) {
-    if (auto size = read_block_size(env.sysfs)) block_size = *size; // no hotplug support: no block counts
+    auto size = read_block_size(env.sysfs);
+    if (size) block_size = *size;
+    else if (size.error().code != ENOENT) bad.push_back(size.error()); // absent: no hotplug, no block counts
   }
   Human human = options.human ? Human::yes : Human::no;
   WithMappings mappings = options.mappings ? WithMappings::yes : WithMappings::no;
@@ -145,8 +160,8 @@ int run_list(Env& env, ListOptions options)
       withheld = withheld || (device.mode() == Mode::system_ram && device.ranges().empty());
       auto object = device_json(env.sysfs, device, block_size, human, mappings);
       if (!object) {
-        print_error(object.error().message());
-        return k_exit_failure;
+        bad.push_back(object.error());
+        continue;
       }
       devices.push_back(std::move(*object));
     }
@@ -164,7 +179,7 @@ int run_list(Env& env, ListOptions options)
     print_note("some values are readable by root only and were left out (region align, device "
                "resource and mappings, memory-block counts); run as root to see them");
   }
-  return k_exit_ok;
+  return report_unreadable(bad, k_exit_ok);
 }
 
 } // namespace

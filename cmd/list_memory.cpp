@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+
 namespace dax::cli {
 
 namespace {
@@ -68,9 +70,13 @@ Json view_json(const DeviceView& item)
     if (group.node) object["node"] = *group.node;
     memory.push_back(std::move(object));
   }
+  // null, not 0, when the ranges could not be read (not root): nothing is known about them.
+  bool known = item.device->size == 0 || !item.device->ranges().empty();
   return Json{{"chardev", item.device->name.str()}, {"mode", to_string(item.device->mode())},
-              {"block_size", item.view.block_size}, {"hotplug_size", item.view.hotplug_bytes},
-              {"lost_size", item.view.lost_bytes()}, {"ranges", std::move(ranges)}, {"memory", std::move(memory)}};
+              {"block_size", item.view.block_size},
+              {"hotplug_size", known ? Json(item.view.hotplug_bytes) : Json(nullptr)},
+              {"lost_size", known ? Json(item.view.lost_bytes()) : Json(nullptr)},
+              {"ranges", std::move(ranges)}, {"memory", std::move(memory)}};
 }
 
 // One row per block group, like lsmem's rows.
@@ -125,7 +131,10 @@ int print_memory_view(Env& env, const std::vector<Device>& devices, const ViewOp
 {
   auto block_size = read_block_size(env.sysfs);
   if (!block_size) {
-    print_error(fmt::format("no memory hotplug on this kernel: {}", block_size.error().message()));
+    // Absent: the kernel has no memory hotplug; present but malformed: say only that.
+    print_error(block_size.error().code == ENOENT
+                  ? fmt::format("no memory hotplug on this kernel: {}", block_size.error().message())
+                  : block_size.error().message());
     return k_exit_failure;
   }
   std::vector<DeviceView> views;
@@ -149,7 +158,10 @@ int print_memory_view(Env& env, const std::vector<Device>& devices, const ViewOp
     code = print_table(blocks, options);
     if (code != k_exit_ok || views.empty()) return code;
     Table lost = lost_table(views);
-    if (lost.empty()) {
+    if (lost.empty() && !unreadable.empty()) {
+      fmt::print("\nLost to {} block alignment: unknown (the ranges are readable by root only).\n",
+                 human_size(*block_size));
+    } else if (lost.empty()) {
       fmt::print("\nNothing lost to {} block alignment.\n", human_size(*block_size));
     } else {
       fmt::print("\n{}\n", bold(fmt::format("Lost to {} block alignment:", human_size(*block_size)), options.colour));

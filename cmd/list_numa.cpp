@@ -3,6 +3,7 @@
 #include "device_table.hpp"
 #include "memory_view.hpp"
 #include "numa.hpp"
+#include "help_format.hpp"
 #include "views.hpp"
 
 #include <fmt/format.h>
@@ -18,6 +19,7 @@ struct NodeDax
 {
   std::vector<std::string> devices;
   uint64_t hotplugged = 0;
+  bool known = true; // false when a device's ranges could not be read (not root): unknown, not 0
 };
 
 // Groups the devices by target node and counts their hot-added blocks by the node they are on.
@@ -30,6 +32,10 @@ Result<std::map<int, NodeDax>> dax_by_node(Env& env, const std::vector<Device>& 
       nodes[*device.target_node].devices.push_back(device.name.str());
     }
     if (!block_size || device.mode() != Mode::system_ram) continue;
+    if (device.size > 0 && device.ranges().empty() && device.target_node && *device.target_node >= 0) {
+      nodes[*device.target_node].known = false;
+      continue;
+    }
     auto view = read_memory_view(env.sysfs, device, *block_size);
     if (!view) return std::unexpected(view.error());
     for (const auto& group : view->groups) {
@@ -70,7 +76,7 @@ Json numa_json(const NumaView& numa, const std::map<int, NodeDax>& dax)
     if (node.tier) object["memory_tier"] = *node.tier;
     auto it = dax.find(node.id);
     object["dax_devices"] = it == dax.end() ? Json::array() : Json(it->second.devices);
-    object["dax_hotplugged"] = it == dax.end() ? 0 : it->second.hotplugged;
+    object["dax_hotplugged"] = it == dax.end() ? Json(0) : it->second.known ? Json(it->second.hotplugged) : Json(nullptr);
     nodes.push_back(std::move(object));
   }
   Json out{{"nodes", std::move(nodes)}};
@@ -85,13 +91,30 @@ Json numa_json(const NumaView& numa, const std::map<int, NodeDax>& dax)
   return out;
 }
 
+// Up to this many nodes the distances are a column of the table; beyond, the table would not fit
+// 80 columns, and they are printed as rows of their own under it.
+constexpr size_t k_distance_column_nodes = 6;
+
+// The devices of a node for the DAX column: all of them, or the first and how many more, so that
+// a node with dozens of devices still fits a terminal.
+std::string dax_cell(const std::vector<std::string>& devices)
+{
+  if (devices.empty()) return std::string(k_none);
+  std::string all = join(devices, ",");
+  if (all.size() <= 20) return all;
+  return fmt::format("{} +{} more", devices.front(), devices.size() - 1);
+}
+
 // One row per node.
 Table numa_table(const NumaView& numa, const std::map<int, NodeDax>& dax)
 {
+  bool distance_column = numa.nodes.size() <= k_distance_column_nodes;
+  std::vector<std::string> columns{"NODE", "TOTAL", "FREE", "CPUS", "TIER", "DAX", "HOTPLUGGED"};
+  if (distance_column) columns.push_back("DISTANCES");
   Table table({{"NODE", Align::right}, {"TOTAL", Align::right}, {"FREE", Align::right}, {"CPUS", Align::left},
                {"TIER", Align::right}, {"DAX", Align::left}, {"HOTPLUGGED", Align::right},
                {"DISTANCES", Align::left}},
-              {"NODE", "TOTAL", "FREE", "CPUS", "TIER", "DAX", "HOTPLUGGED", "DISTANCES"});
+              columns);
   for (const auto& node : numa.nodes) {
     std::vector<std::string> distances;
     for (const auto& distance : node.distances) distances.push_back(std::to_string(distance.distance));
@@ -99,8 +122,8 @@ Table numa_table(const NumaView& numa, const std::map<int, NodeDax>& dax)
     bool has_dax = it != dax.end();
     table.add_row({std::to_string(node.id), human_size(node.mem_total), human_size(node.mem_free),
                    node.cpus.empty() ? k_none : node.cpus, node.tier ? std::to_string(*node.tier) : k_none,
-                   has_dax && !it->second.devices.empty() ? join(it->second.devices, ",") : k_none,
-                   has_dax ? human_size(it->second.hotplugged) : k_none,
+                   has_dax ? dax_cell(it->second.devices) : k_none,
+                   !has_dax ? std::string(k_none) : it->second.known ? human_size(it->second.hotplugged) : "?",
                    distances.empty() ? k_none : join(distances, " ")});
   }
   return table;
@@ -113,7 +136,18 @@ void print_kernel_settings(const NumaView& numa, Colour colour)
   if (!numa.nodes.empty()) {
     for (const auto& distance : numa.nodes.front().distances) order.push_back(std::to_string(distance.node));
   }
-  if (!order.empty()) fmt::print("\nDistances are to nodes {}.\n", join(order, " "));
+  if (!order.empty() && numa.nodes.size() <= k_distance_column_nodes) {
+    fmt::print("\nDistances are to nodes {}.\n", join(order, " "));
+  } else if (!order.empty()) {
+    fmt::print("\n{}\n", wrap_text(fmt::format("Distances from each node to nodes {}:", join(order, " ")), 80));
+    for (const auto& node : numa.nodes) {
+      std::vector<std::string> row;
+      for (const auto& distance : node.distances) row.push_back(std::to_string(distance.distance));
+      std::string text = wrap_text(join(row, " "), 72);
+      for (size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 1)) text.insert(at + 1, 8, ' ');
+      fmt::print("  {:>4}: {}\n", node.id, text);
+    }
+  }
   if (!numa.tiers) {
     fmt::print("{} not available on this kernel\n", bold("Memory tiers:", colour));
   } else {

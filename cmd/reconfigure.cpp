@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace dax::cli {
 
 namespace {
@@ -77,8 +79,22 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::
     }
     return name;
   });
-  if (int code = print_result(env, outcomes.succeeded, options, view); code != k_exit_ok) return code;
-  print_note(fmt::format("reconfigured {}", count_devices(outcomes.succeeded.size())));
+  // A device that failed after its driver changed (kmem bound, some blocks not online) is in the
+  // new mode now: it is printed and counted as partly done, never hidden.
+  std::vector<DeviceName> shown = outcomes.succeeded;
+  size_t partial = 0;
+  for (const auto& name : names) {
+    if (options.dry_run || std::find(shown.begin(), shown.end(), name) != shown.end()) continue;
+    auto now = read_device(env.sysfs, name);
+    if (now && to_string(now->mode()) == options.mode) {
+      shown.push_back(name);
+      ++partial;
+    }
+  }
+  std::sort(shown.begin(), shown.end());
+  if (int code = print_result(env, shown, options, view); code != k_exit_ok) return code;
+  print_note(fmt::format("reconfigured {}{}", count_devices(shown.size()),
+                         partial > 0 ? fmt::format(" ({} partly: see the errors above)", partial) : ""));
   return outcomes.exit_code();
 }
 
@@ -91,8 +107,22 @@ int resize_devices(Env& env, const ReconfigureOptions& options, const Resize& re
     if (auto resized = resize_device(ctx, name, resize); !resized) return std::unexpected(resized.error());
     return name;
   });
-  if (int code = print_result(env, outcomes.succeeded, options, view); code != k_exit_ok) return code;
-  print_note(fmt::format("reconfigured {}", count_devices(outcomes.succeeded.size())));
+  // A device that failed after its driver changed (kmem bound, some blocks not online) is in the
+  // new mode now: it is printed and counted as partly done, never hidden.
+  std::vector<DeviceName> shown = outcomes.succeeded;
+  size_t partial = 0;
+  for (const auto& name : names) {
+    if (options.dry_run || std::find(shown.begin(), shown.end(), name) != shown.end()) continue;
+    auto now = read_device(env.sysfs, name);
+    if (now && to_string(now->mode()) == options.mode) {
+      shown.push_back(name);
+      ++partial;
+    }
+  }
+  std::sort(shown.begin(), shown.end());
+  if (int code = print_result(env, shown, options, view); code != k_exit_ok) return code;
+  print_note(fmt::format("reconfigured {}{}", count_devices(shown.size()),
+                         partial > 0 ? fmt::format(" ({} partly: see the errors above)", partial) : ""));
   return outcomes.exit_code();
 }
 
@@ -106,7 +136,7 @@ Result<Resize> parse_resize(const ReconfigureOptions& options)
     resize.size = *size;
   }
   if (!options.align.empty()) {
-    auto align = parse_size(options.align);
+    auto align = parse_align(options.align);
     if (!align) return std::unexpected(align.error());
     resize.align = *align;
   }
@@ -147,8 +177,7 @@ int run_check_config(Env& env, const ReconfigureOptions& options, const ViewOpti
   }
   auto names = resolve_targets(env.sysfs, options.targets);
   if (!names) {
-    print_error(names.error().message());
-    return k_exit_usage;
+    return print_target_error(names.error());
   }
   auto plan = load_apply_plan(env);
   if (!plan) return k_exit_usage;

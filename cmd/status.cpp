@@ -4,12 +4,18 @@
 #include "device_json.hpp"
 #include "device_table.hpp"
 #include "device_users.hpp"
+#include "help_format.hpp"
 #include "hotplug.hpp"
 #include "numa.hpp"
 #include "targets.hpp"
 #include "views.hpp"
 
 #include <fmt/format.h>
+
+#include <cerrno>
+#include <fmt/ranges.h>
+
+#include <map>
 
 namespace dax::cli {
 
@@ -43,6 +49,7 @@ struct DeviceStatus
   Style used_style = Style::plain;
   std::vector<std::string> notes;   // warnings worth a line of their own
   std::vector<Step> next;
+  bool users_known = true;          // false when /proc could not be searched fully (not root)
 };
 
 // "System RAM: 7 of 7 memory blocks online in zone Movable".
@@ -103,6 +110,9 @@ void advise_devdax(DeviceStatus& status, uint64_t block_size)
   if (!status.users.empty()) {
     status.notes.push_back(fmt::format("in use by {}: stop it before reconfiguring", describe_users(status.users)));
   }
+  if (!status.users_known) {
+    status.notes.push_back("other processes using it: unknown (only root can see every process's files)");
+  }
   if (device.ranges().empty()) {
     status.notes.push_back("its address ranges are readable by root only");
   } else if (status.plan.empty()) {
@@ -126,28 +136,56 @@ Result<DeviceStatus> read_status(Env& env, const DeviceName& name, uint64_t bloc
   if (status.state.device.mode() == Mode::system_ram) {
     advise_system_ram(status);
   } else {
-    if (status.state.device.enabled()) status.users = find_device_users(env.sysfs, name);
+    if (status.state.device.enabled()) {
+      auto search = search_device_users(env.sysfs, name);
+      status.users = std::move(search.users);
+      status.users_known = search.complete;
+    }
     advise_devdax(status, block_size);
   }
   return status;
 }
 
-// "node 1: 896M total, 896M free, distance 20 from node 0, memory tier 4".
+// "0, 2-16": node ids, consecutive ones as ranges.
+std::string id_ranges(const std::vector<int>& ids)
+{
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < ids.size();) {
+    size_t last = i;
+    while (last + 1 < ids.size() && ids[last + 1] == ids[last] + 1) ++last;
+    parts.push_back(last == i ? std::to_string(ids[i]) : fmt::format("{}-{}", ids[i], ids[last]));
+    i = last + 1;
+  }
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+// "node 1: 896M total, 896M free, distance 20 from node 0, memory tier 4"; the other nodes are
+// grouped by distance ("distance 20 from nodes 0, 2-16") so that many nodes still fit a line.
 std::string node_line(const NumaView& numa, int id)
 {
   const NumaNode* node = numa.find(id);
   if (node == nullptr) return fmt::format("node {}: not online yet (hot-adding memory to it onlines it)", id);
-  std::string line = fmt::format("node {}:", id);
+  std::vector<std::string> facts;
   if (node->mem_total && node->mem_free) {
-    line += fmt::format(" {} total, {} free", human_size(*node->mem_total), human_size(*node->mem_free));
+    facts.push_back(fmt::format("{} total, {} free", human_size(*node->mem_total), human_size(*node->mem_free)));
+  }
+  std::map<unsigned, std::vector<int>> by_distance;
+  for (const auto& distance : node->distances) {
+    if (distance.node != id) by_distance[distance.distance].push_back(distance.node);
   }
   std::vector<std::string> distances;
-  for (const auto& distance : node->distances) {
-    if (distance.node != id) distances.push_back(fmt::format("{} from node {}", distance.distance, distance.node));
+  for (const auto& [distance, nodes] : by_distance) {
+    distances.push_back(fmt::format("{} from node{} {}", distance, nodes.size() > 1 ? "s" : "", id_ranges(nodes)));
   }
-  if (!distances.empty()) line += fmt::format(", distance {}", fmt::join(distances, ", "));
-  if (node->tier) line += fmt::format(", memory tier {}", *node->tier);
-  return line;
+  if (!distances.empty()) facts.push_back(fmt::format("distance {}", fmt::join(distances, ", ")));
+  if (node->tier) facts.push_back(fmt::format("memory tier {}", *node->tier));
+  std::string line = fmt::format("node {}: {}", id, fmt::join(facts, ", "));
+  // Continuation lines under the value column (k_indent), within the screen.
+  std::string wrapped = wrap_text(line, k_screen_width - k_indent.size());
+  for (size_t at = wrapped.find('\n'); at != std::string::npos; at = wrapped.find('\n', at + 1)) {
+    wrapped.insert(at + 1, k_indent);
+  }
+  return wrapped;
 }
 
 // The lines of one device: heading, used as, lost, numa, notes, next.
@@ -204,12 +242,14 @@ Json status_json(const DeviceStatus& status, const NumaView& numa)
     object["online_memblocks"] = status.state.memory->online_count();
     object["total_memblocks"] = status.state.memory->blocks.size();
   }
-  object["hotplug_size"] = status.plan.hotplug_bytes;
-  object["lost_size"] = status.plan.lost_bytes();
+  // null, never 0, for what could not be read (the ranges are root's; so is every process's /proc).
+  bool ranges_known = device.size == 0 || !device.ranges().empty();
+  object["hotplug_size"] = ranges_known ? Json(status.plan.hotplug_bytes) : Json(nullptr);
+  object["lost_size"] = ranges_known ? Json(status.plan.lost_bytes()) : Json(nullptr);
   object["used_as"] = status.used_as;
   Json users = Json::array();
   for (const auto& user : status.users) users.push_back({{"pid", user.pid}, {"command", user.command}, {"mapped", user.mapped}});
-  object["users"] = std::move(users);
+  object["users"] = status.users_known ? std::move(users) : Json(nullptr);
   object["notes"] = status.notes;
   Json next = Json::array();
   for (const auto& step : status.next) next.push_back({{"command", step.command}, {"why", step.why}});
@@ -234,7 +274,26 @@ void print_kernel_lines(Env& env, const NumaView& numa, uint64_t block_size)
              !numa.tiers && !numa.demotion_enabled ? " (not on this kernel)" : "");
 }
 
-// Reads everything first, then prints: an error prints nothing but itself.
+// The devices read, as JSON or text, then the kernel-wide lines.
+int print_statuses(Env& env, const std::vector<DeviceStatus>& statuses, const NumaView& numa, const ViewOptions& view,
+                   uint64_t block_size)
+{
+  if (view.format == Format::json) {
+    Json out = Json::array();
+    for (const auto& status : statuses) out.push_back(status_json(status, numa));
+    std::fputs(render_list(out, Human::no).c_str(), stdout);
+    return k_exit_ok;
+  }
+  if (statuses.empty()) fmt::print("No dax devices (is a dax driver such as dax_pmem or dax_hmem loaded?)\n");
+  for (const auto& status : statuses) {
+    print_device(status, numa, view.colour);
+    fmt::print("\n");
+  }
+  print_kernel_lines(env, numa, block_size);
+  return k_exit_ok;
+}
+
+// Reads everything first, then prints; a device that cannot be read is reported after the others.
 int run_status(Env& env, StatusOptions options)
 {
   auto view = view_options(options.format, "", Format::table);
@@ -245,12 +304,14 @@ int run_status(Env& env, StatusOptions options)
   if (options.targets.devices.empty()) options.targets.devices = {"all"};
   auto names = resolve_targets(env.sysfs, options.targets);
   if (!names) {
-    print_error(names.error().message());
-    return k_exit_usage;
+    return print_target_error(names.error());
   }
   auto block_size = read_block_size(env.sysfs);
   if (!block_size) {
-    print_error(fmt::format("no memory hotplug on this kernel: {}", block_size.error().message()));
+    // Absent: the kernel has no memory hotplug; present but malformed: say only that.
+    print_error(block_size.error().code == ENOENT
+                  ? fmt::format("no memory hotplug on this kernel: {}", block_size.error().message())
+                  : block_size.error().message());
     return k_exit_failure;
   }
   auto numa = read_numa(env.sysfs);
@@ -259,27 +320,20 @@ int run_status(Env& env, StatusOptions options)
     return k_exit_failure;
   }
   std::vector<DeviceStatus> statuses;
+  std::vector<Error> bad; // reported after the others, which are still shown
   for (const auto& name : *names) {
     auto status = read_status(env, name, *block_size);
     if (!status) {
-      print_error(status.error().message());
-      return k_exit_failure;
+      Error error = status.error();
+      if (error.device.empty()) error.device = name.str();
+      bad.push_back(std::move(error));
+      continue;
     }
     statuses.push_back(std::move(*status));
   }
-  if (view->format == Format::json) {
-    Json out = Json::array();
-    for (const auto& status : statuses) out.push_back(status_json(status, *numa));
-    std::fputs(render_list(out, Human::no).c_str(), stdout);
-    return k_exit_ok;
-  }
-  if (statuses.empty()) fmt::print("No dax devices (is a dax driver such as dax_pmem or dax_hmem loaded?)\n");
-  for (const auto& status : statuses) {
-    print_device(status, *numa, view->colour);
-    fmt::print("\n");
-  }
-  print_kernel_lines(env, *numa, *block_size);
-  return k_exit_ok;
+  int code = print_statuses(env, statuses, *numa, *view, *block_size);
+  for (const auto& error : bad) print_error(error.message());
+  return bad.empty() ? code : k_exit_failure;
 }
 
 } // namespace

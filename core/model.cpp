@@ -66,6 +66,23 @@ Result<void> read_into(Sysfs& sysfs, const std::string& path, Parse parse, std::
   return {};
 }
 
+// The kernel never gives one device two ranges that share a byte: overlapping mappings are
+// malformed sysfs (hot-adding them would add the same memory twice).
+Result<std::vector<Mapping>> check_disjoint(std::vector<Mapping> mappings, const std::string& dir)
+{
+  std::vector<const Mapping*> sorted;
+  for (const auto& mapping : mappings) sorted.push_back(&mapping);
+  std::sort(sorted.begin(), sorted.end(), [](const Mapping* a, const Mapping* b) { return a->start < b->start; });
+  for (size_t i = 1; i < sorted.size(); ++i) {
+    if (sorted[i]->start <= sorted[i - 1]->end) {
+      return std::unexpected(logic_error("parse", dir, fmt::format(
+        "mapping{} ({:#x}-{:#x}) overlaps mapping{} ({:#x}-{:#x})", sorted[i]->index, sorted[i]->start,
+        sorted[i]->end, sorted[i - 1]->index, sorted[i - 1]->start, sorted[i - 1]->end)));
+    }
+  }
+  return mappings;
+}
+
 Result<std::vector<Mapping>> read_mappings(Sysfs& sysfs, const std::string& dir)
 {
   std::vector<Mapping> mappings;
@@ -84,7 +101,7 @@ Result<std::vector<Mapping>> read_mappings(Sysfs& sysfs, const std::string& dir)
     }
     mappings.push_back({index, **start, *end, *offset});
   }
-  return mappings;
+  return check_disjoint(std::move(mappings), dir);
 }
 
 } // namespace
@@ -142,12 +159,25 @@ Result<std::vector<DeviceName>> list_device_names(Sysfs& sysfs)
 
 Result<std::vector<Region>> read_regions(Sysfs& sysfs)
 {
+  std::vector<Error> bad;
+  auto regions = read_regions(sysfs, bad);
+  if (regions && !bad.empty()) return std::unexpected(bad.front());
+  return regions;
+}
+
+Result<std::vector<Region>> read_regions(Sysfs& sysfs, std::vector<Error>& bad)
+{
   auto names = list_device_names(sysfs);
   if (!names) return std::unexpected(names.error());
   std::vector<Region> regions;
   for (const auto& name : *names) {
     auto device = read_device(sysfs, name);
-    if (!device) return std::unexpected(device.error());
+    if (!device) {
+      Error error = device.error();
+      if (error.device.empty()) error.device = name.str();
+      bad.push_back(std::move(error));
+      continue;
+    }
     std::string region_path = device->path.substr(0, device->path.rfind('/'));
     auto region = std::find_if(regions.begin(), regions.end(),
                                [&](const Region& r) { return r.path == region_path; });

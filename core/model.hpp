@@ -88,4 +88,8 @@ Result<std::vector<DeviceName>> list_device_names(Sysfs& sysfs);
 // Every region with its devices, in natural order (dax2.0 before dax10.0).
 Result<std::vector<Region>> read_regions(Sysfs& sysfs);
 
+// The same, except that a device that cannot be read (malformed or unreadable attributes) is left
+// out and its error, naming it, added to `bad`: one bad device must not hide the others.
+Result<std::vector<Region>> read_regions(Sysfs& sysfs, std::vector<Error>& bad);
+
 } // namespace dax

@@ -244,5 +244,33 @@ TEST_CASE("read_regions: an unreadable device fails the listing with its path", 
   kernel.fail_read("*/dax0.0/size", EIO);
   auto regions = read_regions(kernel);
   REQUIRE_FALSE(regions);
-  CHECK(regions.error().message() == "read " + k_dax00_dir + "/size: Input/output error");
+  CHECK(regions.error().message() == "dax0.0: read " + k_dax00_dir + "/size: Input/output error");
+}
+
+TEST_CASE("read_device: overlapping mapping ranges are malformed sysfs", "[model]")
+{
+  FakeDeviceSpec spec;
+  spec.mappings = {{0x100000000, 0x10fffffff, 0}, {0x10f000000, 0x11fffffff, 0x10000000}};
+  FakeKernel kernel;
+  kernel.add_region(0, k_region0, 512 * MiB).add_device(0, spec);
+  CHECK(read_error(kernel) == "parse " + k_dax00_dir + ": mapping1 (0x10f000000-0x11fffffff) overlaps mapping0 "
+                              "(0x100000000-0x10fffffff)");
+}
+
+TEST_CASE("read_regions: one malformed device does not hide the others", "[model]")
+{
+  FakeKernel kernel;
+  kernel.add_region(0, k_region0, 1 * GiB)
+    .add_device(0, plain_device("dax0.0", 0x100000000))
+    .add_device(0, plain_device("dax0.1", 0x110000000))
+    .add_device(0, plain_device("dax0.2", 0x120000000));
+  kernel.set_file(std::string(k_region0) + "/dax0.1/size", "12x");
+  std::vector<Error> bad;
+  auto regions = read_regions(kernel, bad);
+  REQUIRE(regions);
+  REQUIRE(regions->size() == 1);
+  CHECK(names_of(regions->front()) == std::vector<std::string>{"dax0.0", "dax0.2"});
+  REQUIRE(bad.size() == 1);
+  CHECK(bad[0].message() == "dax0.1: parse " + std::string(k_region0) + "/dax0.1/size: malformed value '12x'");
+  CHECK_FALSE(read_regions(kernel)); // the strict form still fails
 }
