@@ -1,0 +1,129 @@
+# Real faults on one NVDIMM on node 0, the node of the boot RAM (vm-run --pmem nfit --pmem-node 0):
+# dax0.0, 7 blocks at 4 GiB and above. The boot RAM (1 GiB) is all ZONE_DMA32, so memory onlined
+# as kernel memory (--no-movable) is the node's only ZONE_NORMAL: the kernel's own allocations
+# (pipe buffers here) go there first and pin it. /usr/local/bin/holddax (test/vm/guest/holddax.c,
+# static) maps the device or fills pipe buffers.
+# Run as: sh faults.sh dax|daxctl     (see lib.sh)
+. /vm/lib.sh
+D=dax0.0
+HOLD=/tmp/holddax.out
+
+ndctl create-namespace -f -e namespace0.0 -m devdax > $VM_OUT/ndctl.txt 2>&1 ||
+	{ cat $VM_OUT/ndctl.txt; echo "create-namespace failed"; exit 3; }
+
+# start_holder ARGS...: holddax in the background until it says "ready"; its pid in HOLDER
+start_holder() {
+	: > $HOLD
+	holddax "$@" > $HOLD 2>&1 &
+	HOLDER=$!
+	_w=0
+	while ! grep -q ready $HOLD && [ $_w -lt 600 ]; do sleep 0.1; _w=$((_w + 1)); done
+	log "holddax $*: $(cat $HOLD)"
+}
+stop_holder() { kill $HOLDER 2>/dev/null; wait $HOLDER 2>/dev/null; HOLDER=; }
+# some_offline DEV: at least one block of DEV offline and at least one online (a pass stopped halfway)
+some_offline() {
+	_on=0 _off=0
+	for _i in $(dev_blocks $1); do
+		if [ "$(cat $MEM/memory$_i/state)" = offline ]; then _off=$((_off + 1)); else _on=$((_on + 1)); fi
+	done
+	echo "$_off offline, $_on online"
+	[ $_off -gt 0 ]
+}
+# busy_pass DEV SIGNAL ARGS...: runs the tool on ARGS in the background while pipe buffers pin
+# DEV's Normal blocks, sends SIGNAL once the first block is offline (the tool is then in its
+# EBUSY retries), and records the call as call does.
+busy_pass() {
+	_sig=$1 _exp=$2; shift 2
+	CALLN=$((CALLN + 1))
+	$TOOL "$@" > "$STEPDIR/$CALLN.out" 2> "$STEPDIR/$CALLN.err" &
+	_pid=$!
+	_w=0
+	while [ $_w -lt 300 ] && kill -0 $_pid 2>/dev/null; do
+		some_offline $D >/dev/null && break
+		sleep 0.05; _w=$((_w + 1))
+	done
+	kill -$_sig $_pid 2>/dev/null
+	wait $_pid; _rc=$?
+	printf '%s\t%s\t%s\t%s\n' "$_rc" "$_exp" "$TOOL $* (SIG$_sig after the first block went offline)" 0 >> "$STEPDIR/calls"
+	log "  ${STEPDIR##*/}: $TOOL $* (SIG$_sig) -> $_rc (expected $_exp)"
+}
+
+# ---------------------------------------------------------------- a process maps the device
+scenario mapped "a process maps /dev/$D (descriptor closed) with a written pattern: dax refuses, naming it"
+start_holder map /dev/$D 16
+begin reconfigure-system-ram-while-mapped
+if is_dax; then call 1 reconfigure -m system-ram $D; else call 0 reconfigure-device -m system-ram $D; fi
+end
+differs "a device mapped by a process is not given to kmem (daxctl binds kmem under it: the process gets SIGBUS)"
+nocompare "dax refused; daxctl hot-added the memory under the mapping"
+dcheck "refused, naming pid and command" stderr_has "$HOLDER \\(holddax, mapped\\)"
+dcheck "$D still on device_dax" driver_is $D device_dax
+begin disable-while-mapped
+if is_dax; then call 1 disable-device $D; else raw - true; fi
+end
+nocompare "daxctl's state differs since the step before"
+dcheck "disable refused, naming the process" stderr_has "$HOLDER \\(holddax, mapped\\)"
+begin pattern-afterwards
+kill -USR1 $HOLDER 2>/dev/null; wait $HOLDER; _rc=$?
+echo "holddax exit $_rc: $(cat $HOLD)" > "$STEPDIR/holddax"
+end
+nocompare "the pattern survives dax; under daxctl the mapping lost its memory"
+dcheck "the process's pattern is intact (holddax exit 0)" sh -c "[ '$_rc' = 0 ] && grep -q 'pattern intact' $HOLD"
+check "holddax said what happened to its data" grep -q 'pattern\|SIGBUS' $HOLD
+HOLDER=
+
+# ---------------------------------------------------------------- unmovable pages: EBUSY, rollback
+scenario unmovable "kernel memory pinned by pipe buffers cannot go offline: retried, rolled back, usable afterwards"
+step reconfigure-system-ram-kernel 0 0 reconfigure-device -m system-ram --no-movable $D
+check "all blocks online Normal" blocks_are $D online Normal
+start_holder pipes 400
+begin devdax-while-pinned
+if is_dax; then call 1 reconfigure -m devdax -f $D; else call - reconfigure-device -m devdax -f $D; fi
+end
+nocompare "dax rolls back; daxctl stops at the first busy block and leaves the blocks before it offline"
+dcheck "the device stays system-ram" driver_is $D kmem
+dcheck "every block is online again (rolled back)" blocks_are $D online Normal
+dcheck "the message names the blocks and why" stderr_has "cannot offline memory[0-9]+.*Device or resource busy \\(after 5 attempts\\)"
+dcheck "the message says what to do" stderr_has "could not move every page.*online the device's memory as movable"
+dcheck "the message says the device was left as it was" stderr_has "onlined again; the device stays in system-ram mode"
+stop_holder
+step devdax-after-release 0 - reconfigure-device -m devdax -f $D
+nocompare "daxctl's state differs since the step before"
+check "$D usable again: back on device_dax" driver_is $D device_dax
+check "memory removed" no_blocks $D
+
+# ---------------------------------------------------------------- kill -9 in the middle of a pass
+scenario kill9 "kill -9 of the tool in the middle of an offline pass, then a second run converges"
+step reconfigure-system-ram-kernel 0 0 reconfigure-device -m system-ram --no-movable $D
+start_holder pipes 400
+begin offline-killed
+if is_dax; then busy_pass KILL 137 offline-memory $D; else busy_pass KILL - offline-memory $D; fi
+end
+nocompare "killed at a moment that differs between the two tools (daxctl stops at its first busy block)"
+dcheck "killed in the middle of the pass: some blocks offline, the busy ones not" some_offline $D
+stop_holder
+begin offline-again
+if is_dax; then call 0 offline-memory $D; else call - offline-memory $D; fi
+end
+check "converged: every block offline" blocks_are $D offline
+step devdax 0 0 reconfigure-device -m devdax $D
+check "$D back on device_dax" driver_is $D device_dax
+
+# ---------------------------------------------------------------- SIGHUP (ssh dropped) mid-pass
+scenario sighup "SIGHUP in the middle of a pass to devdax (an ssh session that drops): stopped, rolled back"
+step reconfigure-system-ram-kernel 0 0 reconfigure-device -m system-ram --no-movable $D
+start_holder pipes 400
+begin devdax-hangup
+if is_dax; then busy_pass HUP 130 reconfigure -m devdax -f $D; else busy_pass HUP - reconfigure-device -m devdax -f $D; fi
+end
+nocompare "dax rolls back on SIGHUP; daxctl dies where it was"
+dcheck "the device stays system-ram" driver_is $D kmem
+dcheck "every block online again (rolled back)" blocks_are $D online Normal
+dcheck "the report says it was interrupted and rolled back" stderr_has "interrupted before kmem was unbound; the [0-9]+ blocks this command offlined were onlined again"
+stop_holder
+step devdax-after-release 0 - reconfigure-device -m devdax -f $D
+nocompare "daxctl's state differs since the step before"
+check "$D back on device_dax" driver_is $D device_dax
+
+finish
