@@ -107,22 +107,8 @@ int resize_devices(Env& env, const ReconfigureOptions& options, const Resize& re
     if (auto resized = resize_device(ctx, name, resize); !resized) return std::unexpected(resized.error());
     return name;
   });
-  // A device that failed after its driver changed (kmem bound, some blocks not online) is in the
-  // new mode now: it is printed and counted as partly done, never hidden.
-  std::vector<DeviceName> shown = outcomes.succeeded;
-  size_t partial = 0;
-  for (const auto& name : names) {
-    if (options.dry_run || std::find(shown.begin(), shown.end(), name) != shown.end()) continue;
-    auto now = read_device(env.sysfs, name);
-    if (now && to_string(now->mode()) == options.mode) {
-      shown.push_back(name);
-      ++partial;
-    }
-  }
-  std::sort(shown.begin(), shown.end());
-  if (int code = print_result(env, shown, options, view); code != k_exit_ok) return code;
-  print_note(fmt::format("reconfigured {}{}", count_devices(shown.size()),
-                         partial > 0 ? fmt::format(" ({} partly: see the errors above)", partial) : ""));
+  if (int code = print_result(env, outcomes.succeeded, options, view); code != k_exit_ok) return code;
+  print_note(fmt::format("reconfigured {}", count_devices(outcomes.succeeded.size())));
   return outcomes.exit_code();
 }
 
