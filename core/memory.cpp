@@ -157,6 +157,13 @@ bool stopped(const PassControl& control)
   return control.stop && control.stop();
 }
 
+// A write that a stop signal interrupted (offlining a block whose pages cannot migrate waits in
+// the kernel until a signal): the pass was stopped there, the block is as it was.
+bool cut_by_signal(const BlockResult& block, const PassControl& control)
+{
+  return block.outcome == BlockOutcome::failed && block.error && block.error->code == EINTR && stopped(control);
+}
+
 // Tries the blocks of `pass` at positions `waiting` (busy on their first try) again, all together
 // in rounds: one wait before each round, doubling, up to `retry.attempts` tries per block. So the
 // waits of a pass add up to the same few seconds whether 1 or 2,048 blocks are busy.
@@ -176,6 +183,10 @@ void retry_busy_blocks(Sysfs& sysfs, BlockPass& pass, std::vector<size_t> waitin
       }
       BlockResult& block = pass.blocks[position];
       block = offline_once(sysfs, block.index, BlockState::online);
+      if (cut_by_signal(block, control)) {
+        pass.interrupted = true;
+        return;
+      }
       if (busy(block)) still.push_back(position);
       else if (block.outcome == BlockOutcome::failed && stop == StopAtFailure::yes) return;
     }
@@ -202,7 +213,12 @@ BlockPass offline_pass(Sysfs& sysfs, const std::vector<Item>& items, StopAtFailu
       return pass;
     }
     auto [index, state] = state_of(item);
-    pass.blocks.push_back(state ? offline_once(sysfs, index, *state) : failed(index, state.error()));
+    BlockResult result = state ? offline_once(sysfs, index, *state) : failed(index, state.error());
+    if (cut_by_signal(result, control)) {
+      pass.interrupted = true; // not counted: the block was not handled
+      return pass;
+    }
+    pass.blocks.push_back(std::move(result));
     if (control.progress) control.progress(pass.blocks.size(), items.size());
     if (busy(pass.blocks.back())) waiting.push_back(pass.blocks.size() - 1);
     else if (pass.blocks.back().outcome == BlockOutcome::failed && stop == StopAtFailure::yes) return pass;

@@ -120,10 +120,9 @@ Result<void> RealSysfs::write(const std::string& path, std::string_view value)
   Fd fd(open_regular(host_path(path), O_WRONLY));
   if (fd.get() < 0) return std::unexpected(open_error(fd.get(), action, path));
   std::string line = std::string(value) + "\n";
-  ssize_t n;
-  do {
-    n = ::write(fd.get(), line.data(), line.size());
-  } while (n < 0 && errno == EINTR);
+  // Not retried on EINTR: offlining a block whose pages cannot migrate blocks in the kernel until
+  // a signal; the signal (Ctrl-C, SIGHUP, SIGTERM) must end the write so the pass can stop there.
+  ssize_t n = ::write(fd.get(), line.data(), line.size());
   if (n < 0) {
     return std::unexpected(os_error(errno, action, path));
   }

@@ -261,6 +261,23 @@ TEST_CASE("offline_blocks: 2,048 busy blocks share one retry budget per pass", "
   CHECK(pass.blocks[2047].error->detail == "Device or resource busy (after 5 attempts)");
 }
 
+TEST_CASE_METHOD(MemoryFixture, "offline_blocks: a write cut by a stop signal ends the pass there", "[memory]")
+{
+  for (uint64_t index : k_nfit_blocks) kernel.set_block(index, "online");
+  bool signalled = false;
+  // Offlining memory35 waits in the kernel (pages that cannot migrate) until a signal: EINTR.
+  kernel.on_write("*/memory35/state", [&](FakeKernel&) { signalled = true; }, FakeKernel::When::before);
+  kernel.fail_write("*/memory35/state", EINTR);
+  PassControl control{[&] { return signalled; }, {}};
+  std::vector<MemoryBlock> blocks;
+  for (uint64_t index : k_nfit_blocks) blocks.push_back({index, BlockState::online, {}});
+  BlockPass pass = offline_blocks(kernel, blocks, StopAtFailure::yes, retry(4), control);
+  CHECK(pass.interrupted);
+  CHECK(indexes_of(pass) == std::vector<uint64_t>{33, 34}); // memory35 was not handled
+  CHECK(pass.ok());
+  CHECK(kernel.block_state(35) == "online");
+}
+
 TEST_CASE("describe_blocks gives compact ranges", "[memory]")
 {
   std::vector<uint64_t> many;

@@ -6,6 +6,10 @@
  *                            SIGBUS on access (the device was taken away) exits 2.
  *   holddax pipes MIB        fill MIB MiB of pipe buffers (unmovable kernel memory), print
  *                            "ready", then wait for SIGTERM.
+ *   holddax pin MIB          fault in MIB MiB of anonymous (movable) memory and vmsplice it into
+ *                            pipes that nobody reads: the pages are referenced by the pipes and
+ *                            cannot migrate, so offlining their block waits in the kernel (until
+ *                            a signal); print "ready", wait for SIGTERM (which frees them).
  *
  * Built at test time with `gcc -static` (run-suite); libc6-dev has libc.a. */
 #define _GNU_SOURCE
@@ -17,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t check_now;
@@ -87,10 +92,39 @@ static int fill_pipes(size_t mib)
 	return 0;
 }
 
+static int pin_pages(size_t mib)
+{
+	struct rlimit nofile = {1 << 20, 1 << 20};
+	setrlimit(RLIMIT_NOFILE, &nofile);
+	size_t len = mib << 20;
+	unsigned char *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED) { perror("mmap"); return 3; }
+	for (size_t i = 0; i < len; i += 4096) mem[i] = 1;
+	size_t pinned = 0;
+	while (pinned < len) {
+		int p[2];
+		if (pipe(p) != 0) { perror("pipe"); break; }
+		int size = fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
+		if (size <= 0) size = 1 << 16;
+		for (int done = 0; done < size && pinned < len;) {
+			struct iovec iov = {mem + pinned, 1 << 16};
+			ssize_t n = vmsplice(p[1], &iov, 1, SPLICE_F_NONBLOCK);
+			if (n <= 0) break;
+			pinned += (size_t)n;
+			done += (int)n;
+		}
+	}
+	printf("ready %zu MiB pinned\n", pinned >> 20);
+	fflush(stdout);
+	for (;;) pause(); /* until SIGTERM */
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "map") == 0) return hold_mapping(argv[2], strtoul(argv[3], NULL, 0));
 	if (argc == 3 && strcmp(argv[1], "pipes") == 0) return fill_pipes(strtoul(argv[2], NULL, 0));
-	fprintf(stderr, "usage: holddax map DEV MIB | holddax pipes MIB\n");
+	if (argc == 3 && strcmp(argv[1], "pin") == 0) return pin_pages(strtoul(argv[2], NULL, 0));
+	fprintf(stderr, "usage: holddax map DEV MIB | holddax pipes MIB | holddax pin MIB\n");
 	return 2;
 }
