@@ -52,7 +52,7 @@ busy_pass() {
 	done
 	kill -$_sig $_pid 2>/dev/null
 	wait $_pid; _rc=$?
-	printf '%s\t%s\t%s\t%s\n' "$_rc" "$_exp" "$TOOL $* (SIG$_sig after the first block went offline)" 0 >> "$STEPDIR/calls"
+	printf '%s\t%s\t%s\t%s\n' "$_rc" "$_exp" "$TOOL $* (SIG$_sig in the middle of the pass)" 0 >> "$STEPDIR/calls"
 	log "  ${STEPDIR##*/}: $TOOL $* (SIG$_sig) -> $_rc (expected $_exp)"
 }
 
