@@ -46,7 +46,7 @@ snapshot() {
 	_m=$_d/_meta.txt
 	: > "$_m"
 	for s in /sys/bus/dax /sys/devices/system/memory /sys/devices/system/node \
-	         /sys/module/memory_hotplug/parameters; do
+	         /sys/module/memory_hotplug/parameters /sys/bus/cxl; do
 		[ -e "$s" ] && mirror_tree "$s" "$_d" "$_m"
 	done
 	# the dax device's real directory: mirror its parent (the nd_dax /
@@ -70,6 +70,15 @@ snapshot() {
 	(cd "$_d" && tar -czf "$SNAP/$_n.tar.gz" .)
 	cp "$_m" "$SNAP/$_n.list"
 	echo "snapshot $_n: $(wc -l < "$_m") entries, $(wc -c < "$SNAP/$_n.tar.gz") bytes gz"
+}
+
+# aob_off CMD...: run CMD with auto_online_blocks=offline, then put back what it was
+aob_off() {
+	_aob=$(cat /sys/devices/system/memory/auto_online_blocks)
+	echo offline > /sys/devices/system/memory/auto_online_blocks
+	"$@"; _rc=$?
+	echo "$_aob" > /sys/devices/system/memory/auto_online_blocks
+	return $_rc
 }
 
 t() { echo "\$ $*"; "$@"; _rc=$?; [ $_rc = 0 ] || { echo "FAILED ($_rc): $*"; exit 1; }; }

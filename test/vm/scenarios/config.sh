@@ -1,3 +1,7 @@
+# vm-run: --pmem nfit --pmem-node 1
+# vm-add: systemd/90-dax.rules:/vm/90-dax.rules
+# vm-host-bin: udevadm:/usr/local/bin/udevadm
+# kernels: 6.1 6.12
 # Persistent configuration on the NVDIMM of nfit.sh (vm-run --pmem nfit --pmem-node 1): dax0.0
 # on the static region of namespace0.0 (devdax), 7 blocks.
 #  - daxctl's format in /etc/daxctl.conf.d, matched by the namespace uuid: `dax reconfigure -C`
@@ -9,8 +13,7 @@
 . /vm/lib.sh
 D=dax0.0
 
-ndctl create-namespace -f -e namespace0.0 -m devdax > $VM_OUT/ndctl.txt 2>&1 ||
-	{ cat $VM_OUT/ndctl.txt; echo "create-namespace failed"; exit 3; }
+devdax_namespaces namespace0.0
 # The identities a configuration can name, as this boot's kernel shows them.
 UUID=$(cat $DAXBUS/devices/$D/../uuid)
 RESOURCE=$(cat $DAXBUS/devices/$D/resource)

@@ -1,3 +1,5 @@
+# vm-run: --pmem none --mem 2400M --append memmap=512M%1024M-1+0xefffffff -m dax_hmem
+# kernels: 6.1 6.12
 # Scenarios on a dynamic dax region: 512 MiB of "soft reserved" memory at 0x40000000-0x5fffffff
 # (vm-run --pmem none --mem 2400M --append memmap=512M%1024M-1+0xefffffff -m dax_hmem), which
 # dax_hmem makes region 0 (/platform/hmem.0) with dax0.0 covering all of it, on node 0.
@@ -6,37 +8,7 @@
 # Run as: sh hmem.sh dax|daxctl     (see lib.sh)
 . /vm/lib.sh
 REGION=$(readlink -f $DAXBUS/devices/dax0.0/..)
-RSIZE=$(cat $REGION/dax_region/size)
 
-# reset_dynamic [kmem-loaded|kmem-not-loaded]: dax0.0 alone, covering the region, on device_dax;
-# every other device hot-removed, disabled, shrunk to 0 and deleted (raw sysfs writes).
-reset_dynamic() {
-	_want=${1:-kmem-loaded}
-	: > /tmp/reset.log
-	wr offline $AOB
-	for _n in $(dev_names); do
-		[ "$(dev_driver $_n)" = kmem ] && remove_kmem $_n
-		[ -e $DAXBUS/drivers/kmem/remove_id ] && wr $_n $DAXBUS/drivers/kmem/remove_id
-		wr $_n $DAXBUS/drivers/device_dax/remove_id
-		[ "$(dev_driver $_n)" = device_dax ] && wr $_n $DAXBUS/drivers/device_dax/unbind
-		[ "$(cat $DAXBUS/devices/$_n/size)" = 0 ] || wr 0 $DAXBUS/devices/$_n/size
-		[ $_n = dax0.0 ] || wr $_n $REGION/dax_region/delete
-	done
-	wr $RSIZE $DAXBUS/devices/dax0.0/size
-	wr dax0.0 $DAXBUS/drivers/device_dax/bind
-	if [ "$_want" = kmem-loaded ] && [ ! -d $SYS/module/kmem ]; then
-		modprobe kmem 2>>/tmp/reset.log || echo "  (modprobe kmem failed)" >> /tmp/reset.log
-	fi
-	_bad=
-	[ "$(dev_names | tr '\n' ' ')" = "dax0.0 " ] || _bad="$_bad devices=$(dev_names | tr '\n' ' ')"
-	[ "$(dev_driver dax0.0)" = device_dax ] || _bad="$_bad dax0.0:driver=$(dev_driver dax0.0)"
-	[ "$(cat $DAXBUS/devices/dax0.0/size)" = "$RSIZE" ] || _bad="$_bad dax0.0:size=$(cat $DAXBUS/devices/dax0.0/size)"
-	if [ -n "$_bad" ]; then
-		echo "reset failed:$_bad" >> /tmp/reset.log
-		return 1
-	fi
-	return 0
-}
 RESET=reset_dynamic
 
 # ---------------------------------------------------------------- create, resize, destroy

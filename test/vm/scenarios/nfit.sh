@@ -1,11 +1,12 @@
+# vm-run: --pmem nfit --pmem-node 1
+# kernels: 6.1 6.12
 # Scenarios on one NVDIMM on the memory-less NUMA node 1 (vm-run --pmem nfit --pmem-node 1):
 # dax0.0, 1006 MiB at 0x101200000 (start not block aligned), 7 whole 128 MiB blocks.
 # Run as: sh nfit.sh dax|daxctl     (see lib.sh)
 . /vm/lib.sh
 D=dax0.0
 
-ndctl create-namespace -f -e namespace0.0 -m devdax > $VM_OUT/ndctl.txt 2>&1 ||
-	{ cat $VM_OUT/ndctl.txt; echo "create-namespace failed"; exit 3; }
+devdax_namespaces namespace0.0
 
 # ---------------------------------------------------------------- kmem not loaded
 scenario kmem-not-loaded "system-ram while kmem is not loaded: the tool loads it (libkmod)" kmem-not-loaded
