@@ -49,7 +49,10 @@ end
 differs "ISSUE13: system-ram on a device already on kmem but online Normal: dax re-onlines it Movable (daxctl: offline-memory + online-memory)"
 check "ISSUE13: online Movable" blocks_are $D online Movable
 check "auto_online_blocks restored" sh -c "[ \"\$(cat $AOB)\" = '$BOOT_AOB' ]"
-unset RESET
+
+
+# every other scenario starts from dax0.0 alone, covering the region, on device_dax
+RESET=reset_dynamic
 
 # ---------------------------------------------------------------- round trip, boot policy kept
 scenario round-trip "devdax -> system-ram (Movable, no --force) -> offline -> online -> devdax, with the kernel auto-onlining" kmem-loaded boot
@@ -93,7 +96,6 @@ stepj reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $D
 check "memory removed" no_blocks $D
 
 # ---------------------------------------------------------------- dynamic dax region
-RESET=reset_dynamic
 scenario create-destroy "create-device/destroy-device on the CXL region's dynamic dax region, a new device as RAM"
 step disable-dax0.0 0 0 disable-device $D
 step shrink-dax0.0-to-0 0 0 reconfigure-device -s 0 $D
@@ -114,7 +116,7 @@ call 0 disable-device dax0.1
 call 0 destroy-device dax0.1
 end
 check "dax0.1 gone" no_device dax0.1
-unset RESET
+
 
 # ---------------------------------------------------------------- configuration by cxl.region
 scenario apply "dax apply with /etc/dax/dax.conf matched by cxl.region (daxctl: the same change by hand)" kmem-loaded boot

@@ -103,7 +103,8 @@ kstate() {
 	for _n in $(dev_names); do
 		_d=$DAXBUS/devices/$_n
 		rd $_d/size; _sz=$R; rd $_d/target_node
-		echo "device $_n driver=$(dev_driver $_n) size=$_sz target_node=$R blocks=$(dev_blocks $_n | tr '\n' ' ')maps=$(dev_maps $_n)"
+		_mm=; [ -e $_d/memmap_on_memory ] && { rd $_d/memmap_on_memory; _mm=" memmap_on_memory=$R"; rd $_d/target_node; }
+		echo "device $_n driver=$(dev_driver $_n) size=$_sz target_node=$R blocks=$(dev_blocks $_n | tr '\n' ' ')maps=$(dev_maps $_n)$_mm"
 	done
 	for _r in $(for _n in $(dev_names); do readlink -f $DAXBUS/devices/$_n/..; done | sort -u); do
 		[ -e $_r/dax_region/available_size ] || continue
