@@ -68,8 +68,22 @@ snapshot() {
 	cat /proc/meminfo > "$_d/proc/meminfo"
 	cat /proc/modules > "$_d/proc/modules"
 	(cd "$_d" && tar -czf "$SNAP/$_n.tar.gz" .)
+	[ "${DAXCTL_REFS:-0}" = 1 ] && daxctl_refs "$_n"
 	cp "$_m" "$SNAP/$_n.list"
 	echo "snapshot $_n: $(wc -l < "$_m") entries, $(wc -c < "$SNAP/$_n.tar.gz") bytes gz"
+}
+
+# daxctl_refs STATE: daxctl's lists of this very state, in the reference format of
+# test/snapshot/daxctl/ (what dax --sysroot on the tree must print), $SNAP/daxctl/STATE.VARIANT.txt
+daxctl_refs() {
+	mkdir -p "$SNAP/daxctl"
+	for _v in list list-DR list-DRu; do
+		case $_v in list) _a=list ;; list-DR) _a="list -D -R" ;; list-DRu) _a="list -D -R -u" ;; esac
+		# shellcheck disable=SC2086
+		daxctl $_a > /tmp/ref.out 2> /tmp/ref.err; _rc=$?
+		{ echo "\$ daxctl $_a"; echo "--- stdout"; cat /tmp/ref.out; echo "--- stderr"; cat /tmp/ref.err
+		  echo "--- exit status: $_rc"; } > "$SNAP/daxctl/$1.$_v.txt"
+	done
 }
 
 # aob_off CMD...: run CMD with auto_online_blocks=offline, then put back what it was
