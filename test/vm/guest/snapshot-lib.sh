@@ -46,15 +46,19 @@ snapshot() {
 	_m=$_d/_meta.txt
 	: > "$_m"
 	for s in /sys/bus/dax /sys/devices/system/memory /sys/devices/system/node \
-	         /sys/module/memory_hotplug/parameters /sys/bus/cxl; do
+	         /sys/module/memory_hotplug/parameters /sys/bus/cxl /sys/devices/virtual/memory_tiering \
+	         /sys/kernel/mm/numa; do
 		[ -e "$s" ] && mirror_tree "$s" "$_d" "$_m"
 	done
 	# the dax device's real directory: mirror its parent (the nd_dax /
 	# platform device), which also holds dax_region/
+	# (a CXL region's dax region: the cxl region above it, whose subsystem link names the cxl bus)
 	for dd in /sys/bus/dax/devices/*; do
 		[ -e "$dd" ] || continue
 		real=$(readlink -f "$dd")
-		echo "${real%/*}"
+		p=${real%/*}
+		[ "$(readlink -f "${p%/*}/subsystem")" = /sys/bus/cxl ] && p=${p%/*}
+		echo "$p"
 	done | sort -u | while read -r parent; do
 		mirror_tree "$parent" "$_d" "$_m"
 	done
