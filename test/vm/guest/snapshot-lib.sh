@@ -100,3 +100,15 @@ aob_off() {
 }
 
 t() { echo "\$ $*"; "$@"; _rc=$?; [ $_rc = 0 ] || { echo "FAILED ($_rc): $*"; exit 1; }; }
+
+# devdax_then_normal TOOL DEV: the last two states of every device walk, then the end: back to
+# devdax (devdax-kmem-loaded), then system-ram online as kernel memory (system-ram-online-normal)
+devdax_then_normal() {
+	t $1 reconfigure-device --mode=devdax -f $2
+	snapshot devdax-kmem-loaded
+	aob_off t $1 reconfigure-device --mode=system-ram --no-online $2
+	t $1 online-memory --no-movable $2
+	snapshot system-ram-online-normal
+	echo "snapshots done"
+	exit 0
+}

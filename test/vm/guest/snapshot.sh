@@ -16,10 +16,4 @@ aob_off t $TOOL reconfigure-device --mode=system-ram $D
 snapshot system-ram-online-movable
 t $TOOL offline-memory $D
 snapshot system-ram-offline
-t $TOOL reconfigure-device --mode=devdax -f $D
-snapshot devdax-kmem-loaded
-aob_off t $TOOL reconfigure-device --mode=system-ram --no-online $D
-t $TOOL online-memory --no-movable $D
-snapshot system-ram-online-normal
-echo "snapshots done"
-exit 0
+devdax_then_normal $TOOL $D
