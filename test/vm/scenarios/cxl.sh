@@ -132,19 +132,13 @@ if is_dax; then call 0 apply $D; fi
 end
 dcheck "already as wanted" sh -c "grep -q 'dax0.0: already system-ram, online, movable' $STEPDIR/1.out"
 printf '%s\n' "[device cxl-ram]" "cxl.region = $CXL_REGION" "mode = system-ram" "online = no" > /etc/dax/dax.conf
-begin apply-offline
-if is_dax; then call 0 apply; else call 0 offline-memory $D; fi
-end
+apply_step apply-offline offline-memory $D
 check "all blocks offline" blocks_are $D offline
 printf '%s\n' "[device cxl-ram]" "cxl.region = region9" "mode = devdax" > /etc/dax/dax.conf
-begin apply-no-match
-if is_dax; then call 0 apply; fi
-end
+apply_step apply-no-match
 check "another region's section changes nothing" blocks_are $D offline
 printf '%s\n' "[device cxl-ram]" "cxl.region = $CXL_REGION" "mode = devdax" > /etc/dax/dax.conf
-begin apply-devdax
-if is_dax; then call 0 apply; else call 0 reconfigure-device -m devdax $D; fi
-end
+apply_step apply-devdax reconfigure-device -m devdax $D
 check "$D back on device_dax" driver_is $D device_dax
 check "memory removed" no_blocks $D
 rm -f /etc/dax/dax.conf

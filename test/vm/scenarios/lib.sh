@@ -321,6 +321,15 @@ stepj() {
 	end
 }
 
+# apply_step NAME [ARGS...]: a step running `dax apply` in the dax boot (exit 0 expected) and, in
+# the daxctl boot, `daxctl ARGS` (the same change by hand, exit 0 expected; none: nothing)
+apply_step() {
+	_n=$1; shift
+	begin "$_n"
+	if is_dax; then call 0 apply; elif [ $# -gt 0 ]; then call 0 "$@"; fi
+	end
+}
+
 # each DEVICES... -- ARGS : daxctl: one call per device (daxctl takes one device);
 # used inside begin/end.  EXP applies to every call.
 each() {
