@@ -11,8 +11,8 @@
 #
 # Kernel and daxctl: KERNEL (6.1 | 6.12, from uname -r) and DAXCTL_VERSION (76.1 on
 # 6.1, 81 on 6.12: `daxctl --version`); `byver A B` prints A with daxctl 76.1 and
-# B with 81 (an expected exit status that differs between them), `on612 A B`
-# prints A on 6.1 and B on 6.12 (a kernel difference; say why next to it).  A scenario is a sequence of steps; a step is one or more calls
+# B with 81 (an expected exit status that differs between them); where the kernels
+# differ, test "$KERNEL" and say why next to it.  A scenario is a sequence of steps; a step is one or more calls
 # of the tool under test; after each step the kernel state and the JSON of
 # `list` are recorded.  run-suite (on the host) compares the dax boot with the
 # daxctl boot step by step.
@@ -43,7 +43,6 @@ BOOT_AOB=$(cat $AOB)                 # the kernel's own policy, before any scena
 case $(uname -r) in 6.1.*) KERNEL=6.1 ;; 6.12.*) KERNEL=6.12 ;; *) KERNEL=$(uname -r) ;; esac
 DAXCTL_VERSION=$(daxctl --version 2>/dev/null)
 byver() { [ "$DAXCTL_VERSION" = 76.1 ] && echo "$1" || echo "$2"; }
-on612() { [ "$KERNEL" = 6.12 ] && echo "$2" || echo "$1"; }
 SC=
 STEPN=0
 STEPDIR=
