@@ -1,3 +1,6 @@
+# vm-run: --pmem nfit --pmem-node 0
+# vm-static: test/vm/guest/holddax.c:/usr/local/bin/holddax
+# kernels: 6.1 6.12
 # Real faults on one NVDIMM on node 0, the node of the boot RAM (vm-run --pmem nfit --pmem-node 0):
 # dax0.0, 7 blocks at 4 GiB and above. The boot RAM (1 GiB) is all ZONE_DMA32, so memory onlined
 # as kernel memory (--no-movable) is the node's only ZONE_NORMAL: the kernel's own allocations
@@ -10,8 +13,7 @@
 D=dax0.0
 HOLD=/tmp/holddax.out
 
-ndctl create-namespace -f -e namespace0.0 -m devdax > $VM_OUT/ndctl.txt 2>&1 ||
-	{ cat $VM_OUT/ndctl.txt; echo "create-namespace failed"; exit 3; }
+devdax_namespaces namespace0.0
 
 # start_holder ARGS...: holddax in the background until it says "ready"; its pid in HOLDER
 start_holder() {
