@@ -4,7 +4,6 @@
 #include "device_json.hpp"
 #include "device_table.hpp"
 #include "device_users.hpp"
-#include "help_format.hpp"
 #include "hotplug.hpp"
 #include "numa.hpp"
 #include "targets.hpp"
@@ -179,11 +178,24 @@ std::string node_line(const NumaView& numa, int id)
   }
   if (!distances.empty()) facts.push_back(fmt::format("distance {}", fmt::join(distances, ", ")));
   if (node->tier) facts.push_back(fmt::format("memory tier {}", *node->tier));
-  std::string line = fmt::format("node {}: {}", id, fmt::join(facts, ", "));
-  // Continuation lines under the value column (k_indent), within the screen.
-  std::string wrapped = wrap_text(line, k_screen_width - k_indent.size());
-  for (size_t at = wrapped.find('\n'); at != std::string::npos; at = wrapped.find('\n', at + 1)) {
-    wrapped.insert(at + 1, k_indent);
+  // Broken between facts (", "), continuation lines under the value column, within the screen.
+  std::string text = fmt::format("node {}: {}", id, fmt::join(facts, ", "));
+  size_t width = k_screen_width - k_indent.size();
+  std::string wrapped;
+  size_t column = 0;
+  for (size_t start = 0; start < text.size();) {
+    size_t comma = text.find(", ", start);
+    std::string piece = text.substr(start, comma == std::string::npos ? std::string::npos : comma + 1 - start);
+    if (column > 0 && column + 1 + piece.size() > width) {
+      wrapped += "\n" + std::string(k_indent);
+      column = 0;
+    } else if (column > 0) {
+      wrapped += ' ';
+      ++column;
+    }
+    wrapped += piece;
+    column += piece.size();
+    start = comma == std::string::npos ? text.size() : comma + 2;
   }
   return wrapped;
 }
