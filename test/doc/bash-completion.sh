@@ -42,14 +42,4 @@ complete_words() {
 }
 
 check_lines
-# What bash splits at '=' and the rest of the long options.
-check "dax --vers" "--version"
-check "dax help " "$(dax --list-cmds | tr '\n' ' ')"
-check "dax reconfigure --mode=d" "devdax"
-check "dax reconfigure --mode s" "system-ram"
-check "dax status --format=j" "json"
-check "dax reconfigure --format t" "table"
-check "dax --sysroot $tree list --dev=" "$devices all"
-check "dax --sysroot $tree online --region=" "$regions"
-check "dax --sysroot $tree online da" "$(tr ' ' '\n' <<<"$devices" | grep '^da' | tr '\n' ' ')"
 finish

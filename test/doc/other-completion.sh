@@ -1,7 +1,7 @@
 #!/bin/bash
 # other-completion.sh zsh|fish DAX COMPLETION TARBALL WORKDIR
 #
-# The zsh and fish completions, run for real on lines like bash-completion.sh's:
+# The zsh and fish completions, run for real on the lines bash-completion.sh checks:
 # fish through `complete -C LINE`; zsh by calling _dax with words/CURRENT set and
 # compadd/compset/_directories replaced by functions that print what would be offered.
 set -u
@@ -14,6 +14,7 @@ case $shell in
   fish)
     "$shell" -n "$completion" || { echo "FAIL: fish -n $completion"; exit 1; }
     run() { fish --no-config -c 'source $argv[1]; complete -C"$argv[2]"' "$completion" "$1" | cut -f1; }
+    whole_assignments=yes
     ;;
   zsh)
     "$shell" -n "$completion" || { echo "FAIL: zsh -n $completion"; exit 1; }
