@@ -102,9 +102,7 @@ Result<Json> device_json(Sysfs& sysfs, const Device& device, std::optional<uint6
 Json region_json(const Region& region, Human human)
 {
   Json object;
-  std::string path = region.path;
-  if (path.starts_with("/sys/devices")) path.erase(0, std::string_view("/sys/devices").size());
-  object["path"] = path;
+  object["path"] = shown_region_path(region.path);
   object["id"] = region.id;
   if (region.size) object["size"] = size_value(*region.size, human);
   if (region.available_size && *region.available_size > 0) {
