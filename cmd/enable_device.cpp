@@ -1,7 +1,6 @@
 // dax enable-device / disable-device: bind devdax devices to device_dax or unbind them.
 #include "command.hpp"
 #include "dynamic.hpp"
-#include "block_command.hpp"
 #include "state_change.hpp"
 #include "targets.hpp"
 
@@ -14,7 +13,7 @@ namespace {
 struct EnableOptions
 {
   TargetOptions targets;
-  bool dry_run = false;
+  DryRun dry_run = DryRun::no;
 };
 
 // What differs between the two commands.
@@ -27,7 +26,7 @@ struct EnableAction
 
 int enable_or_disable(Env& env, const std::vector<DeviceName>& names, const EnableAction& action)
 {
-  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  Context ctx = operation_context(env);
   auto outcomes = for_each_device<StateChange>(names, [&](const DeviceName& name) {
     auto change = action.operation(ctx, name);
     if (change && *change == StateChange::already) print_note(fmt::format("{}: already {}", name.str(), action.state));
@@ -44,7 +43,7 @@ Command enable_command(std::string name, std::string summary, EnableAction actio
             add_target_options(app, options->targets);
             add_dry_run_option(app, options->dry_run);
             return [options, action](Env& env) {
-              return run_on_targets(env, options->targets, options->dry_run ? DryRun::yes : DryRun::no,
+              return run_on_targets(env, options->targets, options->dry_run,
                                     [&](Env& target, const std::vector<DeviceName>& names) {
                                       return enable_or_disable(target, names, action);
                                     });

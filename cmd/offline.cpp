@@ -9,7 +9,7 @@ namespace {
 struct OfflineOptions
 {
   TargetOptions targets;
-  bool dry_run = false;
+  DryRun dry_run = DryRun::no;
 };
 
 } // namespace

@@ -10,7 +10,7 @@ struct OnlineOptions
 {
   TargetOptions targets;
   bool movable = true;
-  bool dry_run = false;
+  DryRun dry_run = DryRun::no;
 };
 
 } // namespace

@@ -18,7 +18,7 @@ int run_state_change(Env& env, DryRun dry_run, const std::function<int(Env&)>& c
 int run_on_targets(Env& env, const TargetOptions& targets, DryRun dry_run,
                    const std::function<int(Env&, const std::vector<DeviceName>&)>& change);
 
-// Adds -n/--dry-run to `app`.
-void add_dry_run_option(CLI::App& app, bool& dry_run);
+// Adds -n/--dry-run to `app`: it sets `dry_run` to DryRun::yes.
+void add_dry_run_option(CLI::App& app, DryRun& dry_run);
 
 } // namespace dax::cli
