@@ -10,11 +10,9 @@ namespace dax::cli {
 
 namespace {
 
-struct ApplyOptions
+struct ApplyOptions : ChangeOptions
 {
-  TargetOptions targets;
   bool force = false;
-  DryRun dry_run = DryRun::no;
 };
 
 // "devdax -> system-ram, online, movable; onlined 7 memory blocks" or "already system-ram, ...".

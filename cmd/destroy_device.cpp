@@ -10,11 +10,9 @@ namespace dax::cli {
 
 namespace {
 
-struct DestroyOptions
+struct DestroyOptions : ChangeOptions
 {
-  TargetOptions targets;
   bool force = false;
-  DryRun dry_run = DryRun::no;
 };
 
 int destroy_devices(Env& env, const DestroyOptions& options, const std::vector<DeviceName>& names)

@@ -10,12 +10,6 @@ namespace dax::cli {
 
 namespace {
 
-struct EnableOptions
-{
-  TargetOptions targets;
-  DryRun dry_run = DryRun::no;
-};
-
 // What differs between the two commands.
 struct EnableAction
 {
@@ -39,7 +33,7 @@ int enable_or_disable(Env& env, const std::vector<DeviceName>& names, const Enab
 Command enable_command(std::string name, std::string summary, EnableAction action)
 {
   return {std::move(name), {}, std::move(summary), [action](CLI::App& app) -> Runner {
-            auto options = std::make_shared<EnableOptions>();
+            auto options = std::make_shared<ChangeOptions>();
             add_target_options(app, options->targets);
             add_dry_run_option(app, options->dry_run);
             return [options, action](Env& env) {

@@ -4,20 +4,10 @@
 
 namespace dax::cli {
 
-namespace {
-
-struct OfflineOptions
-{
-  TargetOptions targets;
-  DryRun dry_run = DryRun::no;
-};
-
-} // namespace
-
 Command offline_command()
 {
   return {"offline", {"offline-memory"}, "Offline the memory of system-ram devices", [](CLI::App& app) -> Runner {
-            auto options = std::make_shared<OfflineOptions>();
+            auto options = std::make_shared<ChangeOptions>();
             add_target_options(app, options->targets);
             add_dry_run_option(app, options->dry_run);
             return [options](Env& env) {

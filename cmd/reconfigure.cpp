@@ -15,9 +15,8 @@ namespace dax::cli {
 
 namespace {
 
-struct ReconfigureOptions
+struct ReconfigureOptions : ChangeOptions
 {
-  TargetOptions targets;
   std::string mode;
   std::string size;  // -s: the new size of a disabled device in a dynamic region
   std::string align; // -a: its new alignment
@@ -25,7 +24,6 @@ struct ReconfigureOptions
   bool movable = true;
   bool force = false;
   bool human = false;
-  DryRun dry_run = DryRun::no;
   MemmapOnMemory memmap = MemmapOnMemory::keep;
   bool check_config = false;
   std::string format;  // --format: "json" (the default, daxctl's) or "table"
