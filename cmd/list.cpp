@@ -1,8 +1,8 @@
 // dax list: regions and devices as daxctl's JSON, or as tables; the memory and NUMA views.
 #include "command.hpp"
+#include "device_blocks.hpp"
 #include "device_json.hpp"
 #include "device_table.hpp"
-#include "memory.hpp"
 #include "targets.hpp"
 #include "views.hpp"
 
@@ -29,16 +29,24 @@ struct ListOptions
   std::string columns;  // -o
 };
 
-// What a filter in the options selects.
+// What the filters in the options select: -r, -d, and -i for devices of size 0.
 struct Filters
 {
   std::optional<unsigned> region;
   std::optional<DeviceName> device;
+  bool idle = false;
+
+  bool selects(const Region& candidate) const { return !region || candidate.id == *region; }
+  bool selects(const Device& candidate) const
+  {
+    return (!device || candidate.name == *device) && (candidate.size != 0 || idle);
+  }
 };
 
 Result<Filters> parse_filters(const ListOptions& options)
 {
   Filters filters;
+  filters.idle = options.idle;
   auto region = parse_region_filter(options.region);
   if (!region) return std::unexpected(region.error());
   filters.region = *region;
@@ -50,16 +58,14 @@ Result<Filters> parse_filters(const ListOptions& options)
   return filters;
 }
 
-// The devices the filters select (size 0 only with -i), in natural order.
-std::vector<Device> selected_devices(const std::vector<Region>& regions, const Filters& filters, bool idle)
+// The devices the filters select, in natural order.
+std::vector<Device> selected_devices(const std::vector<Region>& regions, const Filters& filters)
 {
   std::vector<Device> devices;
   for (const auto& region : regions) {
-    if (filters.region && region.id != *filters.region) continue;
+    if (!filters.selects(region)) continue;
     for (const auto& device : region.devices) {
-      if (filters.device && device.name != *filters.device) continue;
-      if (device.size == 0 && !idle) continue;
-      devices.push_back(device);
+      if (filters.selects(device)) devices.push_back(device);
     }
   }
   return devices;
@@ -72,12 +78,12 @@ int print_list_table(Env& env, const ListOptions& options, const std::vector<Reg
   if (options.regions && !options.devices) {
     std::vector<Region> shown;
     for (const auto& region : regions) {
-      if (!filters.region || region.id == *filters.region) shown.push_back(region);
+      if (filters.selects(region)) shown.push_back(region);
     }
     Table table = region_table(shown);
     return print_table(table, view);
   }
-  return print_device_table(env, selected_devices(regions, filters, options.idle), view);
+  return print_device_table(env, selected_devices(regions, filters), view);
 }
 
 // Prints the devices that could not be read (after what could be), and makes the exit status 1
@@ -111,10 +117,67 @@ int run_view(Env& env, const ListOptions& options, const Filters& filters)
     print_error(regions.error().message());
     return k_exit_failure;
   }
-  auto devices = selected_devices(*regions, filters, options.idle);
+  auto devices = selected_devices(*regions, filters);
   if (options.memory) return report_unreadable(bad, print_memory_view(env, devices, *shown));
   if (options.numa) return report_unreadable(bad, print_numa_view(env, devices, *shown));
   return report_unreadable(bad, print_list_table(env, options, *regions, filters, *shown));
+}
+
+// daxctl's JSON list as it is built: the entries, and whether a value was left out because only
+// root may read it.
+struct JsonList
+{
+  Json entries = Json::array();
+  bool withheld = false;
+  std::vector<Error> bad; // devices (or block_size_bytes) that could not be read: reported after
+};
+
+// The device objects of `region` the filters select; none without -D. A device whose blocks
+// cannot be read is left out and added to `list.bad`.
+Json device_objects(Sysfs& sysfs, const Region& region, const ListOptions& options, const Filters& filters,
+                    std::optional<uint64_t> block_size, JsonList& list)
+{
+  Json devices = Json::array();
+  if (!options.devices) return devices;
+  for (const auto& device : region.devices) {
+    if (!filters.selects(device)) continue;
+    list.withheld = list.withheld || ranges_withheld(device);
+    auto object = device_json(sysfs, device, block_size, options.human ? Human::yes : Human::no,
+                              options.mappings ? WithMappings::yes : WithMappings::no);
+    if (!object) {
+      list.bad.push_back(object.error());
+      continue;
+    }
+    devices.push_back(std::move(*object));
+  }
+  return devices;
+}
+
+// With -R, a region object a region, its devices under "devices"; without, the device objects.
+JsonList list_json(Sysfs& sysfs, const std::vector<Region>& regions, const ListOptions& options,
+                   const Filters& filters)
+{
+  JsonList list;
+  std::optional<uint64_t> block_size;
+  if (options.devices) {
+    auto size = read_block_size(sysfs);
+    if (size) block_size = *size;
+    else if (size.error().code != ENOENT) list.bad.push_back(size.error()); // absent: no hotplug, no counts
+  }
+  for (const auto& region : regions) {
+    if (!filters.selects(region)) continue;
+    list.withheld = list.withheld || (options.regions && !region.align);
+    Json devices = device_objects(sysfs, region, options, filters, block_size, list);
+    if (!options.regions) {
+      for (auto& device : devices) list.entries.push_back(std::move(device));
+      continue;
+    }
+    if (filters.device && devices.empty()) continue;
+    Json object = region_json(region, options.human ? Human::yes : Human::no);
+    if (!devices.empty()) object["devices"] = std::move(devices);
+    list.entries.push_back(std::move(object));
+  }
+  return list;
 }
 
 int run_list(Env& env, ListOptions options)
@@ -138,47 +201,13 @@ int run_list(Env& env, ListOptions options)
     print_error(regions.error().message());
     return k_exit_failure;
   }
-  std::optional<uint64_t> block_size;
-  if (options.devices) {
-    auto size = read_block_size(env.sysfs);
-    if (size) block_size = *size;
-    else if (size.error().code != ENOENT) bad.push_back(size.error()); // absent: no hotplug, no block counts
-  }
-  Human human = options.human ? Human::yes : Human::no;
-  WithMappings mappings = options.mappings ? WithMappings::yes : WithMappings::no;
-
-  Json out = Json::array();
-  bool withheld = false; // a value left out because only root may read it
-  for (const auto& region : *regions) {
-    if (filters->region && region.id != *filters->region) continue;
-    withheld = withheld || (options.regions && !region.align);
-    Json devices = Json::array();
-    for (const auto& device : region.devices) {
-      if (filters->device && device.name != *filters->device) continue;
-      if (device.size == 0 && !options.idle) continue;
-      if (!options.devices) continue;
-      withheld = withheld || (device.mode() == Mode::system_ram && device.ranges().empty());
-      auto object = device_json(env.sysfs, device, block_size, human, mappings);
-      if (!object) {
-        bad.push_back(object.error());
-        continue;
-      }
-      devices.push_back(std::move(*object));
-    }
-    if (!options.regions) {
-      for (auto& device : devices) out.push_back(std::move(device));
-      continue;
-    }
-    if (filters->device && devices.empty()) continue;
-    Json object = region_json(region, human);
-    if (!devices.empty()) object["devices"] = std::move(devices);
-    out.push_back(std::move(object));
-  }
-  std::fputs(render_list(out, human).c_str(), stdout);
-  if (withheld) {
+  JsonList list = list_json(env.sysfs, *regions, options, *filters);
+  std::fputs(render_list(list.entries, options.human ? Human::yes : Human::no).c_str(), stdout);
+  if (list.withheld) {
     print_note("some values are readable by root only and were left out (region align, device "
                "resource and mappings, memory-block counts); run as root to see them");
   }
+  bad.insert(bad.end(), list.bad.begin(), list.bad.end());
   return report_unreadable(bad, k_exit_ok);
 }
 
