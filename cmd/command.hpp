@@ -56,6 +56,7 @@ Command destroy_device_command();
 Command enable_device_command();
 Command disable_device_command();
 Command migrate_command();
+Command metrics_command();
 
 // Adds daxctl's negatable switch pair: `off_names` ("-N,--no-online") sets `value` false,
 // `on_name` ("--online") sets it back to true; the last one given wins.
