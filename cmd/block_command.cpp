@@ -1,5 +1,6 @@
 #include "block_command.hpp"
 
+#include "report.hpp"
 #include "state_change.hpp"
 
 #include <fmt/format.h>
@@ -21,7 +22,7 @@ int change_blocks(Env& env, const std::vector<DeviceName>& names, std::string_vi
 {
   Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
   auto outcomes = for_each_device<OpReport>(names, [&](const DeviceName& name) {
-    auto report = operation(ctx, name);
+    auto report = reported(env, name, [&] { return operation(ctx, name); });
     if (report) {
       unsigned changed = report->blocks.count(BlockOutcome::changed);
       unsigned already = report->blocks.count(BlockOutcome::already);

@@ -13,6 +13,8 @@
 
 namespace dax::cli {
 
+class Report;
+
 // The documented exit codes.
 enum ExitCode : int {
   k_exit_ok = 0,       // success, including nothing to do
@@ -30,6 +32,7 @@ struct Env
   std::string sysroot;      // the --sysroot directory ("/" by default)
   bool live_system = false; // the sysroot is this machine's root
   PassControl control = {};  // set while a state change runs: Ctrl-C and progress
+  Report* report = nullptr;  // --report: where the devices' before/after go (report.hpp)
 };
 
 // Runs a command whose options have been parsed; returns the exit code.

@@ -2,6 +2,7 @@
 #include "command.hpp"
 #include "dynamic.hpp"
 #include "block_command.hpp"
+#include "report.hpp"
 #include "state_change.hpp"
 #include "targets.hpp"
 
@@ -15,6 +16,7 @@ struct DeviceStateOptions
 {
   TargetOptions targets;
   bool dry_run = false;
+  bool report = false;
 };
 
 // What differs between the two commands.
@@ -29,7 +31,7 @@ int change_state(Env& env, const std::vector<DeviceName>& names, const StateActi
 {
   Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
   auto outcomes = for_each_device<StateChange>(names, [&](const DeviceName& name) {
-    auto change = action.operation(ctx, name);
+    auto change = reported(env, name, [&] { return action.operation(ctx, name); });
     if (change && *change == StateChange::already) print_note(fmt::format("{}: already {}", name.str(), action.state));
     return change;
   });
@@ -43,11 +45,16 @@ Command state_command(std::string name, std::string summary, StateAction action)
             auto options = std::make_shared<DeviceStateOptions>();
             add_target_options(app, options->targets);
             add_dry_run_option(app, options->dry_run);
-            return [options, action](Env& env) {
-              return run_on_targets(env, options->targets, options->dry_run ? DryRun::yes : DryRun::no,
-                                    [&](Env& target, const std::vector<DeviceName>& names) {
-                                      return change_state(target, names, action);
-                                    });
+            add_report_option(app, options->report);
+            std::string command = app.get_name();
+            return [options, action, command](Env& env) {
+              Json asked{{"enabled", action.state == "enabled"}};
+              return with_report(env, options->report, options->dry_run, command, asked, [&](Env& reporting) {
+                return run_on_targets(reporting, options->targets, options->dry_run ? DryRun::yes : DryRun::no,
+                                      [&](Env& target, const std::vector<DeviceName>& names) {
+                                        return change_state(target, names, action);
+                                      });
+              });
             };
           }};
 }
