@@ -53,14 +53,8 @@ options:
     description: C(dax apply --force) (devdax while memory is online offlines it first; accepts the kernel's auto-online policy).
     type: bool
     default: false
-  dax:
-    description: The dax binary (a name looked up in C(PATH), or a path).
-    type: path
-    default: dax
-  sysroot:
-    description: Root of C(/sys), C(/proc) and C(/etc) (C(dax --sysroot)); the file goes to C(SYSROOT/etc/dax/dax.conf.d).
-    type: path
-    default: /
+extends_documentation_fragment:
+  - dax.dax.dax
 attributes:
   check_mode:
     support: full

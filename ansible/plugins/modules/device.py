@@ -43,14 +43,8 @@ options:
         uses the device or the kernel's auto-online policy differs from the request.
     type: bool
     default: false
-  dax:
-    description: The dax binary (a name looked up in C(PATH), or a path).
-    type: path
-    default: dax
-  sysroot:
-    description: Use C(SYSROOT/sys), C(SYSROOT/proc) instead of C(/sys), C(/proc) (C(dax --sysroot)); for tests.
-    type: path
-    default: /
+extends_documentation_fragment:
+  - dax.dax.dax
 attributes:
   check_mode:
     support: full

@@ -24,14 +24,8 @@ options:
     elements: str
     choices: [devices, regions, memory, numa, status]
     default: [devices, regions, memory, numa, status]
-  dax:
-    description: The dax binary (a name looked up in C(PATH), or a path).
-    type: path
-    default: dax
-  sysroot:
-    description: Read C(SYSROOT/sys), C(SYSROOT/proc) instead of C(/sys), C(/proc) (C(dax --sysroot)); for tests.
-    type: path
-    default: /
+extends_documentation_fragment:
+  - dax.dax.dax
 attributes:
   check_mode:
     support: full
