@@ -147,7 +147,8 @@ int create_devices(Env& env, const CreateOptions& options, const CreatePlan& pla
       Json asked = env.report->asked();
       asked["region"] = region;
       env.report->add(name ? std::optional(*name) : std::nullopt, asked, nullptr,
-                      name ? device_state(env.sysfs, *name) : Json(nullptr), name ? nullptr : &name.error());
+                      name ? device_state(env.sysfs, *name) : Json(nullptr), name ? nullptr : &name.error(),
+                      name.has_value()); // a dry run cannot read the device it would create
     }
     if (name) {
       created.push_back(*name);

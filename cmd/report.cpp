@@ -47,9 +47,10 @@ Json device_state(Sysfs& sysfs, const DeviceName& name)
   return state;
 }
 
-void Report::add(std::optional<DeviceName> name, Json asked, Json before, Json after, const Error* error)
+void Report::add(std::optional<DeviceName> name, Json asked, Json before, Json after, const Error* error,
+                 std::optional<bool> changed_override)
 {
-  bool changed = before != after;
+  bool changed = changed_override.value_or(before != after);
   m_devices.push_back({{"device", name ? Json(name->str()) : Json(nullptr)},
                        {"asked", std::move(asked)},
                        {"before", std::move(before)},

@@ -22,8 +22,10 @@ public:
   // What the command line asked of every device (apply's sections ask per device).
   const Json& asked() const { return m_asked; }
 
-  // Records one device: `before`/`after` from device_state (null when the device did not exist).
-  void add(std::optional<DeviceName> name, Json asked, Json before, Json after, const Error* error);
+  // Records one device: `before`/`after` from device_state (null when the device did not exist);
+  // it changed when they differ, unless `changed` says (create-device: whether it was created).
+  void add(std::optional<DeviceName> name, Json asked, Json before, Json after, const Error* error,
+           std::optional<bool> changed = std::nullopt);
 
   // The whole report with the command's exit status.
   Json json(int exit_status) const;
