@@ -1,6 +1,5 @@
 // dax destroy-device: give the memory of devices in dynamic regions back to their region.
 #include "command.hpp"
-#include "block_command.hpp"
 #include "dynamic.hpp"
 #include "report.hpp"
 #include "state_change.hpp"
@@ -12,17 +11,14 @@ namespace dax::cli {
 
 namespace {
 
-struct DestroyOptions
+struct DestroyOptions : ChangeOptions
 {
-  TargetOptions targets;
   bool force = false;
-  bool dry_run = false;
-  bool report = false;
 };
 
 int destroy_devices(Env& env, const DestroyOptions& options, const std::vector<DeviceName>& names)
 {
-  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  Context ctx = operation_context(env);
   Force force = options.force ? Force::yes : Force::no;
   auto outcomes = for_each_device<Destroyed>(names, [&](const DeviceName& name) {
     return reported(env, name, [&] { return destroy_device(ctx, name, force); });
@@ -46,7 +42,7 @@ Command destroy_device_command()
             return [options](Env& env) {
               Json asked{{"destroy", true}, {"force", options->force}};
               return with_report(env, options->report, options->dry_run, "destroy-device", asked, [&](Env& reporting) {
-                return run_on_targets(reporting, options->targets, options->dry_run ? DryRun::yes : DryRun::no,
+                return run_on_targets(reporting, options->targets, options->dry_run,
                                       [&](Env& target, const std::vector<DeviceName>& names) {
                                         return destroy_devices(target, *options, names);
                                       });

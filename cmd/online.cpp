@@ -7,12 +7,9 @@ namespace dax::cli {
 
 namespace {
 
-struct OnlineOptions
+struct OnlineOptions : ChangeOptions
 {
-  TargetOptions targets;
   bool movable = true;
-  bool dry_run = false;
-  bool report = false;
 };
 
 } // namespace

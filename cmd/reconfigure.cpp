@@ -6,7 +6,6 @@
 #include "operations.hpp"
 #include "report.hpp"
 #include "state_change.hpp"
-#include "block_command.hpp"
 #include "device_table.hpp"
 #include "targets.hpp"
 #include "views.hpp"
@@ -17,9 +16,8 @@ namespace dax::cli {
 
 namespace {
 
-struct ReconfigureOptions
+struct ReconfigureOptions : ChangeOptions
 {
-  TargetOptions targets;
   std::string mode;
   std::string size;  // -s: the new size of a disabled device in a dynamic region
   std::string align; // -a: its new alignment
@@ -27,12 +25,10 @@ struct ReconfigureOptions
   bool movable = true;
   bool force = false;
   bool human = false;
-  bool dry_run = false;
   MemmapOnMemory memmap = MemmapOnMemory::keep;
   bool check_config = false;
   std::string format;  // --format: "json" (the default, daxctl's) or "table"
   std::string columns; // -o
-  bool report = false;  // --report: the JSON report instead of the devices
 };
 
 // The devices as they are now, as a table.
@@ -55,7 +51,7 @@ int print_reconfigured_table(Env& env, const std::vector<DeviceName>& names, con
 int print_result(Env& env, const std::vector<DeviceName>& names, const ReconfigureOptions& options,
                  const ViewOptions& view)
 {
-  if (names.empty() || options.dry_run || env.report) return k_exit_ok;
+  if (names.empty() || options.dry_run == DryRun::yes || env.report) return k_exit_ok;
   if (view.format == Format::table) return print_reconfigured_table(env, names, view);
   print_current_devices(env.sysfs, names, options.human ? Human::yes : Human::no);
   return k_exit_ok;
@@ -65,7 +61,7 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::
                         const ViewOptions& view)
 {
   bool to_ram = options.mode == "system-ram";
-  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  Context ctx = operation_context(env);
   SystemRamOptions ram{options.online ? OnlineAfter::yes : OnlineAfter::no,
                        options.movable ? OnlineAs::movable : OnlineAs::kernel,
                        options.force ? Force::yes : Force::no, options.memmap};
@@ -90,7 +86,7 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::
 int resize_devices(Env& env, const ReconfigureOptions& options, const Resize& resize,
                    const std::vector<DeviceName>& names, const ViewOptions& view)
 {
-  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  Context ctx = operation_context(env);
   auto outcomes = for_each_device<DeviceName>(names, [&](const DeviceName& name) -> Result<DeviceName> {
     auto resized = reported(env, name, [&] { return resize_device(ctx, name, resize); });
     if (!resized) return std::unexpected(resized.error());
@@ -134,7 +130,7 @@ int run_resize(Env& env, const ReconfigureOptions& options, const ViewOptions& v
     print_error(resize.error().message());
     return k_exit_usage;
   }
-  return run_on_targets(env, options.targets, options.dry_run ? DryRun::yes : DryRun::no,
+  return run_on_targets(env, options.targets, options.dry_run,
                         [&](Env& target, const std::vector<DeviceName>& names) {
                           return resize_devices(target, options, *resize, names, view);
                         });
@@ -157,7 +153,7 @@ int run_check_config(Env& env, const ReconfigureOptions& options, const ViewOpti
   }
   auto plan = load_apply_plan(env);
   if (!plan) return k_exit_usage;
-  return run_state_change(env, options.dry_run ? DryRun::yes : DryRun::no, [&](Env& target) {
+  return run_state_change(env, options.dry_run, [&](Env& target) {
     auto outcome = apply_devices(target, *plan, *names, options.force ? Force::yes : Force::no, print_note);
     if (int code = print_result(target, outcome.applied, options, view); code != k_exit_ok) return code;
     print_note(fmt::format("reconfigured {}", count_devices(outcome.applied.size())));
@@ -213,7 +209,7 @@ int run_reconfigure(Env& env, const ReconfigureOptions& options)
     print_error("--memmap-on-memory and --no-memmap-on-memory need --mode=system-ram");
     return k_exit_usage;
   }
-  return run_on_targets(env, options.targets, options.dry_run ? DryRun::yes : DryRun::no,
+  return run_on_targets(env, options.targets, options.dry_run,
                         [&](Env& target, const std::vector<DeviceName>& names) {
                           return reconfigure_devices(target, options, names, *view);
                         });

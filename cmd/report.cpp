@@ -75,11 +75,11 @@ void add_report_option(CLI::App& app, bool& report)
                "whether it changed, the error");
 }
 
-int with_report(Env& env, bool enabled, bool dry_run, const std::string& command, Json asked,
+int with_report(Env& env, bool enabled, DryRun dry_run, const std::string& command, Json asked,
                 const std::function<int(Env&)>& run)
 {
   if (!enabled) return run(env);
-  Report report(command, dry_run, std::move(asked));
+  Report report(command, dry_run == DryRun::yes, std::move(asked));
   Env reporting = env;
   reporting.report = &report;
   int code = run(reporting);

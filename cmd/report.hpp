@@ -2,6 +2,7 @@
 
 #include "command.hpp"
 #include "device_json.hpp"
+#include "state_change.hpp"
 
 #include <functional>
 #include <optional>
@@ -46,7 +47,7 @@ Json device_state(Sysfs& sysfs, const DeviceName& name);
 void add_report_option(CLI::App& app, bool& report);
 
 // Runs `run` with env.report set when `enabled`, then prints the report on stdout.
-int with_report(Env& env, bool enabled, bool dry_run, const std::string& command, Json asked,
+int with_report(Env& env, bool enabled, DryRun dry_run, const std::string& command, Json asked,
                 const std::function<int(Env&)>& run);
 
 // Runs `operation` on `name`; with a report, records the device's state before and after it.
