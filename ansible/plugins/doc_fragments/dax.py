@@ -1,4 +1,5 @@
-# The options every module of the collection takes (module_utils/dax.py COMMON_ARGS).
+# What every module of the collection shares (dax.dax.dax): its options (module_utils/dax.py COMMON_ARGS),
+# check mode (dax --dry-run), the note on the binary and the author; CHANGES or READ_ONLY adds the rest.
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
@@ -17,6 +18,38 @@ options:
         C(/dev) and C(/etc) (C(dax --sysroot)), as lsmem and chmem do; for tests on captured trees.
     type: path
     default: /
+attributes:
+  check_mode:
+    support: full
 notes:
   - The C(dax) binary must be installed on the managed host; the module only runs it and reads its JSON.
+author:
+  - dax maintainers
+'''
+
+    # dax.dax.dax.changes: modules that bring devices to a mode (module_utils/dax.py MODE_ARGS; each
+    # module words the options' descriptions), show the change with --diff, and dax.dax.info reads it.
+    CHANGES = r'''
+options:
+  online:
+    type: bool
+    default: true
+  movable:
+    type: bool
+    default: true
+  force:
+    type: bool
+    default: false
+attributes:
+  diff_mode:
+    support: full
+seealso:
+  - module: dax.dax.info
+'''
+
+    # dax.dax.dax.read_only: modules that change nothing, so have nothing to show with --diff.
+    READ_ONLY = r'''
+attributes:
+  diff_mode:
+    support: none
 '''

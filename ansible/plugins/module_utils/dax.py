@@ -6,11 +6,26 @@ __metaclass__ = type
 
 import json
 
-# The options every module takes (merged into its argument_spec).
+from ansible.module_utils.basic import AnsibleModule
+
+# The options every module takes (doc fragment dax.dax.dax).
 COMMON_ARGS = dict(
     dax=dict(type='path', default='dax'),
     sysroot=dict(type='path', default='/'),
 )
+
+# The options of the modules that bring devices to a mode (doc fragment dax.dax.dax.changes).
+MODE_ARGS = dict(
+    online=dict(type='bool', default=True),
+    movable=dict(type='bool', default=True),
+    force=dict(type='bool', default=False),
+)
+
+
+def dax_module(argument_spec, **kwargs):
+    """The AnsibleModule of a module of this collection: its own options and COMMON_ARGS, check mode
+    supported (dax --dry-run). `kwargs` go to AnsibleModule (required_if, ...)."""
+    return AnsibleModule(argument_spec=dict(argument_spec, **COMMON_ARGS), supports_check_mode=True, **kwargs)
 
 
 def dax_argv(module, *args):

@@ -34,12 +34,8 @@ options:
     choices: [system-ram, devdax]
   online:
     description: System-ram only; keep the memory online (true) or offline (false).
-    type: bool
-    default: true
   movable:
     description: System-ram only; online as movable memory (true) or kernel memory (false).
-    type: bool
-    default: true
   state:
     description: C(present) installs the section; C(absent) removes its file (the devices are left as they are).
     type: str
@@ -51,20 +47,11 @@ options:
     default: true
   force:
     description: C(dax apply --force) (devdax while memory is online offlines it first; accepts the kernel's auto-online policy).
-    type: bool
-    default: false
 extends_documentation_fragment:
   - dax.dax.dax
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
+  - dax.dax.dax.changes
 seealso:
   - module: dax.dax.device
-  - module: dax.dax.info
-author:
-  - dax maintainers
 '''
 
 EXAMPLES = r'''
@@ -105,8 +92,7 @@ report:
 import os
 import re
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.dax.dax.plugins.module_utils.dax import COMMON_ARGS, report_diff, try_report
+from ansible_collections.dax.dax.plugins.module_utils.dax import MODE_ARGS, dax_module, report_diff, try_report
 
 CONF_DIR = 'etc/dax/dax.conf.d'
 
@@ -151,15 +137,11 @@ def main():
         name=dict(type='str', required=True),
         match=dict(type='dict'),
         mode=dict(type='str', choices=['system-ram', 'devdax']),
-        online=dict(type='bool', default=True),
-        movable=dict(type='bool', default=True),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         apply=dict(type='bool', default=True),
-        force=dict(type='bool', default=False),
+        **MODE_ARGS
     )
-    argument_spec.update(COMMON_ARGS)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
-                           required_if=[('state', 'present', ('match', 'mode'))])
+    module = dax_module(argument_spec, required_if=[('state', 'present', ('match', 'mode'))])
     params = module.params
     if not re.match(r'^[A-Za-z0-9._-]+$', params['name']):
         module.fail_json(msg="name '%s': use letters, digits, '.', '_' and '-' only" % params['name'])

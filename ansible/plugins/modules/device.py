@@ -31,30 +31,17 @@ options:
     choices: [system-ram, devdax]
   online:
     description: System-ram only; the memory online (true) or offline (false).
-    type: bool
-    default: true
   movable:
     description: System-ram only; online as movable memory (zone Movable) or as kernel memory (zone Normal).
-    type: bool
-    default: true
   force:
     description:
       - C(dax --force). To devdax, offline online memory first; to system-ram, go ahead although a process
         uses the device or the kernel's auto-online policy differs from the request.
-    type: bool
-    default: false
 extends_documentation_fragment:
   - dax.dax.dax
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
+  - dax.dax.dax.changes
 seealso:
   - module: dax.dax.config
-  - module: dax.dax.info
-author:
-  - dax maintainers
 '''
 
 EXAMPLES = r'''
@@ -89,8 +76,8 @@ devices:
   elements: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.dax.dax.plugins.module_utils.dax import COMMON_ARGS, report_diff, run_json, run_report
+from ansible_collections.dax.dax.plugins.module_utils.dax import (MODE_ARGS, dax_module, report_diff, run_json,
+                                                                run_report)
 
 
 def targets(module, params):
@@ -143,12 +130,9 @@ def main():
         device=dict(type='str', required=True),
         region=dict(type='str'),
         mode=dict(type='str', required=True, choices=['system-ram', 'devdax']),
-        online=dict(type='bool', default=True),
-        movable=dict(type='bool', default=True),
-        force=dict(type='bool', default=False),
+        **MODE_ARGS
     )
-    argument_spec.update(COMMON_ARGS)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = dax_module(argument_spec)
     reports = [run_report(module, *command) for command in commands(module, module.params)]
     check_zone(module, module.params, reports)
     devices = [d for r in reports for d in r['devices']]

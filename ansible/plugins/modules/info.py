@@ -26,18 +26,12 @@ options:
     default: [devices, regions, memory, numa, status]
 extends_documentation_fragment:
   - dax.dax.dax
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
+  - dax.dax.dax.read_only
 notes:
   - Never changes anything (C(changed) is always false).
 seealso:
   - module: dax.dax.device
   - module: dax.dax.config
-author:
-  - dax maintainers
 '''
 
 EXAMPLES = r'''
@@ -85,8 +79,7 @@ status:
   elements: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.dax.dax.plugins.module_utils.dax import COMMON_ARGS, run_json
+from ansible_collections.dax.dax.plugins.module_utils.dax import dax_module, run_json
 
 VIEWS = dict(
     devices=['list', '-D', '-M', '-i'],
@@ -101,8 +94,7 @@ def main():
     argument_spec = dict(
         gather=dict(type='list', elements='str', choices=list(VIEWS), default=list(VIEWS)),
     )
-    argument_spec.update(COMMON_ARGS)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = dax_module(argument_spec)
     result = dict(changed=False)
     for view in module.params['gather']:
         result[view] = run_json(module, *VIEWS[view])
