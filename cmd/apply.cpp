@@ -96,7 +96,7 @@ ApplyOutcome apply_devices(Env& env, const ApplyPlan& plan, const std::vector<De
   });
   // Devices no section matches are neither successes nor failures: 1 when every configured
   // device failed, 3 when only some did.
-  outcome.exit_code = DeviceOutcomes<DeviceName>{outcome.applied, outcomes.failed}.exit_code();
+  outcome.exit_code = DeviceOutcomes<DeviceName>{outcome.applied, outcomes.failed, outcomes.failure_status}.exit_code();
   return outcome;
 }
 

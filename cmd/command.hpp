@@ -1,5 +1,6 @@
 #pragma once
 
+#include "exit_status.hpp"
 #include "memory.hpp"
 #include "modules.hpp"
 #include "sysfs.hpp"
@@ -12,15 +13,6 @@
 #include <vector>
 
 namespace dax::cli {
-
-// The documented exit codes.
-enum ExitCode : int {
-  k_exit_ok = 0,       // success, including nothing to do
-  k_exit_failure = 1,  // the requested change could not be made
-  k_exit_usage = 2,    // usage error or bad input; nothing was changed
-  k_exit_partial = 3,  // some devices succeeded, some did not
-  k_exit_interrupted = 130, // stopped by Ctrl-C (SIGINT) or SIGTERM; the state left is reported
-};
 
 // What a command runs against, built after the global options are parsed.
 struct Env

@@ -95,9 +95,7 @@ Result<Device> read_device(Sysfs& sysfs, const DeviceName& name)
   auto path = sysfs.canonical(link);
   if (!path) {
     if (path.error().code == ENOENT) {
-      Error error = logic_error("", "", "no such device (not in /sys/bus/dax/devices)");
-      error.device = name.str();
-      return std::unexpected(error);
+      return std::unexpected(refusal(name.str(), "no such device (not in /sys/bus/dax/devices)"));
     }
     return std::unexpected(path.error());
   }

@@ -59,7 +59,7 @@ Result<void> KmodLoader::load(std::string_view name)
   auto kmod = open_kmod();
   if (!kmod) {
     Error error = kmod.error();
-    error.path = module_name;
+    error.subject = module_name;
     return std::unexpected(error);
   }
   auto ctx_deleter = [&](kmod_ctx* ctx) { kmod->unref(ctx); };
