@@ -15,7 +15,7 @@ Result<void> check_zones(const DeviceName& name, const DeviceMemory& memory, Onl
 {
   bool want_movable = as == OnlineAs::movable;
   auto wrong = std::count_if(memory.blocks.begin(), memory.blocks.end(), [&](const MemoryBlock& block) {
-    return block.state == BlockState::online && (block.zone == "Movable") != want_movable;
+    return block.state == BlockState::online && (block.zone == Zone::movable) != want_movable;
   });
   if (wrong == 0) return {};
   return std::unexpected(refusal(name.str(), fmt::format("{} of {} memory blocks are online {}, the configuration "

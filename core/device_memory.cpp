@@ -17,7 +17,7 @@ std::optional<bool> DeviceMemory::movable() const
 {
   if (blocks.empty() || online_count() != blocks.size()) return std::nullopt;
   return std::all_of(blocks.begin(), blocks.end(),
-                     [](const MemoryBlock& b) { return b.zone == "Movable"; });
+                     [](const MemoryBlock& b) { return b.zone == Zone::movable; });
 }
 
 Result<DeviceMemory> read_device_memory(Sysfs& sysfs, const Device& device, uint64_t block_size,

@@ -1,5 +1,6 @@
 #include "dynamic.hpp"
 
+#include "attribute.hpp"
 #include "device_users.hpp"
 
 #include <fmt/format.h>
@@ -33,15 +34,6 @@ std::string static_refusal(std::string_view what)
 {
   return fmt::format("a static region (NVDIMM): {}; the size is set by its namespace "
                      "(ndctl create-namespace / destroy-namespace)", what);
-}
-
-Result<uint64_t> read_number(Sysfs& sysfs, const std::string& path)
-{
-  auto text = sysfs.read(path);
-  if (!text) return std::unexpected(text.error());
-  auto value = parse_u64(*text);
-  if (!value) return std::unexpected(logic_error("parse", path, fmt::format("malformed value '{}'", printable(*text))));
-  return *value;
 }
 
 Result<RegionInfo> find_region(Sysfs& sysfs, unsigned id)
@@ -131,7 +123,7 @@ Result<DeviceName> create_device(Context& ctx, unsigned id, const CreateSpec& sp
   std::string who = region_name(id);
   if (region->kind == RegionKind::fixed) return std::unexpected(refusal(who, static_refusal("devices cannot be created in it")));
   std::string attrs = region->path + "/dax_region";
-  auto available = read_number(ctx.sysfs, attrs + "/available_size");
+  auto available = read_value(ctx.sysfs, attrs + "/available_size", parse_u64);
   if (!available) return std::unexpected(on_device(who, available.error()));
 
   uint64_t size = spec.size.value_or(*available);
@@ -148,7 +140,7 @@ Result<DeviceName> create_device(Context& ctx, unsigned id, const CreateSpec& sp
     if (auto valid = check_align(who, *spec.align); !valid) return std::unexpected(valid.error());
     align = *spec.align;
   } else {
-    auto region_align = read_number(ctx.sysfs, attrs + "/align");
+    auto region_align = read_value(ctx.sysfs, attrs + "/align", parse_u64);
     if (!region_align) return std::unexpected(on_device(who, region_align.error()));
     align = *region_align;
   }
@@ -258,7 +250,7 @@ Result<void> resize_device(Context& ctx, const DeviceName& name, const Resize& r
   }
   if (auto aligned = check_multiple(who, "size", size, align); !aligned) return aligned;
   if (size > device->size) {
-    auto available = read_number(ctx.sysfs, region->path + "/dax_region/available_size");
+    auto available = read_value(ctx.sysfs, region->path + "/dax_region/available_size", parse_u64);
     if (!available) return std::unexpected(on_device(who, available.error()));
     if (size - device->size > *available) {
       return std::unexpected(refusal(who, fmt::format("growing by {:#x} bytes needs more than the {:#x} available in {}",

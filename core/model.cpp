@@ -1,5 +1,6 @@
 #include "model.hpp"
 
+#include "attribute.hpp"
 #include "driver.hpp"
 
 #include <fmt/format.h>
@@ -28,39 +29,11 @@ std::vector<Range> Device::ranges() const
 
 namespace {
 
-// Reads a required attribute and parses it with `parse`; malformed content is an error that names the file.
-template<typename Parse>
-auto read_value(Sysfs& sysfs, const std::string& path, Parse parse)
-  -> Result<typename decltype(parse(std::string_view{}))::value_type>
-{
-  auto text = sysfs.read(path);
-  if (!text) return std::unexpected(text.error());
-  auto value = parse(*text);
-  if (!value) {
-    std::string shown = printable(*text, 32);
-    return std::unexpected(logic_error("parse", path, fmt::format("malformed value '{}'", shown)));
-  }
-  return *value;
-}
-
-// An optional attribute: absent (or unreadable) gives nullopt; present but malformed is an error.
-template<typename Parse>
-auto read_optional(Sysfs& sysfs, const std::string& path, Parse parse)
-  -> Result<std::optional<typename decltype(parse(std::string_view{}))::value_type>>
-{
-  auto value = read_value(sysfs, path, parse);
-  if (value) return *value;
-  if (value.error().code == ENOENT || value.error().code == EACCES || value.error().code == EPERM) {
-    return std::nullopt;
-  }
-  return std::unexpected(value.error());
-}
-
-// Reads optional attribute `path` into `field` (left empty when absent or unreadable).
+// Reads optional attribute `path` into `field` (left empty when unavailable: attribute.hpp).
 template<typename Parse, typename T>
 Result<void> read_into(Sysfs& sysfs, const std::string& path, Parse parse, std::optional<T>& field)
 {
-  auto value = read_optional(sysfs, path, parse);
+  auto value = read_optional_value(sysfs, path, parse);
   if (!value) return std::unexpected(value.error());
   field = *value;
   return {};
@@ -72,7 +45,7 @@ Result<std::vector<Mapping>> read_mappings(Sysfs& sysfs, const std::string& dir)
   for (unsigned index = 0;; ++index) {
     std::string base = fmt::format("{}/mapping{}", dir, index);
     if (!sysfs.exists(base)) break;
-    auto start = read_optional(sysfs, base + "/start", parse_u64);
+    auto start = read_optional_value(sysfs, base + "/start", parse_u64);
     if (!start) return std::unexpected(start.error());
     if (!*start) break; // unreadable (not root): no mapping data at all
     auto end = read_value(sysfs, base + "/end", parse_u64);

@@ -187,7 +187,7 @@ std::string restore_blocks(Context& ctx, const DeviceMemory& before, const Block
   for (uint64_t index : offlined.changed()) {
     auto block = std::find_if(before.blocks.begin(), before.blocks.end(),
                               [&](const MemoryBlock& b) { return b.index == index; });
-    (block != before.blocks.end() && block->zone != "Movable" ? kernel : movable).push_back(index);
+    (block != before.blocks.end() && block->zone != Zone::movable ? kernel : movable).push_back(index);
   }
   BlockPass restored = online_blocks(ctx.sysfs, movable, OnlineAs::movable);
   BlockPass restored_kernel = online_blocks(ctx.sysfs, kernel, OnlineAs::kernel);
@@ -227,7 +227,7 @@ Result<WholeDevice> unplug_whole_device(Context& ctx, const Device& device, uint
 std::string replug(Context& ctx, const DeviceName& name, const DeviceMemory& before)
 {
   bool movable = std::all_of(before.blocks.begin(), before.blocks.end(), [](const MemoryBlock& block) {
-    return block.state != BlockState::online || block.zone == "Movable";
+    return block.state != BlockState::online || block.zone == Zone::movable;
   });
   OnlineAs as = movable ? OnlineAs::movable : OnlineAs::kernel;
   if (auto plugged = plug_device(ctx.sysfs, name, as); !plugged) {

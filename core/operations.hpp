@@ -26,9 +26,6 @@ struct Context
 // Whether to go ahead where the safe default is to refuse.
 enum class Force { no, yes };
 
-// Whether to online the blocks after binding kmem.
-enum class OnlineAfter { yes, no };
-
 struct SystemRamOptions
 {
   OnlineAfter online = OnlineAfter::yes;

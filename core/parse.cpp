@@ -69,11 +69,6 @@ std::optional<int> parse_int(std::string_view text)
   return value;
 }
 
-std::string DeviceName::str() const
-{
-  return fmt::format("dax{}.{}", region, instance);
-}
-
 std::optional<DeviceName> parse_device_name(std::string_view text)
 {
   if (!text.starts_with("dax")) return std::nullopt;
