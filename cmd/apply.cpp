@@ -2,6 +2,7 @@
 #include "apply_command.hpp"
 
 #include "block_command.hpp"
+#include "hints.hpp"
 #include "state_change.hpp"
 #include "targets.hpp"
 
@@ -78,6 +79,7 @@ ApplyOutcome apply_devices(Env& env, const ApplyPlan& plan, const std::vector<De
                            const std::function<void(const std::string&)>& say)
 {
   Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  ctx.hint = config_hints(plan);
   ApplyOutcome outcome;
   auto outcomes = for_each_device<DeviceName>(names, [&](const DeviceName& name) -> Result<DeviceName> {
     const ConfigSection* section = plan.section_of(name);

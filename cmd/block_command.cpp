@@ -1,5 +1,6 @@
 #include "block_command.hpp"
 
+#include "hints.hpp"
 #include "state_change.hpp"
 
 #include <fmt/format.h>
@@ -20,6 +21,7 @@ int change_blocks(Env& env, const std::vector<DeviceName>& names, std::string_vi
                   const std::function<Result<OpReport>(Context&, const DeviceName&)>& operation)
 {
   Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  ctx.hint = flag_hints();
   auto outcomes = for_each_device<OpReport>(names, [&](const DeviceName& name) {
     auto report = operation(ctx, name);
     if (report) {

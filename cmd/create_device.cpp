@@ -1,6 +1,7 @@
 // dax create-device: carve a new devdax device out of a dynamic region's free space.
 #include "command.hpp"
 #include "block_command.hpp"
+#include "hints.hpp"
 #include "device_json.hpp"
 #include "dynamic.hpp"
 #include "state_change.hpp"
@@ -136,6 +137,7 @@ Result<std::vector<unsigned>> target_regions(const std::vector<RegionInfo>& regi
 int create_devices(Env& env, const CreateOptions& options, const CreatePlan& plan, const std::vector<unsigned>& regions)
 {
   Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  ctx.hint = flag_hints();
   Human human = options.human ? Human::yes : Human::no;
   std::vector<DeviceName> created;
   unsigned failed = 0;

@@ -1,6 +1,7 @@
 // dax destroy-device: give the memory of devices in dynamic regions back to their region.
 #include "command.hpp"
 #include "block_command.hpp"
+#include "hints.hpp"
 #include "dynamic.hpp"
 #include "state_change.hpp"
 #include "targets.hpp"
@@ -21,6 +22,7 @@ struct DestroyOptions
 int destroy_devices(Env& env, const DestroyOptions& options, const std::vector<DeviceName>& names)
 {
   Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  ctx.hint = flag_hints();
   Force force = options.force ? Force::yes : Force::no;
   auto outcomes = for_each_device<Destroyed>(names, [&](const DeviceName& name) { return destroy_device(ctx, name, force); });
   print_note(fmt::format("destroyed {}", count_devices(outcomes.succeeded.size())));

@@ -2,6 +2,7 @@
 #include "command.hpp"
 #include "dynamic.hpp"
 #include "block_command.hpp"
+#include "hints.hpp"
 #include "state_change.hpp"
 #include "targets.hpp"
 
@@ -28,6 +29,7 @@ struct StateAction
 int change_state(Env& env, const std::vector<DeviceName>& names, const StateAction& action)
 {
   Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  ctx.hint = flag_hints();
   auto outcomes = for_each_device<StateChange>(names, [&](const DeviceName& name) {
     auto change = action.operation(ctx, name);
     if (change && *change == StateChange::already) print_note(fmt::format("{}: already {}", name.str(), action.state));

@@ -156,7 +156,7 @@ int run(int argc, char** argv)
   TracingSysfs traced(real, [](const std::string& line) { fmt::print(stderr, "dax: {}\n", line); });
   Sysfs& sysfs = verbose ? static_cast<Sysfs&>(traced) : real;
   KmodLoader kmod;
-  NoModuleLoader no_kmod;
+  NoModuleLoader no_kmod("modules are only loaded when --sysroot is /");
   bool live = real_root(sysroot);
   ModuleLoader& loader = live ? static_cast<ModuleLoader&>(kmod) : no_kmod;
   Env env{sysfs, loader, sysroot, live};

@@ -6,6 +6,7 @@
 #include "operations.hpp"
 #include "state_change.hpp"
 #include "block_command.hpp"
+#include "hints.hpp"
 #include "device_table.hpp"
 #include "targets.hpp"
 #include "views.hpp"
@@ -64,6 +65,7 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::
 {
   bool to_ram = options.mode == "system-ram";
   Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  ctx.hint = flag_hints();
   SystemRamOptions ram{options.online ? OnlineAfter::yes : OnlineAfter::no,
                        options.movable ? OnlineAs::movable : OnlineAs::kernel,
                        options.force ? Force::yes : Force::no, options.memmap};
@@ -87,6 +89,7 @@ int resize_devices(Env& env, const ReconfigureOptions& options, const Resize& re
                    const std::vector<DeviceName>& names, const ViewOptions& view)
 {
   Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  ctx.hint = flag_hints();
   auto outcomes = for_each_device<DeviceName>(names, [&](const DeviceName& name) -> Result<DeviceName> {
     if (auto resized = resize_device(ctx, name, resize); !resized) return std::unexpected(resized.error());
     return name;

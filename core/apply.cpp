@@ -11,7 +11,7 @@ namespace dax {
 namespace {
 
 // Online memory in the zone the wish does not want cannot be moved without offlining it first.
-Result<void> check_zones(const DeviceName& name, const DeviceMemory& memory, OnlineAs as)
+Result<void> check_zones(const Context& ctx, const DeviceName& name, const DeviceMemory& memory, OnlineAs as)
 {
   bool want_movable = as == OnlineAs::movable;
   auto wrong = std::count_if(memory.blocks.begin(), memory.blocks.end(), [&](const MemoryBlock& block) {
@@ -19,10 +19,11 @@ Result<void> check_zones(const DeviceName& name, const DeviceMemory& memory, Onl
   });
   if (wrong == 0) return {};
   return std::unexpected(refusal(name.str(), fmt::format("{} of {} memory blocks are online {}, the configuration "
-                                                         "wants them {}; offline them first (dax offline {}) and "
-                                                         "apply again", wrong, memory.blocks.size(),
+                                                         "wants them {}; offline them first ({}) and apply again",
+                                                         wrong, memory.blocks.size(),
                                                          want_movable ? "as kernel memory" : "movable",
-                                                         want_movable ? "movable" : "as kernel memory", name.str())));
+                                                         want_movable ? "movable" : "as kernel memory",
+                                                         ctx.words(Hint::offline_memory, name))));
 }
 
 } // namespace
@@ -104,7 +105,7 @@ Result<ApplyReport> apply_wanted(Context& ctx, const DeviceName& name, const Wan
     if (memory->online_count() == 0) return report;
     return take(offline_device(ctx, name));
   }
-  if (auto zones = check_zones(name, *memory, wanted.as); !zones) return std::unexpected(zones.error());
+  if (auto zones = check_zones(ctx, name, *memory, wanted.as); !zones) return std::unexpected(zones.error());
   if (memory->online_count() == memory->blocks.size()) return report;
   return take(online_device(ctx, name, wanted.as));
 }

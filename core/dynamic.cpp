@@ -36,14 +36,14 @@ std::string static_refusal(std::string_view what)
                      "(ndctl create-namespace / destroy-namespace)", what);
 }
 
-Result<RegionInfo> find_region(Sysfs& sysfs, unsigned id)
+Result<RegionInfo> find_region(Context& ctx, unsigned id)
 {
-  auto regions = list_region_info(sysfs);
+  auto regions = list_region_info(ctx.sysfs);
   if (!regions) return std::unexpected(regions.error());
   for (auto& region : *regions) {
     if (region.id == id) return region;
   }
-  return std::unexpected(refusal(region_name(id), "no such region (see dax list -R)"));
+  return std::unexpected(refusal(region_name(id), fmt::format("no such region (see {})", word(ctx.hint, Hint::list_regions))));
 }
 
 // The size and alignment checks the kernel makes, made before writing so that nothing is half done.
@@ -68,11 +68,11 @@ Error refuse_other(const Device& device)
 }
 
 // enable-device and disable-device act on devdax devices only, as in daxctl.
-Result<void> require_devdax(const Device& device)
+Result<void> require_devdax(const Context& ctx, const Device& device)
 {
   if (device.driver == Driver::kmem) {
-    return std::unexpected(refusal(device.name.str(), "in system-ram mode: enable-device and disable-device apply to devdax devices "
-                                     "(dax reconfigure -m devdax changes the mode)"));
+    return std::unexpected(refusal(device.name.str(), fmt::format("in system-ram mode: {}",
+                                                                  ctx.words(Hint::devdax_only, device.name))));
   }
   if (device.driver == Driver::other) return std::unexpected(refuse_other(device));
   return {};
@@ -118,7 +118,7 @@ Result<std::vector<RegionInfo>> list_region_info(Sysfs& sysfs)
 
 Result<DeviceName> create_device(Context& ctx, unsigned id, const CreateSpec& spec)
 {
-  auto region = find_region(ctx.sysfs, id);
+  auto region = find_region(ctx, id);
   if (!region) return std::unexpected(region.error());
   std::string who = region_name(id);
   if (region->kind == RegionKind::fixed) return std::unexpected(refusal(who, static_refusal("devices cannot be created in it")));
@@ -186,7 +186,7 @@ Result<Destroyed> destroy_device(Context& ctx, const DeviceName& name, Force for
 {
   auto device = read_device(ctx.sysfs, name);
   if (!device) return std::unexpected(on_device(name.str(), device.error()));
-  auto region = find_region(ctx.sysfs, name.region);
+  auto region = find_region(ctx, name.region);
   if (!region) return std::unexpected(region.error());
   if (region->kind == RegionKind::fixed) {
     return std::unexpected(refusal(name.str(), fmt::format("in {}, {}", region_name(region->id), static_refusal("it cannot be destroyed"))));
@@ -194,8 +194,9 @@ Result<Destroyed> destroy_device(Context& ctx, const DeviceName& name, Force for
   if (device->driver == Driver::other) return std::unexpected(refuse_other(*device));
   if (device->enabled() && force == Force::no) {
     std::string what = device->mode() == Mode::system_ram
-                         ? "in system-ram mode; --force offlines and removes its memory, then destroys it"
-                         : "enabled (devdax); --force disables it first";
+                         ? fmt::format("in system-ram mode; {} offlines and removes its memory, then destroys it",
+                                       ctx.words(Hint::force, name))
+                         : fmt::format("enabled (devdax); {} disables it first", ctx.words(Hint::force, name));
     return std::unexpected(refusal(name.str(), what));
   }
   if (device->driver == Driver::kmem) {
@@ -230,17 +231,19 @@ Result<void> resize_device(Context& ctx, const DeviceName& name, const Resize& r
   const std::string who = name.str();
   auto device = read_device(ctx.sysfs, name);
   if (!device) return std::unexpected(on_device(who, device.error()));
-  auto region = find_region(ctx.sysfs, name.region);
+  auto region = find_region(ctx, name.region);
   if (!region) return std::unexpected(region.error());
   if (region->kind == RegionKind::fixed) {
     return std::unexpected(refusal(who, fmt::format("in {}, {}", region_name(region->id), static_refusal("this region cannot be resized"))));
   }
   if (device->mode() == Mode::system_ram) {
-    return std::unexpected(refusal(who, fmt::format("in system-ram mode; the kernel resizes only disabled devices (dax reconfigure "
-                                   "-m devdax {} && dax disable-device {} first)", who, who)));
+    return std::unexpected(refusal(who, fmt::format("in system-ram mode; the kernel resizes only disabled devices "
+                                                    "({} && {} first)", ctx.words(Hint::to_devdax, name),
+                                                    ctx.words(Hint::disable_device, name))));
   }
   if (device->enabled()) {
-    return std::unexpected(refusal(who, fmt::format("enabled; the kernel resizes only disabled devices (dax disable-device {} first)", who)));
+    return std::unexpected(refusal(who, fmt::format("enabled; the kernel resizes only disabled devices ({} first)",
+                                                    ctx.words(Hint::disable_device, name))));
   }
   uint64_t old_align = device->align.value_or(k_page);
   uint64_t align = resize.align.value_or(old_align);
@@ -262,7 +265,8 @@ Result<void> resize_device(Context& ctx, const DeviceName& name, const Resize& r
   // The kernel checks a new alignment against the current ranges: when they fit it, align goes first.
   bool align_first = std::ranges::all_of(device->mappings, [&](const Mapping& m) { return m.size() % align == 0; });
   if (new_align && !align_first && !new_size) {
-    return std::unexpected(refusal(who, fmt::format("its ranges (dax list -M -d {}) are not multiples of the alignment {:#x}", who, align)));
+    return std::unexpected(refusal(who, fmt::format("its ranges ({}) are not multiples of the alignment {:#x}",
+                                                    ctx.words(Hint::list_mappings, name), align)));
   }
   auto write_align = [&](uint64_t value) { return ctx.sysfs.write(device_file(name, "align"), hex(value)); };
   auto write_size = [&] { return ctx.sysfs.write(device_file(name, "size"), hex(size)); };
@@ -290,11 +294,11 @@ Result<StateChange> enable_device(Context& ctx, const DeviceName& name)
 {
   auto device = read_device(ctx.sysfs, name);
   if (!device) return std::unexpected(on_device(name.str(), device.error()));
-  if (auto devdax = require_devdax(*device); !devdax) return std::unexpected(devdax.error());
+  if (auto devdax = require_devdax(ctx, *device); !devdax) return std::unexpected(devdax.error());
   if (device->driver == Driver::device_dax) return StateChange::already;
   if (device->size == 0) {
-    return std::unexpected(refusal(name.str(), fmt::format("has no memory (size 0); give it a size first (dax reconfigure -s SIZE {})",
-                                          name.str())));
+    return std::unexpected(refusal(name.str(), fmt::format("has no memory (size 0); give it a size first ({})",
+                                          ctx.words(Hint::set_size, name))));
   }
   if (auto driver = ensure_driver(ctx.sysfs, ctx.loader, Driver::device_dax); !driver) {
     return std::unexpected(on_device(name.str(), driver.error()));
@@ -307,7 +311,7 @@ Result<StateChange> disable_device(Context& ctx, const DeviceName& name)
 {
   auto device = read_device(ctx.sysfs, name);
   if (!device) return std::unexpected(on_device(name.str(), device.error()));
-  if (auto devdax = require_devdax(*device); !devdax) return std::unexpected(devdax.error());
+  if (auto devdax = require_devdax(ctx, *device); !devdax) return std::unexpected(devdax.error());
   if (device->driver == Driver::none) return StateChange::already;
   if (auto users = find_device_users(ctx.sysfs, name); !users.empty()) {
     return std::unexpected(refusal(name.str(), fmt::format("/dev/{} is in use by {}: disabling it would take the memory from "

@@ -45,7 +45,8 @@ Result<std::optional<bool>> read_memmap_on_memory(Sysfs& sysfs, const DeviceName
   return *value;
 }
 
-Result<std::optional<bool>> plan_memmap_on_memory(Sysfs& sysfs, const Device& device, MemmapOnMemory wanted)
+Result<std::optional<bool>> plan_memmap_on_memory(Sysfs& sysfs, const Device& device, MemmapOnMemory wanted,
+                                                  const HintWords& hint)
 {
   if (wanted == MemmapOnMemory::keep) return std::nullopt;
   bool on = wanted == MemmapOnMemory::on;
@@ -59,7 +60,7 @@ Result<std::optional<bool>> plan_memmap_on_memory(Sysfs& sysfs, const Device& de
   if (device.driver == Driver::kmem) {
     return std::unexpected(refusal(device.name.str(), fmt::format(
       "memmap_on_memory is {} and can only change while kmem is not bound: the kernel applies it when "
-      "kmem binds (dax reconfigure -m devdax first)", **current ? "on" : "off")));
+      "kmem binds ({} first)", **current ? "on" : "off", word(hint, Hint::to_devdax, device.name.str()))));
   }
   if (on) {
     auto global = read_bool(sysfs, k_global_switch);

@@ -121,8 +121,10 @@ BlockResult online_one(Sysfs& sysfs, uint64_t index, BlockState state, OnlineAs 
     auto zones = sysfs.read(base + "/valid_zones");
     if (!zones) return failed(index, zones.error());
     if (!offers(*zones, Zone::movable)) {
-      return failed(index, logic_error("online", base, fmt::format(
-                    "zone Movable is not possible here (valid_zones: {}); use --no-movable", *zones)));
+      // What the kernel would answer to online_movable here (EINVAL), said with the zones it offers.
+      Error refused = logic_error("online", base, fmt::format("zone Movable is not possible here (valid_zones: {})", *zones));
+      refused.code = EINVAL;
+      return failed(index, refused);
     }
   }
   auto written = sysfs.write(base + "/state", to_string(as));

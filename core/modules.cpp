@@ -91,7 +91,7 @@ Result<void> NoModuleLoader::load(std::string_view name)
 {
   return std::unexpected(logic_error(
     "load kernel module", std::string(name),
-    "its driver directory is missing and modules are only loaded when --sysroot is /"));
+    fmt::format("its driver directory is missing and {}", m_why)));
 }
 
 } // namespace dax

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 
 namespace dax {
 
@@ -68,18 +69,18 @@ Result<void> check_auto_online(Context& ctx, const DeviceName& name, const Syste
   bool matches = options.online == OnlineAfter::yes && options.as == *kernel;
   if (matches) return {};
   std::string requested = options.online == OnlineAfter::no
-                            ? std::string("to stay offline (--no-online)")
+                            ? fmt::format("to stay offline ({})", ctx.words(Hint::stay_offline, name))
                             : fmt::format("as {}", describe(options.as));
   std::string what = fmt::format("the kernel onlines hot-added memory itself as {} "
                                  "(auto_online_blocks={}), not {} as requested",
                                  describe(*kernel), to_string(*policy), requested);
   if (options.force == Force::yes) {
-    if (ctx.note) ctx.note(fmt::format("{}: {}; going ahead (--force)", name.str(), what));
+    if (ctx.note) ctx.note(fmt::format("{}: {}; going ahead ({})", name.str(), what, ctx.words(Hint::force, name)));
     return {};
   }
-  return std::unexpected(refusal(name.str(), fmt::format("{}; nothing was changed. Use --force to accept that, or first run "
-                                  "'echo offline > /sys/devices/system/memory/auto_online_blocks'",
-                                  what)));
+  return std::unexpected(refusal(name.str(), fmt::format("{}; nothing was changed. Use {} to accept that, or first "
+                                                         "run 'echo offline > /sys/devices/system/memory/"
+                                                         "auto_online_blocks'", what, ctx.words(Hint::force, name))));
 }
 
 // Every check that can refuse a switch to system-ram, made before the first write.
@@ -107,10 +108,11 @@ Result<void> check_system_ram_possible(Context& ctx, const Device& device, uint6
   if (auto users = find_device_users(ctx.sysfs, name); !users.empty()) {
     std::string who = describe_users(users);
     if (options.force == Force::no) {
-      return std::unexpected(refusal(name.str(), fmt::format("/dev/{} is in use by {}: binding kmem would destroy the data "
-                                      "they use; stop them, or use --force", name.str(), who)));
+      return std::unexpected(refusal(name.str(), fmt::format("/dev/{} is in use by {}: binding kmem would destroy "
+                                                             "the data they use; stop them, or use {}", name.str(),
+                                                             who, ctx.words(Hint::force, name))));
     }
-    if (ctx.note) ctx.note(fmt::format("{}: in use by {}; going ahead (--force)", name.str(), who));
+    if (ctx.note) ctx.note(fmt::format("{}: in use by {}; going ahead ({})", name.str(), who, ctx.words(Hint::force, name)));
   }
   return check_auto_online(ctx, name, options);
 }
@@ -161,10 +163,15 @@ Result<BlockPass> online_device_blocks(Context& ctx, const Device& device, uint6
   BlockPass pass = online_blocks(ctx.sysfs, memory->blocks, as, ctx.control);
   if (pass.interrupted) return std::unexpected(interruption(device.name.str(), describe_interrupted(pass, memory->blocks.size(), "online")));
   if (!pass.ok()) {
-    return std::unexpected(refusal(device.name.str(), fmt::format("{} of {} memory blocks online now; failed: {}",
-                                           pass.count(BlockOutcome::changed) + pass.count(BlockOutcome::already),
-                                           pass.blocks.size(), describe_failures(pass)),
-                                    first_failure(pass)));
+    Error cause = first_failure(pass);
+    std::string detail = fmt::format("{} of {} memory blocks online now; failed: {}",
+                                     pass.count(BlockOutcome::changed) + pass.count(BlockOutcome::already),
+                                     pass.blocks.size(), describe_failures(pass));
+    // EINVAL: the kernel (or the check before the write) refuses zone Movable for a block.
+    if (as == OnlineAs::movable && cause.code == EINVAL) {
+      detail += fmt::format("; use {}", ctx.words(Hint::kernel_memory, device.name));
+    }
+    return std::unexpected(refusal(device.name.str(), detail, cause));
   }
   return pass;
 }
@@ -174,8 +181,8 @@ Result<Device> read_system_ram_device(Context& ctx, const DeviceName& name)
   auto device = read_device(ctx.sysfs, name);
   if (!device) return std::unexpected(on_device(name.str(), device.error()));
   if (device->mode() != Mode::system_ram) {
-    return std::unexpected(refusal(name.str(), fmt::format("memory operations need system-ram mode, the device is in devdax "
-                                    "mode (dax reconfigure -m system-ram {})", name.str())));
+    return std::unexpected(refusal(name.str(), fmt::format("memory operations need system-ram mode, the device is in "
+                                                           "devdax mode ({})", ctx.words(Hint::to_system_ram, name))));
   }
   return device;
 }
@@ -247,7 +254,7 @@ Result<OpReport> reconfigure_to_system_ram(Context& ctx, const DeviceName& name,
   auto block_size = read_block_size(ctx.sysfs);
   if (!block_size) return std::unexpected(on_device(name.str(), block_size.error()));
 
-  auto memmap = plan_memmap_on_memory(ctx.sysfs, *device, options.memmap);
+  auto memmap = plan_memmap_on_memory(ctx.sysfs, *device, options.memmap, ctx.hint);
   if (!memmap) return std::unexpected(on_device(name.str(), memmap.error()));
 
   OpReport report{name, ModeChange::already, {}};
@@ -307,8 +314,10 @@ Result<OpReport> reconfigure_to_devdax(Context& ctx, const DeviceName& name, For
   if (!memory) return std::unexpected(on_device(name.str(), memory.error()));
   unsigned online = memory->online_count();
   if (online > 0 && force == Force::no) {
-    return std::unexpected(refusal(name.str(), fmt::format("{} of {} memory blocks are online; offline them first (dax offline {}) "
-                                    "or use --force", online, memory->blocks.size(), name.str())));
+    return std::unexpected(refusal(name.str(), fmt::format("{} of {} memory blocks are online; offline them first "
+                                                           "({}) or use {}", online, memory->blocks.size(),
+                                                           ctx.words(Hint::offline_memory, name),
+                                                           ctx.words(Hint::force, name))));
   }
   WholeDevice unplugged = WholeDevice::no;
   if (online > 0) {
@@ -347,7 +356,7 @@ Result<OpReport> reconfigure_to_devdax(Context& ctx, const DeviceName& name, For
   if (auto bound = bind_device(ctx.sysfs, name, Driver::device_dax); !bound) {
     return std::unexpected(with_outcome(on_device(name.str(), bound.error()),
                                         fmt::format("the memory was removed but the device is left unbound "
-                                                    "(dax reconfigure -m devdax {} tries again)", name.str())));
+                                                    "({} tries again)", ctx.words(Hint::to_devdax, name))));
   }
   report.mode = ModeChange::changed;
   return report;
