@@ -1,6 +1,6 @@
 // dax enable-device / disable-device: bind devdax devices to device_dax or unbind them.
 #include "command.hpp"
-#include "dynamic.hpp"
+#include "enable_disable.hpp"
 #include "block_command.hpp"
 #include "hints.hpp"
 #include "state_change.hpp"
@@ -23,16 +23,16 @@ struct StateAction
 {
   std::string_view verb;  // "enabled"
   std::string_view state; // "enabled": what an untouched device already was
-  Result<StateChange> (*operation)(Context&, const DeviceName&);
+  Result<EnableChange> (*operation)(Context&, const DeviceName&);
 };
 
 int change_state(Env& env, const std::vector<DeviceName>& names, const StateAction& action)
 {
   Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
   ctx.hint = flag_hints();
-  auto outcomes = for_each_device<StateChange>(names, [&](const DeviceName& name) {
+  auto outcomes = for_each_device<EnableChange>(names, [&](const DeviceName& name) {
     auto change = action.operation(ctx, name);
-    if (change && *change == StateChange::already) print_note(fmt::format("{}: already {}", name.str(), action.state));
+    if (change && *change == EnableChange::already) print_note(fmt::format("{}: already {}", name.str(), action.state));
     return change;
   });
   print_note(fmt::format("{} {}", action.verb, count_devices(outcomes.succeeded.size())));

@@ -83,7 +83,7 @@ Result<ApplyReport> apply_wanted(Context& ctx, const DeviceName& name, const Wan
   auto device = read_device(ctx.sysfs, name);
   if (!device) return std::unexpected(on_device(name.str(), device.error()));
   if (device->driver == Driver::other) {
-    return std::unexpected(refusal(name.str(), fmt::format("bound to driver '{}'; dax leaves it alone", device->driver_name)));
+    return std::unexpected(other_driver_refusal(*device));
   }
   ApplyReport report{name, device->mode(), ModeChange::already, {}};
   auto take = [&](Result<OpReport> done) -> Result<ApplyReport> {

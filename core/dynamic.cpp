@@ -1,6 +1,7 @@
 #include "dynamic.hpp"
 
 #include "attribute.hpp"
+#include "enable_disable.hpp"
 #include "device_users.hpp"
 
 #include <fmt/format.h>
@@ -59,23 +60,6 @@ Result<void> check_align(const std::string& who, uint64_t align)
   if (align >= k_page && (align & (align - 1)) == 0) return {};
   return std::unexpected(refusal(who, fmt::format("alignment {:#x} is not a power of two of at least 4 KiB "
                                  "(the kernel takes 4K, 2M or 1G)", align)));
-}
-
-// A device bound to a driver dax does not know (vfio, a test driver) is left alone.
-Error refuse_other(const Device& device)
-{
-  return refusal(device.name.str(), fmt::format("bound to driver '{}'; dax leaves it alone", device.driver_name));
-}
-
-// enable-device and disable-device act on devdax devices only, as in daxctl.
-Result<void> require_devdax(const Context& ctx, const Device& device)
-{
-  if (device.driver == Driver::kmem) {
-    return std::unexpected(refusal(device.name.str(), fmt::format("in system-ram mode: {}",
-                                                                  ctx.words(Hint::devdax_only, device.name))));
-  }
-  if (device.driver == Driver::other) return std::unexpected(refuse_other(device));
-  return {};
 }
 
 // Undoes a create after a failed step, and says how that went.
@@ -191,7 +175,7 @@ Result<Destroyed> destroy_device(Context& ctx, const DeviceName& name, Force for
   if (region->kind == RegionKind::fixed) {
     return std::unexpected(refusal(name.str(), fmt::format("in {}, {}", region_name(region->id), static_refusal("it cannot be destroyed"))));
   }
-  if (device->driver == Driver::other) return std::unexpected(refuse_other(*device));
+  if (device->driver == Driver::other) return std::unexpected(other_driver_refusal(*device));
   if (device->enabled() && force == Force::no) {
     std::string what = device->mode() == Mode::system_ram
                          ? fmt::format("in system-ram mode; {} offlines and removes its memory, then destroys it",
@@ -288,39 +272,6 @@ Result<void> resize_device(Context& ctx, const DeviceName& name, const Resize& r
     }
   }
   return {};
-}
-
-Result<StateChange> enable_device(Context& ctx, const DeviceName& name)
-{
-  auto device = read_device(ctx.sysfs, name);
-  if (!device) return std::unexpected(on_device(name.str(), device.error()));
-  if (auto devdax = require_devdax(ctx, *device); !devdax) return std::unexpected(devdax.error());
-  if (device->driver == Driver::device_dax) return StateChange::already;
-  if (device->size == 0) {
-    return std::unexpected(refusal(name.str(), fmt::format("has no memory (size 0); give it a size first ({})",
-                                          ctx.words(Hint::set_size, name))));
-  }
-  if (auto driver = ensure_driver(ctx.sysfs, ctx.loader, Driver::device_dax); !driver) {
-    return std::unexpected(on_device(name.str(), driver.error()));
-  }
-  if (auto bound = bind_device(ctx.sysfs, name, Driver::device_dax); !bound) return std::unexpected(on_device(name.str(), bound.error()));
-  return StateChange::changed;
-}
-
-Result<StateChange> disable_device(Context& ctx, const DeviceName& name)
-{
-  auto device = read_device(ctx.sysfs, name);
-  if (!device) return std::unexpected(on_device(name.str(), device.error()));
-  if (auto devdax = require_devdax(ctx, *device); !devdax) return std::unexpected(devdax.error());
-  if (device->driver == Driver::none) return StateChange::already;
-  if (auto users = find_device_users(ctx.sysfs, name); !users.empty()) {
-    return std::unexpected(refusal(name.str(), fmt::format("/dev/{} is in use by {}: disabling it would take the memory from "
-                                          "under them; stop them first", name.str(), describe_users(users))));
-  }
-  if (auto unbound = unbind_device(ctx.sysfs, name, Driver::device_dax); !unbound) {
-    return std::unexpected(on_device(name.str(), unbound.error()));
-  }
-  return StateChange::changed;
 }
 
 } // namespace dax

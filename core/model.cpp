@@ -27,6 +27,11 @@ std::vector<Range> Device::ranges() const
   return result;
 }
 
+Error other_driver_refusal(const Device& device)
+{
+  return refusal(device.name.str(), fmt::format("bound to driver '{}'; dax leaves it alone", device.driver_name));
+}
+
 namespace {
 
 // Reads optional attribute `path` into `field` (left empty when unavailable: attribute.hpp).

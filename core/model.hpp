@@ -78,6 +78,9 @@ struct Region
   std::vector<Device> devices;             // in natural name order
 };
 
+// The refusal of a device bound to a driver dax does not know (vfio, a test driver): dax leaves it alone.
+Error other_driver_refusal(const Device& device);
+
 // Reads one device from its directory `/sys/bus/dax/devices/<name>`.
 Result<Device> read_device(Sysfs& sysfs, const DeviceName& name);
 
