@@ -80,6 +80,68 @@ Error roll_back_create(Context& ctx, const RegionInfo& region, const DeviceName&
   return with_outcome(on_device(name.str(), error), outcome);
 }
 
+// The size and alignment a create writes, checked against region `who` (its attributes in
+// `attrs`) before the first write.
+struct CreateLayout
+{
+  uint64_t size = 0;
+  uint64_t align = 0;
+};
+
+Result<CreateLayout> plan_create(Context& ctx, const std::string& who, const std::string& attrs,
+                                 const CreateSpec& spec)
+{
+  auto available = read_value(ctx.sysfs, attrs + "/available_size", parse_u64);
+  if (!available) return std::unexpected(on_device(who, available.error()));
+
+  uint64_t size = spec.size.value_or(*available);
+  if (!spec.mappings.empty()) {
+    size = 0;
+    for (const auto& range : spec.mappings) size += range.size;
+  }
+  if (size == 0) return std::unexpected(refusal(who, "no space left (available_size is 0)"));
+  if (size > *available) {
+    return std::unexpected(refusal(who, fmt::format("{:#x} bytes requested, only {:#x} available", size, *available)));
+  }
+  uint64_t align = 0;
+  if (spec.align) {
+    if (auto valid = check_align(who, *spec.align); !valid) return std::unexpected(valid.error());
+    align = *spec.align;
+  } else {
+    auto region_align = read_value(ctx.sysfs, attrs + "/align", parse_u64);
+    if (!region_align) return std::unexpected(on_device(who, region_align.error()));
+    align = *region_align;
+  }
+  for (const auto& range : spec.mappings) {
+    auto aligned = check_multiple(who, fmt::format("mapping at {:#x}: length", range.start), range.size, align);
+    if (!aligned) return std::unexpected(aligned.error());
+  }
+  if (auto aligned = check_multiple(who, "size", size, align); !aligned) return std::unexpected(aligned.error());
+  return CreateLayout{size, align};
+}
+
+// Why a device cannot be resized now, checked before any write: a static region, system-ram
+// mode, or enabled.
+Result<void> check_resizable(Context& ctx, const Device& device, const RegionInfo& region)
+{
+  const DeviceName& name = device.name;
+  const std::string who = name.str();
+  if (region.kind == RegionKind::fixed) {
+    return std::unexpected(refusal(who, fmt::format("in {}, {}", region_name(region.id),
+                                                    static_refusal("this region cannot be resized"))));
+  }
+  if (device.mode() == Mode::system_ram) {
+    return std::unexpected(refusal(who, fmt::format("in system-ram mode; the kernel resizes only disabled devices "
+                                                    "({} && {} first)", ctx.words(Hint::to_devdax, name),
+                                                    ctx.words(Hint::disable_device, name))));
+  }
+  if (device.enabled()) {
+    return std::unexpected(refusal(who, fmt::format("enabled; the kernel resizes only disabled devices ({} first)",
+                                                    ctx.words(Hint::disable_device, name))));
+  }
+  return {};
+}
+
 } // namespace
 
 Result<std::vector<RegionInfo>> list_region_info(Sysfs& sysfs)
@@ -107,32 +169,9 @@ Result<DeviceName> create_device(Context& ctx, unsigned id, const CreateSpec& sp
   std::string who = region_name(id);
   if (region->kind == RegionKind::fixed) return std::unexpected(refusal(who, static_refusal("devices cannot be created in it")));
   std::string attrs = region->path + "/dax_region";
-  auto available = read_value(ctx.sysfs, attrs + "/available_size", parse_u64);
-  if (!available) return std::unexpected(on_device(who, available.error()));
-
-  uint64_t size = spec.size.value_or(*available);
-  if (!spec.mappings.empty()) {
-    size = 0;
-    for (const auto& range : spec.mappings) size += range.size;
-  }
-  if (size == 0) return std::unexpected(refusal(who, "no space left (available_size is 0)"));
-  if (size > *available) {
-    return std::unexpected(refusal(who, fmt::format("{:#x} bytes requested, only {:#x} available", size, *available)));
-  }
-  uint64_t align = 0;
-  if (spec.align) {
-    if (auto valid = check_align(who, *spec.align); !valid) return std::unexpected(valid.error());
-    align = *spec.align;
-  } else {
-    auto region_align = read_value(ctx.sysfs, attrs + "/align", parse_u64);
-    if (!region_align) return std::unexpected(on_device(who, region_align.error()));
-    align = *region_align;
-  }
-  for (const auto& range : spec.mappings) {
-    auto aligned = check_multiple(who, fmt::format("mapping at {:#x}: length", range.start), range.size, align);
-    if (!aligned) return std::unexpected(aligned.error());
-  }
-  if (auto aligned = check_multiple(who, "size", size, align); !aligned) return std::unexpected(aligned.error());
+  auto layout = plan_create(ctx, who, attrs, spec);
+  if (!layout) return std::unexpected(layout.error());
+  auto [size, align] = *layout;
 
   // The seed is the region's empty, unbound device; the kernel makes one on each create.
   auto seed = ctx.sysfs.read(attrs + "/seed");
@@ -217,18 +256,7 @@ Result<void> resize_device(Context& ctx, const DeviceName& name, const Resize& r
   if (!device) return std::unexpected(on_device(who, device.error()));
   auto region = find_region(ctx, name.region);
   if (!region) return std::unexpected(region.error());
-  if (region->kind == RegionKind::fixed) {
-    return std::unexpected(refusal(who, fmt::format("in {}, {}", region_name(region->id), static_refusal("this region cannot be resized"))));
-  }
-  if (device->mode() == Mode::system_ram) {
-    return std::unexpected(refusal(who, fmt::format("in system-ram mode; the kernel resizes only disabled devices "
-                                                    "({} && {} first)", ctx.words(Hint::to_devdax, name),
-                                                    ctx.words(Hint::disable_device, name))));
-  }
-  if (device->enabled()) {
-    return std::unexpected(refusal(who, fmt::format("enabled; the kernel resizes only disabled devices ({} first)",
-                                                    ctx.words(Hint::disable_device, name))));
-  }
+  if (auto resizable = check_resizable(ctx, *device, *region); !resizable) return resizable;
   uint64_t old_align = device->align.value_or(k_page);
   uint64_t align = resize.align.value_or(old_align);
   uint64_t size = resize.size.value_or(device->size);

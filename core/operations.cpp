@@ -244,6 +244,89 @@ std::string replug(Context& ctx, const DeviceName& name, const DeviceMemory& bef
   return fmt::format("its memory was plugged back ({}); the device stays in system-ram mode", to_string(as));
 }
 
+// devdax from no driver: binds device_dax, loading it if needed.
+Result<OpReport> bind_unbound_device(Context& ctx, const DeviceName& name)
+{
+  if (auto driver = ensure_driver(ctx.sysfs, ctx.loader, Driver::device_dax); !driver) {
+    return std::unexpected(on_device(name.str(), driver.error()));
+  }
+  if (auto bound = bind_device(ctx.sysfs, name, Driver::device_dax); !bound) {
+    return std::unexpected(on_device(name.str(), bound.error()));
+  }
+  return OpReport{name, ModeChange::changed, {}};
+}
+
+// How the memory of a kmem device was taken offline before kmem is unbound.
+struct Removal
+{
+  WholeDevice unplugged = WholeDevice::no; // all at once through daxX.Y/state
+  BlockPass offlined;                      // the blocks taken offline, either way
+};
+
+// Offlines the online blocks one by one, stopping at the first failure; when one fails (or Ctrl-C
+// stops the pass) the blocks offlined so far are onlined again, each in its former zone.
+Result<BlockPass> offline_block_by_block(Context& ctx, const DeviceName& name, const DeviceMemory& memory)
+{
+  BlockPass pass = offline_blocks(ctx.sysfs, memory.blocks, StopAtFailure::yes, ctx.retry, ctx.control);
+  if (pass.interrupted) {
+    return std::unexpected(interruption(name.str(), fmt::format("interrupted before kmem was unbound; {}",
+                                                                restore_blocks(ctx, memory, pass))));
+  }
+  if (!pass.ok()) {
+    return std::unexpected(refusal(name.str(), fmt::format("cannot offline {}; {}", describe_failures(pass),
+                                                           restore_blocks(ctx, memory, pass)),
+                                   first_failure(pass)));
+  }
+  return pass;
+}
+
+// Takes every online block of a kmem device offline: in one write where the kernel has
+// daxX.Y/state (all or nothing), else block by block.
+Result<Removal> remove_device_memory(Context& ctx, const Device& device, uint64_t block_size,
+                                     const DeviceMemory& memory)
+{
+  auto whole = unplug_whole_device(ctx, device, block_size, memory);
+  if (!whole) return std::unexpected(whole.error());
+  Removal removal{*whole, {}};
+  if (*whole == WholeDevice::yes) {
+    for (const auto& block : memory.blocks) {
+      if (block.state == BlockState::online) removal.offlined.blocks.push_back({block.index, BlockOutcome::changed, {}});
+    }
+    return removal;
+  }
+  auto offlined = offline_block_by_block(ctx, device.name, memory);
+  if (!offlined) return std::unexpected(offlined.error());
+  removal.offlined = std::move(*offlined);
+  return removal;
+}
+
+// Unbinds kmem and binds device_dax once no block is online; if kmem does not let go, the memory
+// `removal` took offline is put back.
+Result<void> release_to_device_dax(Context& ctx, const Device& device, uint64_t block_size,
+                                   const DeviceMemory& before, const Removal& removal)
+{
+  const DeviceName& name = device.name;
+  // Never unbind kmem while a block is online: the memory would be stranded until reboot.
+  auto now = read_device_memory(ctx.sysfs, device, block_size, WithZone::no);
+  if (!now) return std::unexpected(on_device(name.str(), now.error()));
+  if (now->online_count() > 0) {
+    return std::unexpected(refusal(name.str(), fmt::format("{} memory blocks came online again while switching "
+                                                           "(another agent?); kmem was not unbound",
+                                                           now->online_count())));
+  }
+  if (auto unbound = unbind_device(ctx.sysfs, name, Driver::kmem); !unbound) {
+    std::string restored = removal.unplugged == WholeDevice::yes ? replug(ctx, name, before)
+                                                                 : restore_blocks(ctx, before, removal.offlined);
+    return std::unexpected(with_outcome(on_device(name.str(), unbound.error()), restored));
+  }
+  if (auto bound = bind_device(ctx.sysfs, name, Driver::device_dax); !bound) {
+    return std::unexpected(with_outcome(on_device(name.str(), bound.error()),
+                                        fmt::format("the memory was removed but the device is left unbound "
+                                                    "({} tries again)", ctx.words(Hint::to_devdax, name))));
+  }
+  return {};
+}
+
 } // namespace
 
 Result<OpReport> reconfigure_to_system_ram(Context& ctx, const DeviceName& name,
@@ -294,19 +377,12 @@ Result<OpReport> reconfigure_to_devdax(Context& ctx, const DeviceName& name, For
 {
   auto device = read_device(ctx.sysfs, name);
   if (!device) return std::unexpected(on_device(name.str(), device.error()));
-  OpReport report{name, ModeChange::already, {}};
   if (device->driver == Driver::other) {
-    return std::unexpected(refusal(name.str(), fmt::format("bound to driver '{}', not kmem; dax leaves it alone", device->driver_name)));
+    return std::unexpected(refusal(name.str(), fmt::format("bound to driver '{}', not kmem; dax leaves it alone",
+                                                           device->driver_name)));
   }
-  if (device->driver == Driver::device_dax) return report;
-  if (device->driver == Driver::none) {
-    if (auto driver = ensure_driver(ctx.sysfs, ctx.loader, Driver::device_dax); !driver) {
-      return std::unexpected(on_device(name.str(), driver.error()));
-    }
-    if (auto bound = bind_device(ctx.sysfs, name, Driver::device_dax); !bound) return std::unexpected(on_device(name.str(), bound.error()));
-    report.mode = ModeChange::changed;
-    return report;
-  }
+  if (device->driver == Driver::device_dax) return OpReport{name, ModeChange::already, {}};
+  if (device->driver == Driver::none) return bind_unbound_device(ctx, name);
 
   auto block_size = read_block_size(ctx.sysfs);
   if (!block_size) return std::unexpected(on_device(name.str(), block_size.error()));
@@ -319,44 +395,16 @@ Result<OpReport> reconfigure_to_devdax(Context& ctx, const DeviceName& name, For
                                                            ctx.words(Hint::offline_memory, name),
                                                            ctx.words(Hint::force, name))));
   }
-  WholeDevice unplugged = WholeDevice::no;
+  OpReport report{name, ModeChange::already, {}};
+  Removal removal;
   if (online > 0) {
-    auto whole = unplug_whole_device(ctx, *device, *block_size, *memory);
-    if (!whole) return std::unexpected(whole.error());
-    unplugged = *whole;
+    auto removed = remove_device_memory(ctx, *device, *block_size, *memory);
+    if (!removed) return std::unexpected(removed.error());
+    removal = std::move(*removed);
+    report.blocks = removal.offlined;
   }
-  if (online > 0 && unplugged == WholeDevice::yes) {
-    for (const auto& block : memory->blocks) {
-      if (block.state == BlockState::online) report.blocks.blocks.push_back({block.index, BlockOutcome::changed, {}});
-    }
-  } else if (online > 0) {
-    report.blocks = offline_blocks(ctx.sysfs, memory->blocks, StopAtFailure::yes, ctx.retry, ctx.control);
-    if (report.blocks.interrupted) {
-      return std::unexpected(interruption(name.str(), fmt::format("interrupted before kmem was unbound; {}",
-                                                                  restore_blocks(ctx, *memory, report.blocks))));
-    }
-    if (!report.blocks.ok()) {
-      return std::unexpected(refusal(name.str(), fmt::format("cannot offline {}; {}", describe_failures(report.blocks),
-                                      restore_blocks(ctx, *memory, report.blocks)),
-                                     first_failure(report.blocks)));
-    }
-  }
-  // Never unbind kmem while a block is online: the memory would be stranded until reboot.
-  auto now = read_device_memory(ctx.sysfs, *device, *block_size, WithZone::no);
-  if (!now) return std::unexpected(on_device(name.str(), now.error()));
-  if (now->online_count() > 0) {
-    return std::unexpected(refusal(name.str(), fmt::format("{} memory blocks came online again while switching (another agent?); "
-                                    "kmem was not unbound", now->online_count())));
-  }
-  if (auto unbound = unbind_device(ctx.sysfs, name, Driver::kmem); !unbound) {
-    std::string restored = unplugged == WholeDevice::yes ? replug(ctx, name, *memory)
-                                                         : restore_blocks(ctx, *memory, report.blocks);
-    return std::unexpected(with_outcome(on_device(name.str(), unbound.error()), restored));
-  }
-  if (auto bound = bind_device(ctx.sysfs, name, Driver::device_dax); !bound) {
-    return std::unexpected(with_outcome(on_device(name.str(), bound.error()),
-                                        fmt::format("the memory was removed but the device is left unbound "
-                                                    "({} tries again)", ctx.words(Hint::to_devdax, name))));
+  if (auto released = release_to_device_dax(ctx, *device, *block_size, *memory, removal); !released) {
+    return std::unexpected(released.error());
   }
   report.mode = ModeChange::changed;
   return report;
