@@ -87,7 +87,6 @@ Result<Device> read_device(Sysfs& sysfs, const DeviceName& name)
 
   for (auto read : {read_into(sysfs, device.path + "/align", parse_u64, device.align),
                     read_into(sysfs, device.path + "/target_node", parse_int, device.target_node),
-                    read_into(sysfs, device.path + "/numa_node", parse_int, device.numa_node),
                     read_into(sysfs, device.path + "/resource", parse_u64, device.resource)}) {
     if (!read) return std::unexpected(read.error());
   }

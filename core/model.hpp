@@ -54,7 +54,6 @@ struct Device
   uint64_t size = 0;
   std::optional<uint64_t> align;      // absent before Linux 5.10
   std::optional<int> target_node;     // absent when missing; may be negative
-  std::optional<int> numa_node;
   std::optional<uint64_t> resource;   // absent when unreadable (mode 0400 for non-root)
   std::vector<Mapping> mappings;      // in index order; empty before 5.10 or when unreadable
   Driver driver = Driver::none;

@@ -12,7 +12,7 @@ namespace dax {
 
 namespace {
 
-// "memory34 (write 'offline' to ...: Device or resource busy), memory35 (...)".
+// "memory34: write 'offline' to ...: Device or resource busy; memory35: ...".
 std::string describe_failures(const BlockPass& pass)
 {
   std::string text;
@@ -33,7 +33,8 @@ Error first_failure(const BlockPass& pass)
   return logic_error("", "", "");
 }
 
-// "interrupted after 1200 of 32768 memory blocks; 1200 changed, the others are as they were (offline 1200)".
+// "interrupted after 1200 of 32768 memory blocks: 1150 set offline now (50 were already), the other
+// 31568 are as they were".
 std::string describe_interrupted(const BlockPass& pass, size_t total, std::string_view state)
 {
   return fmt::format("interrupted after {} of {} memory blocks: {} set {} now ({} were already), the "
@@ -89,8 +90,8 @@ Result<void> check_system_ram_possible(Context& ctx, const Device& device, uint6
 {
   const DeviceName& name = device.name;
   if (device.driver == Driver::other) {
-    return std::unexpected(refusal(name.str(), fmt::format("bound to driver '{}', not device_dax; dax leaves it alone",
-                                    device.driver_name)));
+    return std::unexpected(refusal(name.str(), fmt::format("bound to driver '{}', not device_dax; dax leaves it "
+                                                           "alone", device.driver_name)));
   }
   if (!device.target_node || *device.target_node < 0) {
     return std::unexpected(refusal(name.str(), fmt::format(
@@ -99,8 +100,8 @@ Result<void> check_system_ram_possible(Context& ctx, const Device& device, uint6
   }
   auto ranges = device.ranges();
   if (ranges.empty()) {
-    return std::unexpected(refusal(name.str(), fmt::format("cannot read its address range ({}/resource and mappingN are "
-                                    "unreadable; run as root)", device.path)));
+    return std::unexpected(refusal(name.str(), fmt::format("cannot read its address range ({}/resource and "
+                                                           "mappingN are unreadable; run as root)", device.path)));
   }
   if (plan_hotplug(ranges, block_size).empty()) {
     return std::unexpected(logic_error("", "", explain_empty_plan(name, ranges, block_size)));
@@ -112,7 +113,9 @@ Result<void> check_system_ram_possible(Context& ctx, const Device& device, uint6
                                                              "the data they use; stop them, or use {}", name.str(),
                                                              who, ctx.words(Hint::force, name))));
     }
-    if (ctx.note) ctx.note(fmt::format("{}: in use by {}; going ahead ({})", name.str(), who, ctx.words(Hint::force, name)));
+    if (ctx.note) {
+      ctx.note(fmt::format("{}: in use by {}; going ahead ({})", name.str(), who, ctx.words(Hint::force, name)));
+    }
   }
   return check_auto_online(ctx, name, options);
 }
@@ -161,7 +164,10 @@ Result<BlockPass> online_device_blocks(Context& ctx, const Device& device, uint6
   auto memory = read_device_memory(ctx.sysfs, device, block_size, WithZone::no);
   if (!memory) return std::unexpected(on_device(device.name.str(), memory.error()));
   BlockPass pass = online_blocks(ctx.sysfs, memory->blocks, as, ctx.control);
-  if (pass.interrupted) return std::unexpected(interruption(device.name.str(), describe_interrupted(pass, memory->blocks.size(), "online")));
+  if (pass.interrupted) {
+    return std::unexpected(
+      interruption(device.name.str(), describe_interrupted(pass, memory->blocks.size(), "online")));
+  }
   if (!pass.ok()) {
     Error cause = first_failure(pass);
     std::string detail = fmt::format("{} of {} memory blocks online now; failed: {}",
@@ -290,7 +296,8 @@ Result<Removal> remove_device_memory(Context& ctx, const Device& device, uint64_
   Removal removal{*whole, {}};
   if (*whole == WholeDevice::yes) {
     for (const auto& block : memory.blocks) {
-      if (block.state == BlockState::online) removal.offlined.blocks.push_back({block.index, BlockOutcome::changed, {}});
+      if (block.state != BlockState::online) continue;
+      removal.offlined.blocks.push_back({block.index, BlockOutcome::changed, {}});
     }
     return removal;
   }
@@ -349,7 +356,9 @@ Result<OpReport> reconfigure_to_system_ram(Context& ctx, const DeviceName& name,
       return std::unexpected(on_device(name.str(), driver.error()));
     }
     if (*memmap) {
-      if (auto written = write_memmap_on_memory(ctx.sysfs, name, **memmap); !written) return std::unexpected(on_device(name.str(), written.error()));
+      if (auto written = write_memmap_on_memory(ctx.sysfs, name, **memmap); !written) {
+        return std::unexpected(on_device(name.str(), written.error()));
+      }
     }
     if (device->driver == Driver::device_dax) {
       if (auto unbound = unbind_device(ctx.sysfs, name, Driver::device_dax); !unbound) {
@@ -430,7 +439,9 @@ Result<OpReport> offline_device(Context& ctx, const DeviceName& name)
   auto memory = read_device_memory(ctx.sysfs, *device, *block_size, WithZone::no);
   if (!memory) return std::unexpected(on_device(name.str(), memory.error()));
   BlockPass pass = offline_blocks(ctx.sysfs, memory->blocks, StopAtFailure::no, ctx.retry, ctx.control);
-  if (pass.interrupted) return std::unexpected(interruption(name.str(), describe_interrupted(pass, memory->blocks.size(), "offline")));
+  if (pass.interrupted) {
+    return std::unexpected(interruption(name.str(), describe_interrupted(pass, memory->blocks.size(), "offline")));
+  }
   if (!pass.ok()) {
     return std::unexpected(refusal(name.str(), fmt::format("{} of {} memory blocks offline now; failed: {}",
                                     pass.count(BlockOutcome::changed) + pass.count(BlockOutcome::already),
