@@ -31,7 +31,9 @@ auto read_value(Sysfs& sysfs, const std::string& path, Parse parse)
   auto text = sysfs.read(path);
   if (!text) return std::unexpected(text.error());
   auto value = parse(*text);
-  if (!value) return std::unexpected(logic_error("parse", path, fmt::format("malformed value '{}'", printable(*text, 32))));
+  if (!value) {
+    return std::unexpected(logic_error("parse", path, fmt::format("malformed value '{}'", printable(*text, 32))));
+  }
   return *value;
 }
 

@@ -187,7 +187,9 @@ private:
       std::string path(value);
       if (path.starts_with("/sys/devices/")) path.erase(0, std::string_view("/sys/devices").size());
       while (path.size() > 1 && path.back() == '/') path.pop_back();
-      if (!path.starts_with('/') || path.size() < 2) return bad("the region's sysfs path without /sys/devices (/platform/hmem.0)");
+      if (!path.starts_with('/') || path.size() < 2) {
+        return bad("the region's sysfs path without /sys/devices (/platform/hmem.0)");
+      }
       match.region = path;
     } else if (key == "resource") {
       match.resource = parse_u64(value);

@@ -44,7 +44,8 @@ Result<RegionInfo> find_region(Context& ctx, unsigned id)
   for (auto& region : *regions) {
     if (region.id == id) return region;
   }
-  return std::unexpected(refusal(region_name(id), fmt::format("no such region (see {})", word(ctx.hint, Hint::list_regions))));
+  return std::unexpected(refusal(region_name(id), fmt::format("no such region (see {})",
+                                                              word(ctx.hint, Hint::list_regions))));
 }
 
 // The size and alignment checks the kernel makes, made before writing so that nothing is half done.
@@ -52,14 +53,15 @@ Result<void> check_multiple(const std::string& who, std::string_view what, uint6
 {
   uint64_t granule = std::max(align, k_page);
   if (value % granule == 0) return {};
-  return std::unexpected(refusal(who, fmt::format("{} {:#x} is not a multiple of the alignment {:#x}", what, value, granule)));
+  return std::unexpected(refusal(who, fmt::format("{} {:#x} is not a multiple of the alignment {:#x}", what, value,
+                                                  granule)));
 }
 
 Result<void> check_align(const std::string& who, uint64_t align)
 {
   if (align >= k_page && (align & (align - 1)) == 0) return {};
   return std::unexpected(refusal(who, fmt::format("alignment {:#x} is not a power of two of at least 4 KiB "
-                                 "(the kernel takes 4K, 2M or 1G)", align)));
+                                                  "(the kernel takes 4K, 2M or 1G)", align)));
 }
 
 // Undoes a create after a failed step, and says how that went.
@@ -167,7 +169,9 @@ Result<DeviceName> create_device(Context& ctx, unsigned id, const CreateSpec& sp
   auto region = find_region(ctx, id);
   if (!region) return std::unexpected(region.error());
   std::string who = region_name(id);
-  if (region->kind == RegionKind::fixed) return std::unexpected(refusal(who, static_refusal("devices cannot be created in it")));
+  if (region->kind == RegionKind::fixed) {
+    return std::unexpected(refusal(who, static_refusal("devices cannot be created in it")));
+  }
   std::string attrs = region->path + "/dax_region";
   auto layout = plan_create(ctx, who, attrs, spec);
   if (!layout) return std::unexpected(layout.error());
@@ -178,13 +182,16 @@ Result<DeviceName> create_device(Context& ctx, unsigned id, const CreateSpec& sp
   if (!seed) return std::unexpected(on_device(who, seed.error()));
   bool created = seed->empty();
   if (created) {
-    if (auto made = ctx.sysfs.write(attrs + "/create", "1"); !made) return std::unexpected(on_device(who, made.error()));
+    if (auto made = ctx.sysfs.write(attrs + "/create", "1"); !made) {
+      return std::unexpected(on_device(who, made.error()));
+    }
     seed = ctx.sysfs.read(attrs + "/seed");
     if (!seed) return std::unexpected(on_device(who, seed.error()));
   }
   auto name = parse_device_name(*seed);
   if (!name) {
-    return std::unexpected(refusal(who, fmt::format("{}/seed names no device after create ('{}')", attrs, printable(*seed))));
+    return std::unexpected(refusal(who, fmt::format("{}/seed names no device after create ('{}')", attrs,
+                                                    printable(*seed))));
   }
   auto undo = [&](Error error) {
     return std::unexpected(roll_back_create(ctx, *region, *name, created, std::move(error)));
@@ -212,7 +219,8 @@ Result<Destroyed> destroy_device(Context& ctx, const DeviceName& name, Force for
   auto region = find_region(ctx, name.region);
   if (!region) return std::unexpected(region.error());
   if (region->kind == RegionKind::fixed) {
-    return std::unexpected(refusal(name.str(), fmt::format("in {}, {}", region_name(region->id), static_refusal("it cannot be destroyed"))));
+    return std::unexpected(refusal(name.str(), fmt::format("in {}, {}", region_name(region->id),
+                                                           static_refusal("it cannot be destroyed"))));
   }
   if (device->driver == Driver::other) return std::unexpected(other_driver_refusal(*device));
   if (device->enabled() && force == Force::no) {
@@ -244,7 +252,8 @@ Result<Destroyed> destroy_device(Context& ctx, const DeviceName& name, Force for
     return Destroyed::emptied;
   }
   if (auto deleted = ctx.sysfs.write(region->path + "/dax_region/delete", name.str()); !deleted) {
-    return std::unexpected(with_outcome(on_device(name.str(), deleted.error()), "its size is 0 now, the empty device remains"));
+    return std::unexpected(with_outcome(on_device(name.str(), deleted.error()),
+                                        "its size is 0 now, the empty device remains"));
   }
   return Destroyed::deleted;
 }
@@ -268,8 +277,9 @@ Result<void> resize_device(Context& ctx, const DeviceName& name, const Resize& r
     auto available = read_value(ctx.sysfs, region->path + "/dax_region/available_size", parse_u64);
     if (!available) return std::unexpected(on_device(who, available.error()));
     if (size - device->size > *available) {
-      return std::unexpected(refusal(who, fmt::format("growing by {:#x} bytes needs more than the {:#x} available in {}",
-                                     size - device->size, *available, region_name(region->id))));
+      return std::unexpected(refusal(who, fmt::format("growing by {:#x} bytes needs more than the {:#x} available "
+                                                      "in {}", size - device->size, *available,
+                                                      region_name(region->id))));
     }
   }
   bool new_align = align != old_align;
@@ -296,7 +306,8 @@ Result<void> resize_device(Context& ctx, const DeviceName& name, const Resize& r
   }
   if (new_align && !align_first) {
     if (auto written = write_align(align); !written) {
-      return std::unexpected(with_outcome(on_device(name.str(), written.error()), fmt::format("the size is {:#x} now", size)));
+      return std::unexpected(with_outcome(on_device(name.str(), written.error()),
+                                          fmt::format("the size is {:#x} now", size)));
     }
   }
   return {};

@@ -29,12 +29,14 @@ Result<EnableChange> enable_device(Context& ctx, const DeviceName& name)
   if (device->driver == Driver::device_dax) return EnableChange::already;
   if (device->size == 0) {
     return std::unexpected(refusal(name.str(), fmt::format("has no memory (size 0); give it a size first ({})",
-                                          ctx.words(Hint::set_size, name))));
+                                                           ctx.words(Hint::set_size, name))));
   }
   if (auto driver = ensure_driver(ctx.sysfs, ctx.loader, Driver::device_dax); !driver) {
     return std::unexpected(on_device(name.str(), driver.error()));
   }
-  if (auto bound = bind_device(ctx.sysfs, name, Driver::device_dax); !bound) return std::unexpected(on_device(name.str(), bound.error()));
+  if (auto bound = bind_device(ctx.sysfs, name, Driver::device_dax); !bound) {
+    return std::unexpected(on_device(name.str(), bound.error()));
+  }
   return EnableChange::changed;
 }
 
@@ -45,8 +47,9 @@ Result<EnableChange> disable_device(Context& ctx, const DeviceName& name)
   if (auto devdax = require_devdax(ctx, *device); !devdax) return std::unexpected(devdax.error());
   if (device->driver == Driver::none) return EnableChange::already;
   if (auto users = find_device_users(ctx.sysfs, name); !users.empty()) {
-    return std::unexpected(refusal(name.str(), fmt::format("/dev/{} is in use by {}: disabling it would take the memory from "
-                                          "under them; stop them first", name.str(), describe_users(users))));
+    return std::unexpected(refusal(name.str(), fmt::format("/dev/{} is in use by {}: disabling it would take the "
+                                                           "memory from under them; stop them first", name.str(),
+                                                           describe_users(users))));
   }
   if (auto unbound = unbind_device(ctx.sysfs, name, Driver::device_dax); !unbound) {
     return std::unexpected(on_device(name.str(), unbound.error()));

@@ -54,7 +54,8 @@ Result<std::optional<bool>> plan_memmap_on_memory(Sysfs& sysfs, const Device& de
   if (!current) return std::unexpected(current.error());
   if (!*current) {
     return std::unexpected(refusal(device.name.str(), fmt::format(
-      "this kernel has no per-device memmap_on_memory (no {}; Linux 6.8 added it)", memmap_on_memory_path(device.name))));
+      "this kernel has no per-device memmap_on_memory (no {}; Linux 6.8 added it)",
+      memmap_on_memory_path(device.name))));
   }
   if (**current == on) return std::nullopt;
   if (device.driver == Driver::kmem) {

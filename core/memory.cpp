@@ -122,7 +122,8 @@ BlockResult online_one(Sysfs& sysfs, uint64_t index, BlockState state, OnlineAs 
     if (!zones) return failed(index, zones.error());
     if (!offers(*zones, Zone::movable)) {
       // What the kernel would answer to online_movable here (EINVAL), said with the zones it offers.
-      Error refused = logic_error("online", base, fmt::format("zone Movable is not possible here (valid_zones: {})", *zones));
+      Error refused =
+        logic_error("online", base, fmt::format("zone Movable is not possible here (valid_zones: {})", *zones));
       refused.code = EINVAL;
       return failed(index, refused);
     }
