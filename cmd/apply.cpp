@@ -1,7 +1,6 @@
 // dax apply: bring devices to the state the configuration files ask for.
 #include "apply_command.hpp"
 
-#include "block_command.hpp"
 #include "hints.hpp"
 #include "state_change.hpp"
 #include "targets.hpp"
@@ -12,11 +11,9 @@ namespace dax::cli {
 
 namespace {
 
-struct ApplyOptions
+struct ApplyOptions : ChangeOptions
 {
-  TargetOptions targets;
   bool force = false;
-  bool dry_run = false;
 };
 
 // "devdax -> system-ram, online, movable; onlined 7 memory blocks" or "already system-ram, ...".
@@ -52,7 +49,7 @@ int run_apply(Env& env, const ApplyOptions& options)
     }
   }
   Force force = options.force ? Force::yes : Force::no;
-  return run_state_change(env, options.dry_run ? DryRun::yes : DryRun::no, [&](Env& target) {
+  return run_state_change(env, options.dry_run, [&](Env& target) {
     auto say = [](const std::string& line) {
       fmt::print("{}\n", line);
       std::fflush(stdout);
@@ -78,7 +75,7 @@ std::optional<ApplyPlan> load_apply_plan(Env& env)
 ApplyOutcome apply_devices(Env& env, const ApplyPlan& plan, const std::vector<DeviceName>& names, Force force,
                            const std::function<void(const std::string&)>& say)
 {
-  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  Context ctx = operation_context(env);
   ctx.hint = config_hints(plan);
   ApplyOutcome outcome;
   auto outcomes = for_each_device<DeviceName>(names, [&](const DeviceName& name) -> Result<DeviceName> {

@@ -32,6 +32,15 @@ Error other_driver_refusal(const Device& device)
   return refusal(device.name.str(), fmt::format("bound to driver '{}'; dax leaves it alone", device.driver_name));
 }
 
+std::string shown_region_path(std::string path)
+{
+  constexpr std::string_view prefix = "/sys/devices";
+  if (path.starts_with(prefix) && path.size() > prefix.size() && path[prefix.size()] == '/') {
+    path.erase(0, prefix.size());
+  }
+  return path;
+}
+
 namespace {
 
 // Reads optional attribute `path` into `field` (left empty when unavailable: attribute.hpp).
