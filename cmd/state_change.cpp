@@ -1,6 +1,7 @@
 #include "state_change.hpp"
 
 #include "dry_run.hpp"
+#include "exit_status.hpp"
 #include "parse.hpp"
 #include "state_lock.hpp"
 
@@ -15,7 +16,6 @@
 #include <atomic>
 #include <cerrno>
 #include <iterator>
-#include <optional>
 
 #include <cstdlib>
 
@@ -25,12 +25,15 @@ namespace {
 
 // How long a second dax waits for the first to finish (offlining thousands of blocks can take
 // long): 30 s, or DAX_LOCK_TIMEOUT seconds (0 to 86400); anything else there is bad input.
-std::optional<std::chrono::milliseconds> lock_timeout()
+Result<std::chrono::milliseconds> lock_timeout()
 {
   const char* value = std::getenv("DAX_LOCK_TIMEOUT");
   if (!value) return std::chrono::seconds(30);
   auto seconds = parse_u64(value);
-  if (!seconds || *seconds > 86400) return std::nullopt;
+  if (!seconds || *seconds > 86400) {
+    return std::unexpected(bad_input(fmt::format("DAX_LOCK_TIMEOUT='{}'", printable(value)),
+                                     "not a number of seconds from 0 to 86400; nothing was changed"));
+  }
   return std::chrono::seconds(*seconds);
 }
 
@@ -126,15 +129,14 @@ int run_state_change(Env& env, DryRun dry_run, const std::function<int(Env&)>& c
   }
   auto timeout = lock_timeout();
   if (!timeout) {
-    print_error(fmt::format("DAX_LOCK_TIMEOUT='{}': not a number of seconds from 0 to 86400; nothing was changed",
-                            printable(std::getenv("DAX_LOCK_TIMEOUT"))));
-    return k_exit_usage;
+    print_error(timeout.error().message());
+    return exit_status(timeout.error());
   }
   Interruptible interruptible;
   auto lock = StateLock::acquire(env.sysroot, *timeout, [] { return g_interrupted.load(); });
   if (!lock) {
     print_error(lock.error().message() + "; nothing was changed");
-    return lock.error().code == EINTR ? k_exit_interrupted : k_exit_failure;
+    return exit_status(lock.error());
   }
   Env live = env;
   // 130 when a signal stopped a pass (which then reported how far it got); a signal after the

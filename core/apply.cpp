@@ -10,25 +10,20 @@ namespace dax {
 
 namespace {
 
-Error device_error(const DeviceName& name, Error error)
-{
-  if (error.device.empty()) error.device = name.str();
-  return error;
-}
-
 // Online memory in the zone the wish does not want cannot be moved without offlining it first.
-Result<void> check_zones(const DeviceName& name, const DeviceMemory& memory, OnlineAs as)
+Result<void> check_zones(const Context& ctx, const DeviceName& name, const DeviceMemory& memory, OnlineAs as)
 {
   bool want_movable = as == OnlineAs::movable;
   auto wrong = std::count_if(memory.blocks.begin(), memory.blocks.end(), [&](const MemoryBlock& block) {
-    return block.state == BlockState::online && (block.zone == "Movable") != want_movable;
+    return block.state == BlockState::online && (block.zone == Zone::movable) != want_movable;
   });
   if (wrong == 0) return {};
-  return std::unexpected(device_error(
-    name, logic_error("", "", fmt::format("{} of {} memory blocks are online {}, the configuration wants them {}; "
-                                          "offline them first (dax offline {}) and apply again",
-                                          wrong, memory.blocks.size(), want_movable ? "as kernel memory" : "movable",
-                                          want_movable ? "movable" : "as kernel memory", name.str()))));
+  return std::unexpected(refusal(name.str(), fmt::format("{} of {} memory blocks are online {}, the configuration "
+                                                         "wants them {}; offline them first ({}) and apply again",
+                                                         wrong, memory.blocks.size(),
+                                                         want_movable ? "as kernel memory" : "movable",
+                                                         want_movable ? "movable" : "as kernel memory",
+                                                         ctx.words(Hint::offline_memory, name))));
 }
 
 } // namespace
@@ -71,9 +66,9 @@ Result<ApplyPlan> plan_apply(Sysfs& sysfs)
   if (!names) return std::unexpected(names.error());
   for (const auto& name : *names) {
     auto device = read_device(sysfs, name);
-    if (!device) return std::unexpected(device_error(name, device.error()));
+    if (!device) return std::unexpected(on_device(name.str(), device.error()));
     auto identity = read_identity(sysfs, *device);
-    if (!identity) return std::unexpected(device_error(name, identity.error()));
+    if (!identity) return std::unexpected(on_device(name.str(), identity.error()));
     auto section = find_section(plan.config, *identity);
     if (!section) return std::unexpected(section.error());
     ConfiguredDevice configured{std::move(*identity), std::nullopt};
@@ -86,10 +81,9 @@ Result<ApplyPlan> plan_apply(Sysfs& sysfs)
 Result<ApplyReport> apply_wanted(Context& ctx, const DeviceName& name, const WantedState& wanted, Force force)
 {
   auto device = read_device(ctx.sysfs, name);
-  if (!device) return std::unexpected(device_error(name, device.error()));
+  if (!device) return std::unexpected(on_device(name.str(), device.error()));
   if (device->driver == Driver::other) {
-    return std::unexpected(device_error(
-      name, logic_error("", "", fmt::format("bound to driver '{}'; dax leaves it alone", device->driver_name))));
+    return std::unexpected(other_driver_refusal(*device));
   }
   ApplyReport report{name, device->mode(), ModeChange::already, {}};
   auto take = [&](Result<OpReport> done) -> Result<ApplyReport> {
@@ -104,14 +98,14 @@ Result<ApplyReport> apply_wanted(Context& ctx, const DeviceName& name, const Wan
   }
 
   auto block_size = read_block_size(ctx.sysfs);
-  if (!block_size) return std::unexpected(device_error(name, block_size.error()));
+  if (!block_size) return std::unexpected(on_device(name.str(), block_size.error()));
   auto memory = read_device_memory(ctx.sysfs, *device, *block_size, WithZone::yes);
-  if (!memory) return std::unexpected(device_error(name, memory.error()));
+  if (!memory) return std::unexpected(on_device(name.str(), memory.error()));
   if (wanted.online == OnlineAfter::no) {
     if (memory->online_count() == 0) return report;
     return take(offline_device(ctx, name));
   }
-  if (auto zones = check_zones(name, *memory, wanted.as); !zones) return std::unexpected(zones.error());
+  if (auto zones = check_zones(ctx, name, *memory, wanted.as); !zones) return std::unexpected(zones.error());
   if (memory->online_count() == memory->blocks.size()) return report;
   return take(online_device(ctx, name, wanted.as));
 }

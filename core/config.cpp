@@ -190,7 +190,9 @@ private:
     } else if (key == "region") {
       std::string path = shown_region_path(std::string(value));
       while (path.size() > 1 && path.back() == '/') path.pop_back();
-      if (!path.starts_with('/') || path.size() < 2) return bad("the region's path as dax list -R shows it");
+      if (!path.starts_with('/') || path.size() < 2) {
+        return bad("the region's sysfs path without /sys/devices (/platform/hmem.0)");
+      }
       match.region = path;
     } else if (key == "resource") {
       match.resource = parse_u64(value);
@@ -295,7 +297,7 @@ Result<std::string> trusted_path(Sysfs& sysfs, const std::string& path, FileType
   auto real = sysfs.canonical(path);
   if (!real) return std::unexpected(real.error());
   if (auto ok = check_trusted(sysfs, *real, expected); !ok) {
-    if (*real != path) ok.error().path = fmt::format("{} (-> {})", path, *real);
+    if (*real != path) ok.error().subject = fmt::format("{} (-> {})", path, *real);
     return std::unexpected(ok.error());
   }
   for (size_t slash = real->rfind('/'); slash != std::string::npos && slash > 0; slash = real->rfind('/', slash - 1)) {

@@ -84,6 +84,7 @@ Result<StateLock> StateLock::acquire(const std::string& root, std::chrono::milli
       Error error = logic_error("lock", path, fmt::format("interrupted while waiting for another dax: {}",
                                                           read_holder(fd)));
       error.code = EINTR;
+      error.kind = ErrorKind::interrupted;
       return give_up(std::move(error));
     }
     if (std::chrono::steady_clock::now() >= deadline) {

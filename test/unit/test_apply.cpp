@@ -2,6 +2,7 @@
 #include "fixtures.hpp"
 
 #include "apply.hpp"
+#include "hints.hpp" // cmd/hints.hpp
 
 #include <catch2/catch.hpp>
 
@@ -277,4 +278,22 @@ TEST_CASE_METHOD(SystemRamFixture, "apply devdax to online system-ram: refused, 
   CHECK(report->before == Mode::system_ram);
   CHECK(report->mode == ModeChange::changed);
   CHECK(kernel.writes() == state_writes(k_nfit_blocks, "offline") + switch_writes("dax0.0", "kmem", "device_dax"));
+}
+
+TEST_CASE_METHOD(OpsFixture, "apply names the configuration key and FILE:LINE it follows, not a flag", "[apply]")
+{
+  kernel.set_file("/etc/dax/dax.conf", "[device slow]\ndevice = dax0.0\nmode = system-ram\nonline = no\n");
+  kernel.set_auto_online("online_movable");
+  kernel.clear_log();
+  auto plan = plan_apply(kernel);
+  REQUIRE(plan);
+  ctx.hint = cli::config_hints(*plan);
+  auto report = apply_wanted(ctx, k_dax00, plan->section_of(k_dax00)->wanted, Force::no);
+  REQUIRE_FALSE(report);
+  CHECK(report.error().message() ==
+        "dax0.0: the kernel onlines hot-added memory itself as movable memory (auto_online_blocks=online_movable), "
+        "not to stay offline (online = no in [device slow] (/etc/dax/dax.conf:1)) as requested; nothing was "
+        "changed. Use --force to accept that, or first run 'echo offline > /sys/devices/system/memory/"
+        "auto_online_blocks'");
+  CHECK(kernel.writes().empty());
 }
