@@ -24,7 +24,8 @@ struct ReconfigureOptions
   std::string align; // -a: its new alignment
   bool online = true;
   bool movable = true;
-  bool force = false;
+  bool force = false;          // -f: devdax offlines online memory first (daxctl's meaning)
+  bool destroy_in_use = false; // --destroy-data-in-use: bind kmem over a device a process uses
   bool human = false;
   bool dry_run = false;
   MemmapOnMemory memmap = MemmapOnMemory::keep;
@@ -66,14 +67,17 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::
   Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
   SystemRamOptions ram{options.online ? OnlineAfter::yes : OnlineAfter::no,
                        options.movable ? OnlineAs::movable : OnlineAs::kernel,
-                       options.force ? Force::yes : Force::no, options.memmap};
+                       options.destroy_in_use ? InUse::destroy_data : InUse::refuse, options.memmap};
 
   auto outcomes = for_each_device<DeviceName>(names, [&](const DeviceName& name) -> Result<DeviceName> {
     auto report = to_ram ? reconfigure_to_system_ram(ctx, name, ram)
                          : reconfigure_to_devdax(ctx, name, options.force ? Force::yes : Force::no);
     if (!report) return std::unexpected(report.error());
     if (report->mode == ModeChange::already) {
-      print_note(fmt::format("{}: already in {} mode", name.str(), options.mode));
+      unsigned changed = report->blocks.count(BlockOutcome::changed);
+      print_note(changed == 0 ? fmt::format("{}: already in {} mode", name.str(), options.mode)
+                              : fmt::format("{}: already in {} mode; {} memory block{} brought to the asked "
+                                            "state", name.str(), options.mode, changed, changed == 1 ? "" : "s"));
     }
     return name;
   });
@@ -140,9 +144,10 @@ int run_resize(Env& env, const ReconfigureOptions& options, const ViewOptions& v
 int run_check_config(Env& env, const ReconfigureOptions& options, const ViewOptions& view)
 {
   if (!options.mode.empty() || !options.online || !options.movable || options.memmap != MemmapOnMemory::keep ||
-      !options.size.empty() || !options.align.empty()) {
+      !options.size.empty() || !options.align.empty() || options.destroy_in_use) {
     print_error("-C/--check-config takes the mode from the configuration files: it cannot be used with "
-                "--mode, --no-online, --no-movable, --[no-]memmap-on-memory, --size or --align");
+                "--mode, --no-online, --no-movable, --[no-]memmap-on-memory, --size, --align or "
+                "--destroy-data-in-use");
     return k_exit_usage;
   }
   auto names = resolve_targets(env.sysfs, options.targets);
@@ -187,6 +192,10 @@ int run_reconfigure(Env& env, const ReconfigureOptions& options)
     print_error("--no-online is incompatible with --mode=devdax");
     return k_exit_usage;
   }
+  if (!to_ram && options.destroy_in_use) {
+    print_error("--destroy-data-in-use is for --mode=system-ram");
+    return k_exit_usage;
+  }
   if (!to_ram && !options.movable) {
     print_error("--no-movable is incompatible with --mode=devdax");
     return k_exit_usage;
@@ -226,7 +235,9 @@ Command reconfigure_command()
             app.add_flag_callback("--no-memmap-on-memory", [options] { options->memmap = MemmapOnMemory::off; },
                                   "system-ram: keep the memory map in boot RAM (Linux 6.8+)");
             app.add_flag("-f,--force", options->force,
-                         "devdax: offline online memory first; system-ram: accept the kernel's auto-online policy");
+                         "devdax: offline online memory first (accepted and unneeded with system-ram)");
+            app.add_flag("--destroy-data-in-use", options->destroy_in_use,
+                         "system-ram: bind kmem although a process has /dev/daxX.Y open or mapped (its data is lost)");
             app.add_flag("-C,--check-config", options->check_config,
                          "Take the mode, online and movable from the configuration files (see dax-apply(1))");
             app.add_flag("-u,--human", options->human, "Human-readable sizes in the printed JSON");

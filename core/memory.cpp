@@ -24,7 +24,7 @@ std::string_view to_string(BlockState state)
 
 std::string_view to_string(OnlineAs as)
 {
-  return as == OnlineAs::movable ? "online_movable" : "online";
+  return as == OnlineAs::movable ? "online_movable" : "online_kernel";
 }
 
 std::string_view to_string(AutoOnline policy)

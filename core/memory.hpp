@@ -18,11 +18,16 @@ enum class BlockState { online, offline, going_offline };
 // How to online a block: what is written to `state`.
 enum class OnlineAs { movable, kernel };
 
+// Whether a device's memory is to be online (as OnlineAs says) or left offline.
+enum class OnlineAfter { yes, no };
+
 // The zone policy of the kernel for hot-added blocks (`auto_online_blocks`).
 enum class AutoOnline { offline, online, online_kernel, online_movable };
 
 std::string_view to_string(BlockState state);
-std::string_view to_string(OnlineAs as);   // "online_movable" / "online"
+// "online_movable" / "online_kernel": explicit zones, never plain "online", whose zone the
+// kernel's online_policy picks (auto-movable may give Movable).
+std::string_view to_string(OnlineAs as);
 std::string_view to_string(AutoOnline policy);
 
 // /sys/devices/system/memory/memoryN.

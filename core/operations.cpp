@@ -1,7 +1,9 @@
 #include "operations.hpp"
 
+#include "auto_online.hpp"
 #include "device_users.hpp"
 #include "kmem_state.hpp"
+#include "reach.hpp"
 
 #include <fmt/format.h>
 
@@ -28,68 +30,6 @@ std::unexpected<Error> refuse(const DeviceName& name, std::string detail)
   return fail(name, logic_error("", "", std::move(detail)));
 }
 
-// "memory34 (write 'offline' to ...: Device or resource busy), memory35 (...)".
-std::string describe_failures(const BlockPass& pass)
-{
-  std::string text;
-  for (const auto& block : pass.blocks) {
-    if (block.outcome != BlockOutcome::failed || !block.error) continue;
-    if (!text.empty()) text += "; ";
-    text += fmt::format("memory{}: {}", block.index, block.error->message());
-  }
-  return text;
-}
-
-// "interrupted after 1200 of 32768 memory blocks; 1200 changed, the others are as they were (offline 1200)".
-std::string describe_interrupted(const BlockPass& pass, size_t total, std::string_view state)
-{
-  return fmt::format("interrupted after {} of {} memory blocks: {} set {} now ({} were already), the "
-                     "other {} are as they were",
-                     pass.blocks.size(), total, pass.count(BlockOutcome::changed), state,
-                     pass.count(BlockOutcome::already), total - pass.blocks.size());
-}
-
-// The zone the kernel gives hot-added blocks under `policy`, if it onlines them at all.
-std::optional<OnlineAs> kernel_online_choice(AutoOnline policy)
-{
-  switch (policy) {
-  case AutoOnline::offline: return std::nullopt;
-  case AutoOnline::online_movable: return OnlineAs::movable;
-  case AutoOnline::online:
-  case AutoOnline::online_kernel: return OnlineAs::kernel;
-  }
-  return std::nullopt;
-}
-
-std::string_view describe(OnlineAs as)
-{
-  return as == OnlineAs::movable ? "movable memory" : "kernel memory";
-}
-
-// Refuses (unless forced) when the kernel will online the new blocks differently from the request.
-Result<void> check_auto_online(Context& ctx, const DeviceName& name, const SystemRamOptions& options)
-{
-  auto policy = read_auto_online(ctx.sysfs);
-  if (!policy) return fail(name, policy.error());
-  auto kernel = kernel_online_choice(*policy);
-  if (!kernel) return {};
-  bool matches = options.online == OnlineAfter::yes && options.as == *kernel;
-  if (matches) return {};
-  std::string requested = options.online == OnlineAfter::no
-                            ? std::string("to stay offline (--no-online)")
-                            : fmt::format("as {}", describe(options.as));
-  std::string what = fmt::format("the kernel onlines hot-added memory itself as {} "
-                                 "(auto_online_blocks={}), not {} as requested",
-                                 describe(*kernel), to_string(*policy), requested);
-  if (options.force == Force::yes) {
-    if (ctx.note) ctx.note(fmt::format("{}: {}; going ahead (--force)", name.str(), what));
-    return {};
-  }
-  return refuse(name, fmt::format("{}; nothing was changed. Use --force to accept that, or first run "
-                                  "'echo offline > /sys/devices/system/memory/auto_online_blocks'",
-                                  what));
-}
-
 // Every check that can refuse a switch to system-ram, made before the first write.
 Result<void> check_system_ram_possible(Context& ctx, const Device& device, uint64_t block_size,
                                        const SystemRamOptions& options)
@@ -114,13 +54,13 @@ Result<void> check_system_ram_possible(Context& ctx, const Device& device, uint6
   }
   if (auto users = find_device_users(ctx.sysfs, name); !users.empty()) {
     std::string who = describe_users(users);
-    if (options.force == Force::no) {
+    if (options.in_use == InUse::refuse) {
       return refuse(name, fmt::format("/dev/{} is in use by {}: binding kmem would destroy the data "
-                                      "they use; stop them, or use --force", name.str(), who));
+                                      "they use; stop them, or use --destroy-data-in-use", name.str(), who));
     }
-    if (ctx.note) ctx.note(fmt::format("{}: in use by {}; going ahead (--force)", name.str(), who));
+    if (ctx.note) ctx.note(fmt::format("{}: in use by {}; going ahead, their data is lost", name.str(), who));
   }
-  return check_auto_online(ctx, name, options);
+  return {};
 }
 
 // Gives a device that kmem did not take back to device_dax, with the memmap_on_memory setting it
@@ -137,45 +77,6 @@ Error return_to_device_dax(Context& ctx, const DeviceName& name, std::optional<b
   return about(name, logic_error("", "", fmt::format("{}; {}", bind_error.message(), outcome)));
 }
 
-// Onlines an unplugged device (daxX.Y/state) in one write and reports its blocks as onlined.
-Result<BlockPass> plug_device_memory(Context& ctx, const Device& device, uint64_t block_size, OnlineAs as)
-{
-  if (auto plugged = plug_device(ctx.sysfs, device.name, as); !plugged) {
-    return refuse(device.name, fmt::format("{}; its memory stays unplugged", plugged.error().message()));
-  }
-  auto memory = read_device_memory(ctx.sysfs, device, block_size, WithZone::no);
-  if (!memory) return fail(device.name, memory.error());
-  BlockPass pass;
-  for (const auto& block : memory->blocks) {
-    if (block.state == BlockState::online) {
-      pass.blocks.push_back({block.index, BlockOutcome::changed, {}});
-    } else {
-      pass.blocks.push_back({block.index, BlockOutcome::failed,
-                             logic_error("check", block_path(block.index) + "/state",
-                                         "still offline after the device was plugged")});
-    }
-  }
-  if (!pass.ok()) return refuse(device.name, describe_failures(pass));
-  return pass;
-}
-
-Result<BlockPass> online_device_blocks(Context& ctx, const Device& device, uint64_t block_size, OnlineAs as)
-{
-  auto state = read_kmem_state(ctx.sysfs, device.name);
-  if (!state) return fail(device.name, state.error());
-  if (*state == KmemState::unplugged) return plug_device_memory(ctx, device, block_size, as);
-  auto memory = read_device_memory(ctx.sysfs, device, block_size, WithZone::no);
-  if (!memory) return fail(device.name, memory.error());
-  BlockPass pass = online_blocks(ctx.sysfs, memory->blocks, as, ctx.control);
-  if (pass.interrupted) return refuse(device.name, describe_interrupted(pass, memory->blocks.size(), "online"));
-  if (!pass.ok()) {
-    return refuse(device.name, fmt::format("{} of {} memory blocks online now; failed: {}",
-                                           pass.count(BlockOutcome::changed) + pass.count(BlockOutcome::already),
-                                           pass.blocks.size(), describe_failures(pass)));
-  }
-  return pass;
-}
-
 Result<Device> read_system_ram_device(Context& ctx, const DeviceName& name)
 {
   auto device = read_device(ctx.sysfs, name);
@@ -185,6 +86,18 @@ Result<Device> read_system_ram_device(Context& ctx, const DeviceName& name)
                                     "mode (dax reconfigure -m system-ram {})", name.str()));
   }
   return device;
+}
+
+// Brings the memory of a system-ram device to `request`, read back.
+Result<OpReport> change_memory(Context& ctx, const DeviceName& name, MemoryRequest request)
+{
+  auto device = read_system_ram_device(ctx, name);
+  if (!device) return std::unexpected(device.error());
+  auto block_size = read_block_size(ctx.sysfs);
+  if (!block_size) return fail(name, block_size.error());
+  auto pass = reach_request(ctx, *device, *block_size, request);
+  if (!pass) return fail(name, pass.error());
+  return OpReport{name, ModeChange::already, std::move(*pass)};
 }
 
 // Onlines again, each in its former zone, the blocks an aborted devdax switch offlined.
@@ -245,6 +158,42 @@ std::string replug(Context& ctx, const DeviceName& name, const DeviceMemory& bef
 
 } // namespace
 
+namespace {
+
+// devdax -> kmem: the checks, kmem loaded, memmap_on_memory set if asked, device_dax unbound, kmem
+// bound with auto-onlining held back where it would not give what was asked.
+Result<void> bind_to_kmem(Context& ctx, const Device& device, uint64_t block_size, const SystemRamOptions& options,
+                          std::optional<bool> memmap)
+{
+  const DeviceName& name = device.name;
+  if (auto possible = check_system_ram_possible(ctx, device, block_size, options); !possible) {
+    return std::unexpected(possible.error());
+  }
+  // The hotplug policies are read again at the bind; an unreadable one stops here, before any write.
+  if (auto policy = read_auto_online(ctx.sysfs); !policy) return fail(name, policy.error());
+  if (auto zones = read_zone_policy(ctx.sysfs); !zones) return fail(name, zones.error());
+  if (auto driver = ensure_driver(ctx.sysfs, ctx.loader, Driver::kmem); !driver) return fail(name, driver.error());
+  if (memmap) {
+    if (auto written = write_memmap_on_memory(ctx.sysfs, name, *memmap); !written) return fail(name, written.error());
+  }
+  if (device.driver == Driver::device_dax) {
+    if (auto unbound = unbind_device(ctx.sysfs, name, Driver::device_dax); !unbound) {
+      if (memmap) (void)write_memmap_on_memory(ctx.sysfs, name, !*memmap);
+      return fail(name, unbound.error());
+    }
+  }
+  auto own = block_indexes(plan_hotplug(device.ranges(), block_size), block_size);
+  auto bound = bind_kmem(ctx.sysfs, name, own, {options.online, options.as});
+  if (!bound) {
+    if (read_driver(ctx.sysfs, name).value_or(Driver::none) == Driver::kmem) return fail(name, bound.error());
+    return std::unexpected(return_to_device_dax(ctx, name, memmap, bound.error()));
+  }
+  if (std::string held = describe(*bound); !held.empty() && ctx.note) ctx.note(fmt::format("{}: {}", name.str(), held));
+  return {};
+}
+
+} // namespace
+
 Result<OpReport> reconfigure_to_system_ram(Context& ctx, const DeviceName& name,
                                            const SystemRamOptions& options)
 {
@@ -252,40 +201,23 @@ Result<OpReport> reconfigure_to_system_ram(Context& ctx, const DeviceName& name,
   if (!device) return fail(name, device.error());
   auto block_size = read_block_size(ctx.sysfs);
   if (!block_size) return fail(name, block_size.error());
-
   auto memmap = plan_memmap_on_memory(ctx.sysfs, *device, options.memmap);
   if (!memmap) return fail(name, memmap.error());
 
   OpReport report{name, ModeChange::already, {}};
   if (device->mode() != Mode::system_ram) {
-    if (auto possible = check_system_ram_possible(ctx, *device, *block_size, options); !possible) {
-      return std::unexpected(possible.error());
-    }
-    if (auto driver = ensure_driver(ctx.sysfs, ctx.loader, Driver::kmem); !driver) {
-      return fail(name, driver.error());
-    }
-    if (*memmap) {
-      if (auto written = write_memmap_on_memory(ctx.sysfs, name, **memmap); !written) return fail(name, written.error());
-    }
-    if (device->driver == Driver::device_dax) {
-      if (auto unbound = unbind_device(ctx.sysfs, name, Driver::device_dax); !unbound) {
-        if (*memmap) (void)write_memmap_on_memory(ctx.sysfs, name, !**memmap);
-        return fail(name, unbound.error());
-      }
-    }
-    if (auto bound = bind_device(ctx.sysfs, name, Driver::kmem); !bound) {
-      return std::unexpected(return_to_device_dax(ctx, name, *memmap, bound.error()));
+    if (auto bound = bind_to_kmem(ctx, *device, *block_size, options, *memmap); !bound) {
+      return std::unexpected(bound.error());
     }
     report.mode = ModeChange::changed;
     auto fresh = read_device(ctx.sysfs, name);
     if (!fresh) return fail(name, fresh.error());
     device = std::move(fresh);
   }
-  if (options.online == OnlineAfter::yes) {
-    auto pass = online_device_blocks(ctx, *device, *block_size, options.as);
-    if (!pass) return std::unexpected(pass.error());
-    report.blocks = std::move(*pass);
-  }
+  auto pass = reach_request(ctx, *device, *block_size, {options.online, options.as});
+  if (!pass) return fail(name, pass.error());
+  report.blocks = std::move(*pass);
+  if (auto bound = check_driver(ctx.sysfs, name, Driver::kmem); !bound) return std::unexpected(bound.error());
   return report;
 }
 
@@ -359,31 +291,12 @@ Result<OpReport> reconfigure_to_devdax(Context& ctx, const DeviceName& name, For
 
 Result<OpReport> online_device(Context& ctx, const DeviceName& name, OnlineAs as)
 {
-  auto device = read_system_ram_device(ctx, name);
-  if (!device) return std::unexpected(device.error());
-  auto block_size = read_block_size(ctx.sysfs);
-  if (!block_size) return fail(name, block_size.error());
-  auto pass = online_device_blocks(ctx, *device, *block_size, as);
-  if (!pass) return std::unexpected(pass.error());
-  return OpReport{name, ModeChange::already, std::move(*pass)};
+  return change_memory(ctx, name, {OnlineAfter::yes, as});
 }
 
 Result<OpReport> offline_device(Context& ctx, const DeviceName& name)
 {
-  auto device = read_system_ram_device(ctx, name);
-  if (!device) return std::unexpected(device.error());
-  auto block_size = read_block_size(ctx.sysfs);
-  if (!block_size) return fail(name, block_size.error());
-  auto memory = read_device_memory(ctx.sysfs, *device, *block_size, WithZone::no);
-  if (!memory) return fail(name, memory.error());
-  BlockPass pass = offline_blocks(ctx.sysfs, memory->blocks, StopAtFailure::no, ctx.retry, ctx.control);
-  if (pass.interrupted) return refuse(name, describe_interrupted(pass, memory->blocks.size(), "offline"));
-  if (!pass.ok()) {
-    return refuse(name, fmt::format("{} of {} memory blocks offline now; failed: {}",
-                                    pass.count(BlockOutcome::changed) + pass.count(BlockOutcome::already),
-                                    pass.blocks.size(), describe_failures(pass)));
-  }
-  return OpReport{name, ModeChange::already, std::move(pass)};
+  return change_memory(ctx, name, {OnlineAfter::no, OnlineAs::movable});
 }
 
 } // namespace dax

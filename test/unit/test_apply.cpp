@@ -194,7 +194,7 @@ TEST_CASE_METHOD(OpsFixture, "apply devdax -> system-ram, online movable, then a
   REQUIRE(report);
   CHECK(report->before == Mode::system_ram);
   CHECK(report->mode == ModeChange::already);
-  CHECK(report->blocks.blocks.empty());
+  CHECK(report->blocks.count(BlockOutcome::changed) == 0);
   CHECK(kernel.writes().empty());
 }
 
@@ -244,23 +244,27 @@ TEST_CASE_METHOD(SystemRamFixture, "apply online = no offlines online blocks; of
   kernel.clear_log();
   report = apply_wanted(ctx, k_dax00, ram(OnlineAfter::no), Force::no);
   REQUIRE(report);
-  CHECK(report->blocks.blocks.empty());
+  CHECK(report->blocks.count(BlockOutcome::changed) == 0);
   CHECK(kernel.writes().empty());
 }
 
-TEST_CASE_METHOD(SystemRamFixture, "apply refuses memory online in the other zone, writing nothing", "[apply]")
+TEST_CASE_METHOD(SystemRamFixture, "apply moves memory online in the other zone, block by block", "[apply]")
 {
   for (uint64_t index : k_nfit_blocks) kernel.set_block(index, "online");
   kernel.clear_log();
   auto report = apply_wanted(ctx, k_dax00, ram(), Force::no);
-  REQUIRE_FALSE(report);
-  CHECK(report.error().message() == "dax0.0: 7 of 7 memory blocks are online as kernel memory, the configuration "
-                                    "wants them movable; offline them first (dax offline dax0.0) and apply again");
-  CHECK(kernel.writes().empty());
-
-  report = apply_wanted(ctx, k_dax00, ram(OnlineAfter::yes, OnlineAs::kernel), Force::no);
   REQUIRE(report);
   CHECK(report->mode == ModeChange::already);
+  CHECK(report->blocks.count(BlockOutcome::changed) == 7);
+  std::vector<std::string> moves;
+  for (uint64_t index : k_nfit_blocks) moves = moves + state_writes({index}, "offline") + state_writes({index}, "online_movable");
+  CHECK(kernel.writes() == moves);
+  for (uint64_t index : k_nfit_blocks) CHECK(kernel.block_zones(index) == "Movable");
+
+  kernel.clear_log();
+  report = apply_wanted(ctx, k_dax00, ram(), Force::no);
+  REQUIRE(report);
+  CHECK(report->blocks.count(BlockOutcome::changed) == 0);
   CHECK(kernel.writes().empty());
 }
 

@@ -1,0 +1,223 @@
+#include "reach.hpp"
+
+#include "driver.hpp"
+#include "kmem_state.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace dax {
+
+namespace {
+
+std::unexpected<Error> refuse(const DeviceName& name, std::string detail)
+{
+  Error error = logic_error("", "", std::move(detail));
+  error.device = name.str();
+  return std::unexpected(std::move(error));
+}
+
+OnlineAs other(OnlineAs as)
+{
+  return as == OnlineAs::movable ? OnlineAs::kernel : OnlineAs::movable;
+}
+
+std::string_view describe(MemoryRequest request)
+{
+  if (request.online == OnlineAfter::no) return "offline";
+  return request.as == OnlineAs::movable ? "online in zone Movable" : "online in a kernel zone";
+}
+
+// Offlines block `index` and onlines it again as `as`; if the second step fails it is put back in
+// the other zone, so that no memory is lost to the move.
+BlockResult move_block(Context& ctx, uint64_t index, OnlineAs as)
+{
+  BlockPass off = offline_blocks(ctx.sysfs, std::vector<uint64_t>{index}, StopAtFailure::yes, ctx.retry);
+  if (!off.ok()) return off.blocks.front();
+  BlockPass on = online_blocks(ctx.sysfs, std::vector<uint64_t>{index}, as);
+  if (on.ok()) return {index, BlockOutcome::changed, {}};
+  (void)online_blocks(ctx.sysfs, std::vector<uint64_t>{index}, other(as));
+  return on.blocks.front();
+}
+
+// Moves the blocks of `wrong` into the zone of `as`, one at a time, stopping between blocks when
+// asked to.
+BlockPass move_blocks(Context& ctx, const std::vector<uint64_t>& wrong, OnlineAs as)
+{
+  BlockPass pass;
+  for (uint64_t index : wrong) {
+    if (ctx.control.stop && ctx.control.stop()) {
+      pass.interrupted = true;
+      break;
+    }
+    pass.blocks.push_back(move_block(ctx, index, as));
+    if (ctx.control.progress) ctx.control.progress(pass.blocks.size(), wrong.size());
+  }
+  return pass;
+}
+
+// Moves every block of the device at once: unplug, then plug as `as` (the kernel does each step
+// for all blocks or none). If plugging as asked fails, the memory is plugged back in the other zone.
+Result<BlockPass> replug_device(Context& ctx, const Device& device, const std::vector<uint64_t>& present, OnlineAs as)
+{
+  if (auto unplugged = unplug_device(ctx.sysfs, device.name, ctx.retry); !unplugged) {
+    return refuse(device.name, fmt::format("moving its memory to {} failed: {}; the kernel left every block as it was",
+                                           as == OnlineAs::movable ? "zone Movable" : "a kernel zone",
+                                           unplugged.error().message()));
+  }
+  if (auto plugged = plug_device(ctx.sysfs, device.name, as); !plugged) {
+    auto back = plug_device(ctx.sysfs, device.name, other(as));
+    return refuse(device.name, fmt::format("{}; {}", plugged.error().message(),
+                                           back ? "its memory was plugged back in the other zone"
+                                                : "plugging it back failed too: its memory is unplugged"));
+  }
+  BlockPass pass;
+  for (uint64_t index : present) pass.blocks.push_back({index, BlockOutcome::changed, {}});
+  return pass;
+}
+
+// Folds `moves` into `pass`: a moved block counts as changed, a failed move as failed.
+void merge(BlockPass& pass, const BlockPass& moves)
+{
+  for (const auto& moved : moves.blocks) {
+    auto it = std::find_if(pass.blocks.begin(), pass.blocks.end(),
+                           [&](const BlockResult& block) { return block.index == moved.index; });
+    if (it == pass.blocks.end()) pass.blocks.push_back(moved);
+    else *it = moved;
+  }
+  pass.interrupted = pass.interrupted || moves.interrupted;
+}
+
+// Onlines what is offline, then moves what is online in the other zone.
+Result<BlockPass> online_as_asked(Context& ctx, const Device& device, uint64_t block_size, const DeviceMemory& memory,
+                                  OnlineAs as)
+{
+  auto state = read_kmem_state(ctx.sysfs, device.name);
+  if (!state) return std::unexpected(state.error());
+  BlockPass pass;
+  if (*state == KmemState::unplugged) {
+    if (auto plugged = plug_device(ctx.sysfs, device.name, as); !plugged) {
+      return refuse(device.name, fmt::format("{}; its memory stays unplugged", plugged.error().message()));
+    }
+    for (uint64_t index : block_indexes(memory.plan, block_size)) pass.blocks.push_back({index, BlockOutcome::changed, {}});
+    return pass;
+  }
+  pass = online_blocks(ctx.sysfs, memory.blocks, as, ctx.control);
+  if (pass.interrupted) return pass;
+  auto now = read_device_memory(ctx.sysfs, device, block_size, WithZone::yes);
+  if (!now) return std::unexpected(now.error());
+  std::vector<uint64_t> wrong, present;
+  for (const auto& block : now->blocks) {
+    present.push_back(block.index);
+    if (block.state == BlockState::online && !in_zone(block, as)) wrong.push_back(block.index);
+  }
+  if (wrong.empty()) return pass;
+  if (*state) {
+    auto replugged = replug_device(ctx, device, present, as);
+    if (!replugged) return std::unexpected(replugged.error());
+    merge(pass, *replugged);
+  } else {
+    merge(pass, move_blocks(ctx, wrong, as));
+  }
+  return pass;
+}
+
+} // namespace
+
+bool in_zone(const MemoryBlock& block, OnlineAs as)
+{
+  bool movable = block.zone == "Movable";
+  return as == OnlineAs::movable ? movable : !movable && !block.zone.empty();
+}
+
+std::string block_list(std::vector<uint64_t> indexes)
+{
+  std::sort(indexes.begin(), indexes.end());
+  std::string text;
+  for (size_t i = 0; i < indexes.size();) {
+    size_t j = i;
+    while (j + 1 < indexes.size() && indexes[j + 1] == indexes[j] + 1) ++j;
+    if (!text.empty()) text += ", ";
+    text += j == i ? fmt::format("memory{}", indexes[i]) : fmt::format("memory{}-{}", indexes[i], indexes[j]);
+    i = j + 1;
+  }
+  return text;
+}
+
+std::string mismatch(const DeviceMemory& memory, uint64_t block_size, MemoryRequest request)
+{
+  std::map<std::string, std::vector<uint64_t>> wrong; // "online in Normal" / "offline" -> blocks
+  for (uint64_t index : block_indexes(memory.plan, block_size)) {
+    auto block = std::find_if(memory.blocks.begin(), memory.blocks.end(),
+                              [&](const MemoryBlock& b) { return b.index == index; });
+    bool online = block != memory.blocks.end() && block->state == BlockState::online;
+    if (request.online == OnlineAfter::no) {
+      if (online) wrong["online in " + (block->zone.empty() ? std::string("an unknown zone") : block->zone)].push_back(index);
+    } else if (!online) {
+      wrong[block == memory.blocks.end() ? "not present" : std::string(to_string(block->state))].push_back(index);
+    } else if (!in_zone(*block, request.as)) {
+      wrong["online in " + block->zone].push_back(index);
+    }
+  }
+  std::string text;
+  for (const auto& [how, indexes] : wrong) {
+    if (!text.empty()) text += "; ";
+    text += fmt::format("{} {} {}", block_list(indexes), indexes.size() == 1 ? "is" : "are", how);
+  }
+  if (text.empty()) return text;
+  return fmt::format("asked for its memory {}, but {}", describe(request), text);
+}
+
+std::string describe_failures(const BlockPass& pass)
+{
+  std::string text;
+  for (const auto& block : pass.blocks) {
+    if (block.outcome != BlockOutcome::failed || !block.error) continue;
+    if (!text.empty()) text += "; ";
+    text += fmt::format("memory{}: {}", block.index, block.error->message());
+  }
+  return text;
+}
+
+std::string describe_interrupted(const BlockPass& pass, size_t total, std::string_view state)
+{
+  return fmt::format("interrupted after {} of {} memory blocks: {} set {} now ({} were already), the "
+                     "other {} are as they were",
+                     pass.blocks.size(), total, pass.count(BlockOutcome::changed), state,
+                     pass.count(BlockOutcome::already), total - pass.blocks.size());
+}
+
+Result<BlockPass> reach_request(Context& ctx, const Device& device, uint64_t block_size, MemoryRequest request)
+{
+  auto memory = read_device_memory(ctx.sysfs, device, block_size, WithZone::yes);
+  if (!memory) return std::unexpected(memory.error());
+  Result<BlockPass> pass;
+  if (request.online == OnlineAfter::no) {
+    pass = offline_blocks(ctx.sysfs, memory->blocks, StopAtFailure::no, ctx.retry, ctx.control);
+  } else {
+    pass = online_as_asked(ctx, device, block_size, *memory, request.as);
+  }
+  if (!pass) return pass;
+  std::string_view verb = request.online == OnlineAfter::no ? "offline" : "online";
+  if (pass->interrupted) return refuse(device.name, describe_interrupted(*pass, memory->blocks.size(), verb));
+  auto after = read_device_memory(ctx.sysfs, device, block_size, WithZone::yes);
+  if (!after) return std::unexpected(after.error());
+  std::string left = mismatch(*after, block_size, request);
+  if (left.empty()) return pass;
+  std::string failures = describe_failures(*pass);
+  return refuse(device.name, failures.empty() ? left : fmt::format("{} ({})", left, failures));
+}
+
+Result<void> check_driver(Sysfs& sysfs, const DeviceName& name, Driver driver)
+{
+  std::string bound;
+  auto now = read_driver(sysfs, name, &bound);
+  if (!now) return std::unexpected(now.error());
+  if (*now == driver) return {};
+  return refuse(name, fmt::format("expected to be bound to {} now, but it is {}", driver_dir_name(driver),
+                                  *now == Driver::none ? std::string("unbound") : "bound to " + bound));
+}
+
+} // namespace dax
