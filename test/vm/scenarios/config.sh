@@ -1,3 +1,7 @@
+# vm-run: --pmem nfit --pmem-node 1
+# vm-add: systemd/90-dax.rules:/vm/90-dax.rules
+# vm-host-bin: udevadm:/usr/local/bin/udevadm
+# kernels: 6.1 6.12
 # Persistent configuration on the NVDIMM of nfit.sh (vm-run --pmem nfit --pmem-node 1): dax0.0
 # on the static region of namespace0.0 (devdax), 7 blocks.
 #  - daxctl's format in /etc/daxctl.conf.d, matched by the namespace uuid: `dax reconfigure -C`
@@ -9,8 +13,7 @@
 . /vm/lib.sh
 D=dax0.0
 
-ndctl create-namespace -f -e namespace0.0 -m devdax > $VM_OUT/ndctl.txt 2>&1 ||
-	{ cat $VM_OUT/ndctl.txt; echo "create-namespace failed"; exit 3; }
+devdax_namespaces namespace0.0
 # The identities a configuration can name, as this boot's kernel shows them.
 UUID=$(cat $DAXBUS/devices/$D/../uuid)
 RESOURCE=$(cat $DAXBUS/devices/$D/resource)
@@ -44,9 +47,7 @@ check "memory removed" no_blocks $D
 # ---------------------------------------------------------------- dax's format, dax apply
 scenario apply "dax apply with /etc/dax/dax.conf matched by resource and nvdimm.uuid (daxctl: the same change by hand)"
 conf /etc/dax/dax.conf "# dax0.0 by where its memory starts" "[device pmem]" "resource = $RESOURCE" "mode = system-ram"
-begin apply-system-ram
-if is_dax; then call 0 apply; else call 0 reconfigure-device -m system-ram $D; fi
-end
+apply_step apply-system-ram reconfigure-device -m system-ram $D
 dcheck "dax apply says what it did" sh -c "grep -q 'dax0.0: devdax -> system-ram, online, movable; onlined 7 memory blocks (\[device pmem\] /etc/dax/dax.conf:2)' $STEPDIR/1.out"
 check "all blocks online movable" blocks_are $D online Movable
 begin apply-again
@@ -55,9 +56,7 @@ end
 dcheck "already as wanted: nothing done" sh -c "grep -q 'dax0.0: already system-ram, online, movable' $STEPDIR/1.out"
 check "still online movable" blocks_are $D online Movable
 conf /etc/dax/dax.conf "[device pmem]" "nvdimm.uuid = $UUID" "mode = system-ram" "online = no"
-begin apply-offline
-if is_dax; then call 0 apply; else call 0 offline-memory $D; fi
-end
+apply_step apply-offline offline-memory $D
 check "all blocks offline" blocks_are $D offline
 conf /etc/dax/dax.conf "[device pmem]" "nvdimm.uuid = $UUID" "mode = system-ram" "online = perhaps"
 begin apply-malformed
@@ -66,9 +65,7 @@ end
 dcheck "line-numbered error" stderr_has "/etc/dax/dax.conf:4: bad value 'perhaps' for online"
 check "nothing changed" blocks_are $D offline
 conf /etc/dax/dax.conf "[device pmem]" "nvdimm.uuid = $UUID" "mode = devdax"
-begin apply-devdax
-if is_dax; then call 0 apply; else call 0 reconfigure-device -m devdax $D; fi
-end
+apply_step apply-devdax reconfigure-device -m devdax $D
 check "$D back on device_dax" driver_is $D device_dax
 check "memory removed" no_blocks $D
 rm -f /etc/dax/dax.conf

@@ -1,3 +1,5 @@
+# vm-run: --mem 2400M --memmap 160M!1100M --memmap 400M!1648M
+# kernels: 6.1 6.12
 # Scenarios on devices that do not fit the memory block grid
 # (vm-run --mem 2400M --memmap 160M!1100M --memmap 400M!1648M):
 # dax0.0 0x45000000-0x4ebfffff (150 MiB): holds no whole 128 MiB block (too small);
@@ -7,10 +9,7 @@
 . /vm/lib.sh
 S=dax0.0 U=dax1.0
 
-for ns in namespace0.0 namespace1.0; do
-	ndctl create-namespace -f -e $ns -m devdax >> $VM_OUT/ndctl.txt 2>&1 ||
-		{ cat $VM_OUT/ndctl.txt; echo "create-namespace $ns failed"; exit 3; }
-done
+devdax_namespaces namespace0.0 namespace1.0
 
 # ---------------------------------------------------------------- too small
 scenario too-small "a device too small to hold one whole memory block"

@@ -1,3 +1,5 @@
+# vm-run: --mem 2400M --memmap 512M!1024M --memmap 512M!1664M
+# kernels: 6.1 6.12
 # Scenarios on two legacy e820 pmem ranges below 4 GiB, node 0
 # (vm-run --mem 2400M --memmap 512M!1024M --memmap 512M!1664M):
 # dax0.0 0x40a00000-0x5fffffff (memory9-11), dax1.0 0x68a00000-0x87ffffff (memory14-16),
@@ -6,10 +8,7 @@
 . /vm/lib.sh
 A=dax0.0 B=dax1.0
 
-for ns in namespace0.0 namespace1.0; do
-	ndctl create-namespace -f -e $ns -m devdax >> $VM_OUT/ndctl.txt 2>&1 ||
-		{ cat $VM_OUT/ndctl.txt; echo "create-namespace $ns failed"; exit 3; }
-done
+devdax_namespaces namespace0.0 namespace1.0
 
 # ---------------------------------------------------------------- two devices in one call
 scenario two-devices "two devices in one call: system-ram, offline, online --no-movable, devdax -f"

@@ -4,9 +4,15 @@
 #
 # A group script is a sequence of scenarios.  Each scenario starts from a known
 # kernel state made with raw sysfs writes (reset_devdax: every device bound to
-# device_dax, no hot-added memory, auto_online_blocks=offline, kmem loaded or
+# device_dax, no hot-added memory, auto_online_blocks=offline unless the scenario
+# says otherwise (`boot`: the value the kernel booted with), kmem loaded or
 # not), so that the dax boot and the daxctl boot start every scenario from the
-# same state.  A scenario is a sequence of steps; a step is one or more calls
+# same state.
+#
+# Kernel and daxctl: KERNEL (6.1 | 6.12, from uname -r) and DAXCTL_VERSION (76.1 on
+# 6.1, 81 on 6.12: `daxctl --version`); `byver A B` prints A with daxctl 76.1 and
+# B with 81 (an expected exit status that differs between them); where the kernels
+# differ, test "$KERNEL" and say why next to it.  A scenario is a sequence of steps; a step is one or more calls
 # of the tool under test; after each step the kernel state and the JSON of
 # `list` are recorded.  run-suite (on the host) compares the dax boot with the
 # daxctl boot step by step.
@@ -33,6 +39,10 @@ MEM=$SYS/devices/system/memory
 AOB=$MEM/auto_online_blocks
 DAXBUS=$SYS/bus/dax
 BS=$((0x$(cat $MEM/block_size_bytes)))
+BOOT_AOB=$(cat $AOB)                 # the kernel's own policy, before any scenario changed it
+case $(uname -r) in 6.1.*) KERNEL=6.1 ;; 6.12.*) KERNEL=6.12 ;; *) KERNEL=$(uname -r) ;; esac
+DAXCTL_VERSION=$(daxctl --version 2>/dev/null)
+byver() { [ "$DAXCTL_VERSION" = 76.1 ] && echo "$1" || echo "$2"; }
 SC=
 STEPN=0
 STEPDIR=
@@ -92,7 +102,8 @@ kstate() {
 	for _n in $(dev_names); do
 		_d=$DAXBUS/devices/$_n
 		rd $_d/size; _sz=$R; rd $_d/target_node
-		echo "device $_n driver=$(dev_driver $_n) size=$_sz target_node=$R blocks=$(dev_blocks $_n | tr '\n' ' ')maps=$(dev_maps $_n)"
+		_mm=; [ -e $_d/memmap_on_memory ] && { rd $_d/memmap_on_memory; _mm=" memmap_on_memory=$R"; rd $_d/target_node; }
+		echo "device $_n driver=$(dev_driver $_n) size=$_sz target_node=$R blocks=$(dev_blocks $_n | tr '\n' ' ')maps=$(dev_maps $_n)$_mm"
 	done
 	for _r in $(for _n in $(dev_names); do readlink -f $DAXBUS/devices/$_n/..; done | sort -u); do
 		[ -e $_r/dax_region/available_size ] || continue
@@ -137,40 +148,87 @@ remove_kmem() {
 	wr $1 $DAXBUS/drivers/kmem/unbind
 }
 
-# reset_devdax [kmem-loaded|kmem-not-loaded] [aob]: every device back to
-# device_dax with none of its memory in the kernel; auto_online_blocks=aob
-# (default offline).  Fails (and marks the scenario) if that state cannot be reached.
-reset_devdax() {
-	_want=${1:-kmem-loaded} _aob=${2:-offline}
+# bind_device_dax NAME: bind NAME to device_dax; a CXL region's device (made for kmem) matches
+# device_dax only by id, so if bind is refused the id is added (new_id binds it), as daxctl does
+bind_device_dax() {
+	wr $1 $DAXBUS/drivers/device_dax/bind || wr $1 $DAXBUS/drivers/device_dax/new_id
+}
+
+# release_all: auto_online_blocks=offline; every device off kmem (its memory offlined and
+# hot-removed) and without new_id entries, so that nothing rebinds behind the reset's back
+release_all() {
 	: > /tmp/reset.log
 	wr offline $AOB
 	for _n in $(dev_names); do
 		[ "$(dev_driver $_n)" = kmem ] && remove_kmem $_n
 		[ -e $DAXBUS/drivers/kmem/remove_id ] && wr $_n $DAXBUS/drivers/kmem/remove_id
 		wr $_n $DAXBUS/drivers/device_dax/remove_id
-		[ "$(dev_driver $_n)" = device_dax ] || wr $_n $DAXBUS/drivers/device_dax/bind
 	done
-	if [ "$_want" = kmem-not-loaded ] && [ -d $SYS/module/kmem ]; then
+}
+
+# finish_reset WANT AOB BAD: kmem loaded or not as WANT, auto_online_blocks=AOB (`boot`: the
+# kernel's own), every device on device_dax without memory; BAD: what the caller found wrong
+finish_reset() {
+	_bad=$3
+	if [ "$1" = kmem-not-loaded ] && [ -d $SYS/module/kmem ]; then
 		rmmod kmem 2>>/tmp/reset.log || echo "  (rmmod kmem failed)" >> /tmp/reset.log
 	fi
-	if [ "$_want" = kmem-loaded ] && [ ! -d $SYS/module/kmem ]; then
+	if [ "$1" = kmem-loaded ] && [ ! -d $SYS/module/kmem ]; then
 		modprobe kmem 2>>/tmp/reset.log || echo "  (modprobe kmem failed)" >> /tmp/reset.log
 	fi
-	wr "$_aob" $AOB
-	_bad=
+	if [ "$2" = boot ]; then wr "$BOOT_AOB" $AOB; else wr "$2" $AOB; fi
 	for _n in $(dev_names); do
 		[ "$(dev_driver $_n)" = device_dax ] || _bad="$_bad $_n:driver=$(dev_driver $_n)"
 		[ -z "$(dev_blocks $_n)" ] || _bad="$_bad $_n:blocks-present"
 	done
-	if [ -n "$_bad" ]; then
-		echo "reset failed:$_bad" >> /tmp/reset.log
-		return 1
-	fi
-	return 0
+	[ -z "$_bad" ] && return 0
+	echo "reset failed:$_bad" >> /tmp/reset.log
+	return 1
+}
+
+# reset_devdax [kmem-loaded|kmem-not-loaded] [AOB]: every device back to device_dax with none
+# of its memory in the kernel; auto_online_blocks=AOB (default offline; `boot`: what the kernel
+# booted with, e.g. online on 6.12).  Fails (and marks the scenario) if that state cannot be reached.
+reset_devdax() {
+	release_all
+	for _n in $(dev_names); do
+		[ "$(dev_driver $_n)" = device_dax ] || bind_device_dax $_n
+	done
+	finish_reset "${1:-kmem-loaded}" "${2:-offline}" ""
+}
+
+# reset_dynamic [kmem-loaded|kmem-not-loaded] [AOB]: on the dynamic region $REGION (a dax region
+# directory, set by the group script) dax0.0 alone, covering the region, on device_dax; every
+# other device hot-removed, disabled, shrunk to 0 and deleted (raw sysfs writes)
+reset_dynamic() {
+	release_all
+	for _n in $(dev_names); do
+		[ "$(dev_driver $_n)" = device_dax ] && wr $_n $DAXBUS/drivers/device_dax/unbind
+		[ "$(cat $DAXBUS/devices/$_n/size)" = 0 ] || wr 0 $DAXBUS/devices/$_n/size
+		[ $_n = dax0.0 ] || wr $_n $REGION/dax_region/delete
+	done
+	_rsize=$(cat $REGION/dax_region/size)
+	wr $_rsize $DAXBUS/devices/dax0.0/size
+	bind_device_dax dax0.0
+	_b=
+	[ "$(dev_names | tr '\n' ' ')" = "dax0.0 " ] || _b="$_b devices=$(dev_names | tr '\n' ' ')"
+	[ "$(cat $DAXBUS/devices/dax0.0/size)" = "$_rsize" ] || _b="$_b dax0.0:size=$(cat $DAXBUS/devices/dax0.0/size)"
+	finish_reset "${1:-kmem-loaded}" "${2:-offline}" "$_b"
+}
+
+# devdax_namespaces NS...: turn each NVDIMM namespace into a devdax one (before the first
+# scenario; the group stops with exit 3 if ndctl fails)
+devdax_namespaces() {
+	for _ns in "$@"; do
+		ndctl create-namespace -f -e $_ns -m devdax >> $VM_OUT/ndctl.txt 2>&1 ||
+			{ cat $VM_OUT/ndctl.txt; echo "create-namespace $_ns failed"; exit 3; }
+	done
 }
 
 # ------------------------------------------------------------ scenarios and steps
-# scenario NAME TITLE [reset args...]
+# scenario NAME TITLE [kmem-loaded|kmem-not-loaded] [AOB]: starts from reset_devdax (or $RESET)
+# with those arguments; AOB = the auto_online_blocks value to start from (default offline),
+# `boot` to keep the kernel's own policy (online on 6.12: see README)
 scenario() {
 	SC=$RES/$1; STEPN=0
 	mkdir -p "$SC"
@@ -189,7 +247,7 @@ scenario() {
 # note TEXT: a deliberate difference or remark, printed by run-suite
 note() { echo "$*" >> "$SC/notes"; }
 
-# difference TEXT: only recorded in the dax boot (where the behaviour differs)
+# differs TEXT: a deliberate difference from daxctl, recorded (as a NOTE) only in the dax boot
 differs() { is_dax && echo "dax deliberately differs from daxctl: $*" >> "$SC/notes"; return 0; }
 
 _snap() {
@@ -259,6 +317,15 @@ stepj() {
 	begin "$_n"
 	if is_dax; then call "$_ed" "$@"; else call "$_ec" "$@"; fi
 	compare_stdout
+	end
+}
+
+# apply_step NAME [ARGS...]: a step running `dax apply` in the dax boot (exit 0 expected) and, in
+# the daxctl boot, `daxctl ARGS` (the same change by hand, exit 0 expected; none: nothing)
+apply_step() {
+	_n=$1; shift
+	begin "$_n"
+	if is_dax; then call 0 apply; elif [ $# -gt 0 ]; then call 0 "$@"; fi
 	end
 }
 

@@ -1,3 +1,5 @@
+# vm-run: --pmem nfit --pmem-node 1
+# kernels: 6.12
 # Linux 6.12's default hotplug policy (auto_online_blocks=online, online_policy=contig-zones: the
 # kernel onlines hot-added memory itself, as ZONE_NORMAL) on one NVDIMM on the memory-less NUMA
 # node 1 (vm-run --kernel 6.12 --pmem nfit --pmem-node 1): dax reaches the asked state without
@@ -6,8 +8,7 @@
 . /vm/lib.sh
 D=dax0.0
 
-ndctl create-namespace -f -e namespace0.0 -m devdax > $VM_OUT/ndctl.txt 2>&1 ||
-	{ cat $VM_OUT/ndctl.txt; echo "create-namespace failed"; exit 3; }
+devdax_namespaces namespace0.0
 
 # aob_is POLICY : auto_online_blocks reads POLICY
 aob_is() { rd $AOB; [ "$R" = "$1" ] || { echo "auto_online_blocks=$R, wanted $1"; return 1; }; }
@@ -18,7 +19,7 @@ scenario default-movable "auto_online_blocks=online: system-ram gives Movable, t
 check "the kernel auto-onlines" aob_is online
 for round in 1 2; do
 	step reconfigure-system-ram-$round 0 240 reconfigure-device -m system-ram $D
-	differs "system-ram under auto_online_blocks=online ends online Movable, exit 0 (daxctl 76.1: 'kernel policy will auto-online memory, aborting', 240, nothing changed)"
+	differs "system-ram under auto_online_blocks=online ends online Movable, exit 0 (daxctl: 'kernel policy will auto-online memory, aborting', 240, nothing changed)"
 	nocompare "dax binds kmem and onlines Movable; daxctl refuses"
 	dcheck "every block online Movable" blocks_are $D online Movable
 	dcheck "7 blocks" nblocks $D 7
@@ -63,7 +64,7 @@ raw 0 "echo $D > $DAXBUS/drivers/device_dax/remove_id; echo $D > $DAXBUS/drivers
 end
 check "the kernel onlined every block Normal" blocks_are $D online Normal
 step reconfigure-system-ram 0 240 reconfigure-device -m system-ram $D
-differs "system-ram on memory online Normal moves it to Movable, exit 0 (daxctl 76.1: 'kernel policy will auto-online memory, aborting', 240, blocks stay Normal)"
+differs "system-ram on memory online Normal moves it to Movable, exit 0 (daxctl: 'kernel policy will auto-online memory, aborting', 240, blocks stay Normal)"
 nocompare "dax moves the blocks to Movable; daxctl leaves them Normal"
 dcheck "every block online Movable" blocks_are $D online Movable
 check "auto_online_blocks untouched" aob_is online
