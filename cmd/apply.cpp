@@ -1,7 +1,6 @@
 // dax apply: bring devices to the state the configuration files ask for.
 #include "apply_command.hpp"
 
-#include "block_command.hpp"
 #include "state_change.hpp"
 #include "targets.hpp"
 
@@ -11,11 +10,9 @@ namespace dax::cli {
 
 namespace {
 
-struct ApplyOptions
+struct ApplyOptions : ChangeOptions
 {
-  TargetOptions targets;
   bool force = false;
-  bool dry_run = false;
 };
 
 // "devdax -> system-ram, online, movable; onlined 7 memory blocks" or "already system-ram, ...".
@@ -51,7 +48,7 @@ int run_apply(Env& env, const ApplyOptions& options)
     }
   }
   Force force = options.force ? Force::yes : Force::no;
-  return run_state_change(env, options.dry_run ? DryRun::yes : DryRun::no, [&](Env& target) {
+  return run_state_change(env, options.dry_run, [&](Env& target) {
     auto say = [](const std::string& line) {
       fmt::print("{}\n", line);
       std::fflush(stdout);
@@ -77,7 +74,7 @@ std::optional<ApplyPlan> load_apply_plan(Env& env)
 ApplyOutcome apply_devices(Env& env, const ApplyPlan& plan, const std::vector<DeviceName>& names, Force force,
                            const std::function<void(const std::string&)>& say)
 {
-  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  Context ctx = operation_context(env);
   ApplyOutcome outcome;
   auto outcomes = for_each_device<DeviceName>(names, [&](const DeviceName& name) -> Result<DeviceName> {
     const ConfigSection* section = plan.section_of(name);

@@ -2,7 +2,20 @@
 
 #include <fmt/format.h>
 
+#include <thread>
+
 namespace dax::cli {
+
+BusyRetry default_busy_retry()
+{
+  return {5, std::chrono::milliseconds(100),
+          [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); }};
+}
+
+Context operation_context(Env& env)
+{
+  return {env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+}
 
 void add_switch(CLI::App& app, const std::string& off_names, const std::string& on_name, bool& value,
                 const std::string& off_help, const std::string& on_help)

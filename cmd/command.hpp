@@ -2,6 +2,7 @@
 
 #include "memory.hpp"
 #include "modules.hpp"
+#include "operations.hpp"
 #include "sysfs.hpp"
 
 #include <CLI/CLI.hpp>
@@ -31,6 +32,13 @@ struct Env
   bool live_system = false; // the sysroot is this machine's root
   PassControl control = {};  // set while a state change runs: Ctrl-C and progress
 };
+
+// The EBUSY retry policy of offlining: 5 tries, 100 ms doubling (about 1.5 s in all).
+BusyRetry default_busy_retry();
+
+// What core's operations run with in a command: `env`'s files and module loader, the busy retry
+// above, notes on stderr (print_note), and env's Ctrl-C and progress.
+Context operation_context(Env& env);
 
 // Runs a command whose options have been parsed; returns the exit code.
 using Runner = std::function<int(Env&)>;

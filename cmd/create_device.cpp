@@ -1,6 +1,5 @@
 // dax create-device: carve a new devdax device out of a dynamic region's free space.
 #include "command.hpp"
-#include "block_command.hpp"
 #include "device_json.hpp"
 #include "dynamic.hpp"
 #include "state_change.hpp"
@@ -23,7 +22,7 @@ struct CreateOptions
   std::string align;
   std::string input; // a device object of `dax list -M` to recreate
   bool human = false;
-  bool dry_run = false;
+  DryRun dry_run = DryRun::no;
 };
 
 // What to create, and where.
@@ -135,7 +134,7 @@ Result<std::vector<unsigned>> target_regions(const std::vector<RegionInfo>& regi
 
 int create_devices(Env& env, const CreateOptions& options, const CreatePlan& plan, const std::vector<unsigned>& regions)
 {
-  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  Context ctx = operation_context(env);
   Human human = options.human ? Human::yes : Human::no;
   std::vector<DeviceName> created;
   unsigned failed = 0;
@@ -148,7 +147,7 @@ int create_devices(Env& env, const CreateOptions& options, const CreatePlan& pla
       ++failed;
     }
   }
-  if (!options.dry_run) print_current_devices(env.sysfs, created, human);
+  if (options.dry_run == DryRun::no) print_current_devices(env.sysfs, created, human);
   print_note(fmt::format("created {}", count_devices(created.size())));
   DeviceOutcomes<DeviceName> outcomes{created, failed};
   return outcomes.exit_code();
@@ -176,7 +175,7 @@ int run_create(Env& env, const CreateOptions& options)
                 "regions get theirs from ndctl)");
     return k_exit_failure;
   }
-  return run_state_change(env, options.dry_run ? DryRun::yes : DryRun::no,
+  return run_state_change(env, options.dry_run,
                           [&](Env& target) { return create_devices(target, options, *plan, *regions); });
 }
 

@@ -1,6 +1,5 @@
 // dax destroy-device: give the memory of devices in dynamic regions back to their region.
 #include "command.hpp"
-#include "block_command.hpp"
 #include "dynamic.hpp"
 #include "state_change.hpp"
 #include "targets.hpp"
@@ -11,16 +10,14 @@ namespace dax::cli {
 
 namespace {
 
-struct DestroyOptions
+struct DestroyOptions : ChangeOptions
 {
-  TargetOptions targets;
   bool force = false;
-  bool dry_run = false;
 };
 
 int destroy_devices(Env& env, const DestroyOptions& options, const std::vector<DeviceName>& names)
 {
-  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  Context ctx = operation_context(env);
   Force force = options.force ? Force::yes : Force::no;
   auto outcomes = for_each_device<Destroyed>(names, [&](const DeviceName& name) { return destroy_device(ctx, name, force); });
   print_note(fmt::format("destroyed {}", count_devices(outcomes.succeeded.size())));
@@ -39,7 +36,7 @@ Command destroy_device_command()
                          "Disable an enabled device first (system-ram: offline and remove its memory first)");
             add_dry_run_option(app, options->dry_run);
             return [options](Env& env) {
-              return run_on_targets(env, options->targets, options->dry_run ? DryRun::yes : DryRun::no,
+              return run_on_targets(env, options->targets, options->dry_run,
                                     [&](Env& target, const std::vector<DeviceName>& names) {
                                       return destroy_devices(target, *options, names);
                                     });

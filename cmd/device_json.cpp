@@ -1,7 +1,7 @@
 #include "device_json.hpp"
 
 #include "command.hpp"
-#include "device_memory.hpp"
+#include "device_blocks.hpp"
 
 #include <fmt/format.h>
 
@@ -85,12 +85,12 @@ Result<Json> device_json(Sysfs& sysfs, const Device& device, std::optional<uint6
   if (device.target_node && *device.target_node >= 0) object["target_node"] = *device.target_node;
   if (device.align && *device.align > 0) object["align"] = *device.align;
   object["mode"] = to_string(device.mode());
-  if (device.mode() == Mode::system_ram && block_size && !device.ranges().empty()) {
-    auto memory = read_device_memory(sysfs, device, *block_size, WithZone::yes);
-    if (!memory) return std::unexpected(memory.error());
-    object["online_memblocks"] = memory->online_count();
-    object["total_memblocks"] = memory->blocks.size();
-    if (auto movable = memory->movable()) object["movable"] = *movable;
+  auto memory = read_hot_added_blocks(sysfs, device, block_size);
+  if (!memory) return std::unexpected(memory.error());
+  if (*memory) {
+    object["online_memblocks"] = (*memory)->online_count();
+    object["total_memblocks"] = (*memory)->blocks.size();
+    if (auto movable = (*memory)->movable()) object["movable"] = *movable;
   }
   if (!device.enabled()) object["state"] = "disabled";
   if (with_mappings == WithMappings::yes && !device.mappings.empty()) {
@@ -102,9 +102,7 @@ Result<Json> device_json(Sysfs& sysfs, const Device& device, std::optional<uint6
 Json region_json(const Region& region, Human human)
 {
   Json object;
-  std::string path = region.path;
-  if (path.starts_with("/sys/devices")) path.erase(0, std::string_view("/sys/devices").size());
-  object["path"] = path;
+  object["path"] = shown_region_path(region.path);
   object["id"] = region.id;
   if (region.size) object["size"] = size_value(*region.size, human);
   if (region.available_size && *region.available_size > 0) {
@@ -125,9 +123,7 @@ Result<Json> current_device_json(Sysfs& sysfs, const DeviceName& name, Human hum
 {
   auto device = read_device(sysfs, name);
   if (!device) return std::unexpected(device.error());
-  std::optional<uint64_t> block_size;
-  if (auto size = read_block_size(sysfs)) block_size = *size;
-  return device_json(sysfs, *device, block_size, human, WithMappings::no);
+  return device_json(sysfs, *device, hotplug_block_size(sysfs), human, WithMappings::no);
 }
 
 void print_devices(const std::vector<Json>& devices, Human human)

@@ -1,5 +1,6 @@
 #include "device_table.hpp"
 
+#include "device_blocks.hpp"
 #include "hotplug.hpp"
 
 #include <fmt/format.h>
@@ -29,13 +30,9 @@ std::string DeviceState::online_blocks() const
 
 Result<DeviceState> read_device_state(Sysfs& sysfs, Device device, std::optional<uint64_t> block_size)
 {
-  DeviceState state{std::move(device), std::nullopt};
-  if (state.device.mode() == Mode::system_ram && block_size && !state.device.ranges().empty()) {
-    auto memory = read_device_memory(sysfs, state.device, *block_size, WithZone::yes);
-    if (!memory) return std::unexpected(memory.error());
-    state.memory = std::move(*memory);
-  }
-  return state;
+  auto memory = read_hot_added_blocks(sysfs, device, block_size);
+  if (!memory) return std::unexpected(memory.error());
+  return DeviceState{std::move(device), std::move(*memory)};
 }
 
 Table device_table(const std::vector<DeviceState>& devices)
@@ -66,12 +63,11 @@ Table device_table(const std::vector<DeviceState>& devices)
 
 int print_device_table(Env& env, std::vector<Device> devices, const ViewOptions& options)
 {
-  std::optional<uint64_t> block_size;
-  if (auto size = read_block_size(env.sysfs)) block_size = *size; // no hotplug support: no block counts
+  std::optional<uint64_t> block_size = hotplug_block_size(env.sysfs);
   std::vector<DeviceState> states;
   bool withheld = false; // a system-ram device whose ranges only root may read: no block counts
   for (auto& device : devices) {
-    withheld = withheld || (device.mode() == Mode::system_ram && device.ranges().empty());
+    withheld = withheld || ranges_withheld(device);
     auto state = read_device_state(env.sysfs, std::move(device), block_size);
     if (!state) {
       print_error(state.error().message());

@@ -11,8 +11,7 @@
 
 namespace dax::cli {
 
-// A device with the memory blocks it has hot-added (read only in system-ram mode, when the
-// kernel has memory hotplug and the ranges are readable).
+// A device with the memory blocks it has hot-added (as read_hot_added_blocks finds them).
 struct DeviceState
 {
   Device device;
@@ -24,7 +23,7 @@ struct DeviceState
   std::string online_blocks() const;
 };
 
-// Reads the memory of `device` as `list` does (none in devdax mode or without `block_size`).
+// Reads the hot-added memory of `device` (read_hot_added_blocks).
 Result<DeviceState> read_device_state(Sysfs& sysfs, Device device, std::optional<uint64_t> block_size);
 
 // The devices table of `list --format=table` and `reconfigure --format=table`: one row a device.

@@ -1,8 +1,8 @@
 // dax list: regions and devices as daxctl's JSON, or as tables; the memory and NUMA views.
 #include "command.hpp"
+#include "device_blocks.hpp"
 #include "device_json.hpp"
 #include "device_table.hpp"
-#include "memory.hpp"
 #include "targets.hpp"
 #include "views.hpp"
 
@@ -27,16 +27,24 @@ struct ListOptions
   std::string columns;  // -o
 };
 
-// What a filter in the options selects.
+// What the filters in the options select: -r, -d, and -i for devices of size 0.
 struct Filters
 {
   std::optional<unsigned> region;
   std::optional<DeviceName> device;
+  bool idle = false;
+
+  bool selects(const Region& candidate) const { return !region || candidate.id == *region; }
+  bool selects(const Device& candidate) const
+  {
+    return (!device || candidate.name == *device) && (candidate.size != 0 || idle);
+  }
 };
 
 Result<Filters> parse_filters(const ListOptions& options)
 {
   Filters filters;
+  filters.idle = options.idle;
   auto region = parse_region_filter(options.region);
   if (!region) return std::unexpected(region.error());
   filters.region = *region;
@@ -48,16 +56,14 @@ Result<Filters> parse_filters(const ListOptions& options)
   return filters;
 }
 
-// The devices the filters select (size 0 only with -i), in natural order.
-std::vector<Device> selected_devices(const std::vector<Region>& regions, const Filters& filters, bool idle)
+// The devices the filters select, in natural order.
+std::vector<Device> selected_devices(const std::vector<Region>& regions, const Filters& filters)
 {
   std::vector<Device> devices;
   for (const auto& region : regions) {
-    if (filters.region && region.id != *filters.region) continue;
+    if (!filters.selects(region)) continue;
     for (const auto& device : region.devices) {
-      if (filters.device && device.name != *filters.device) continue;
-      if (device.size == 0 && !idle) continue;
-      devices.push_back(device);
+      if (filters.selects(device)) devices.push_back(device);
     }
   }
   return devices;
@@ -70,12 +76,12 @@ int print_list_table(Env& env, const ListOptions& options, const std::vector<Reg
   if (options.regions && !options.devices) {
     std::vector<Region> shown;
     for (const auto& region : regions) {
-      if (!filters.region || region.id == *filters.region) shown.push_back(region);
+      if (filters.selects(region)) shown.push_back(region);
     }
     Table table = region_table(shown);
     return print_table(table, view);
   }
-  return print_device_table(env, selected_devices(regions, filters, options.idle), view);
+  return print_device_table(env, selected_devices(regions, filters), view);
 }
 
 // The views other than daxctl's JSON: tables, --memory and --numa.
@@ -100,9 +106,57 @@ int run_view(Env& env, const ListOptions& options, const Filters& filters)
     print_error(regions.error().message());
     return k_exit_failure;
   }
-  if (options.memory) return print_memory_view(env, selected_devices(*regions, filters, options.idle), *shown);
-  if (options.numa) return print_numa_view(env, selected_devices(*regions, filters, options.idle), *shown);
+  if (options.memory) return print_memory_view(env, selected_devices(*regions, filters), *shown);
+  if (options.numa) return print_numa_view(env, selected_devices(*regions, filters), *shown);
   return print_list_table(env, options, *regions, filters, *shown);
+}
+
+// daxctl's JSON list as it is built: the entries, and whether a value was left out because only
+// root may read it.
+struct JsonList
+{
+  Json entries = Json::array();
+  bool withheld = false;
+};
+
+// The device objects of `region` the filters select; none without -D.
+Result<Json> device_objects(Sysfs& sysfs, const Region& region, const ListOptions& options, const Filters& filters,
+                            std::optional<uint64_t> block_size, bool& withheld)
+{
+  Json devices = Json::array();
+  if (!options.devices) return devices;
+  for (const auto& device : region.devices) {
+    if (!filters.selects(device)) continue;
+    withheld = withheld || ranges_withheld(device);
+    auto object = device_json(sysfs, device, block_size, options.human ? Human::yes : Human::no,
+                              options.mappings ? WithMappings::yes : WithMappings::no);
+    if (!object) return std::unexpected(object.error());
+    devices.push_back(std::move(*object));
+  }
+  return devices;
+}
+
+// With -R, a region object a region, its devices under "devices"; without, the device objects.
+Result<JsonList> list_json(Sysfs& sysfs, const std::vector<Region>& regions, const ListOptions& options,
+                           const Filters& filters)
+{
+  std::optional<uint64_t> block_size = options.devices ? hotplug_block_size(sysfs) : std::nullopt;
+  JsonList list;
+  for (const auto& region : regions) {
+    if (!filters.selects(region)) continue;
+    list.withheld = list.withheld || (options.regions && !region.align);
+    auto devices = device_objects(sysfs, region, options, filters, block_size, list.withheld);
+    if (!devices) return std::unexpected(devices.error());
+    if (!options.regions) {
+      for (auto& device : *devices) list.entries.push_back(std::move(device));
+      continue;
+    }
+    if (filters.device && devices->empty()) continue;
+    Json object = region_json(region, options.human ? Human::yes : Human::no);
+    if (!devices->empty()) object["devices"] = std::move(*devices);
+    list.entries.push_back(std::move(object));
+  }
+  return list;
 }
 
 int run_list(Env& env, ListOptions options)
@@ -125,42 +179,13 @@ int run_list(Env& env, ListOptions options)
     print_error(regions.error().message());
     return k_exit_failure;
   }
-  std::optional<uint64_t> block_size;
-  if (options.devices) {
-    if (auto size = read_block_size(env.sysfs)) block_size = *size; // no hotplug support: no block counts
+  auto list = list_json(env.sysfs, *regions, options, *filters);
+  if (!list) {
+    print_error(list.error().message());
+    return k_exit_failure;
   }
-  Human human = options.human ? Human::yes : Human::no;
-  WithMappings mappings = options.mappings ? WithMappings::yes : WithMappings::no;
-
-  Json out = Json::array();
-  bool withheld = false; // a value left out because only root may read it
-  for (const auto& region : *regions) {
-    if (filters->region && region.id != *filters->region) continue;
-    withheld = withheld || (options.regions && !region.align);
-    Json devices = Json::array();
-    for (const auto& device : region.devices) {
-      if (filters->device && device.name != *filters->device) continue;
-      if (device.size == 0 && !options.idle) continue;
-      if (!options.devices) continue;
-      withheld = withheld || (device.mode() == Mode::system_ram && device.ranges().empty());
-      auto object = device_json(env.sysfs, device, block_size, human, mappings);
-      if (!object) {
-        print_error(object.error().message());
-        return k_exit_failure;
-      }
-      devices.push_back(std::move(*object));
-    }
-    if (!options.regions) {
-      for (auto& device : devices) out.push_back(std::move(device));
-      continue;
-    }
-    if (filters->device && devices.empty()) continue;
-    Json object = region_json(region, human);
-    if (!devices.empty()) object["devices"] = std::move(devices);
-    out.push_back(std::move(object));
-  }
-  std::fputs(render_list(out, human).c_str(), stdout);
-  if (withheld) {
+  std::fputs(render_list(list->entries, options.human ? Human::yes : Human::no).c_str(), stdout);
+  if (list->withheld) {
     print_note("some values are readable by root only and were left out (region align, device "
                "resource and mappings, memory-block counts); run as root to see them");
   }

@@ -7,6 +7,9 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #ifndef DAX_VERSION
 #define DAX_VERSION "unknown"
@@ -28,14 +31,6 @@ std::vector<Command> commands()
           enable_device_command(),  disable_device_command(),  migrate_command(),
           apply_command(),          status_command()};
 }
-
-// Options a completion script asks for; hidden from --help.
-struct Introspection
-{
-  bool list_cmds = false;
-  bool list_devices = false;
-  bool list_regions = false;
-};
 
 // Prints the visible long options of `app`, "--name" a line; `skip_help` for the global ones.
 void print_long_options(const CLI::App& app, bool skip_help)
@@ -74,40 +69,64 @@ int print_targets(Sysfs& sysfs, bool devices)
   return k_exit_ok;
 }
 
-} // namespace
-
-int run(int argc, char** argv)
+// Options a completion script asks for; hidden from --help.
+struct Introspection
 {
-  CLI::App app{"dax: turn device memory (NVDIMM, CXL, soft-reserved) into System RAM and back", "dax"};
+  bool list_cmds = false;
+  bool list_devices = false;
+  bool list_regions = false;
+};
+
+// The global options, and the topic of `dax help TOPIC`.
+struct GlobalOptions
+{
+  std::string sysroot = "/";
+  bool verbose = false;
+  Introspection introspection;
+  std::string help_topic;
+};
+
+// A subcommand on the command line: its parser, what runs it, and its hidden --list-opts.
+struct Subcommand
+{
+  CLI::App* app;
+  Runner runner;
+  std::unique_ptr<bool> list_opts; // CLI11 keeps its address
+};
+
+void add_global_options(CLI::App& app, GlobalOptions& options)
+{
   app.footer(k_exit_status_help);
   app.set_version_flag("--version", "dax " DAX_VERSION);
   app.require_subcommand(0, 1);
-
-  std::string sysroot = "/";
-  bool verbose = false;
-  app.add_option("--sysroot", sysroot, "Use DIR/sys, DIR/proc, DIR/dev, DIR/etc instead of /sys, /proc, /dev, /etc")
+  app.add_option("--sysroot", options.sysroot,
+                 "Use DIR/sys, DIR/proc, DIR/dev, DIR/etc instead of /sys, /proc, /dev, /etc")
     ->type_name("DIR");
-  app.add_flag("-v,--verbose", verbose, "Print every sysfs read and write on stderr");
-  Introspection introspection;
-  app.add_flag("--list-cmds", introspection.list_cmds)->group("");
-  app.add_flag("--list-devices", introspection.list_devices)->group("");
-  app.add_flag("--list-regions", introspection.list_regions)->group("");
+  app.add_flag("-v,--verbose", options.verbose, "Print every sysfs read and write on stderr");
+  app.add_flag("--list-cmds", options.introspection.list_cmds)->group("");
+  app.add_flag("--list-devices", options.introspection.list_devices)->group("");
+  app.add_flag("--list-regions", options.introspection.list_regions)->group("");
+}
 
-  std::vector<std::pair<CLI::App*, Runner>> runners;
-  std::vector<std::unique_ptr<bool>> list_opts;
+std::vector<Subcommand> add_subcommands(CLI::App& app)
+{
+  std::vector<Subcommand> subcommands;
   for (const auto& command : commands()) {
     CLI::App* sub = app.add_subcommand(command.name, command.summary);
     for (const auto& alias : command.aliases) sub->alias(alias);
     sub->fallthrough();
     sub->footer(fmt::format("See dax-{}(1).", command.name));
-    list_opts.push_back(std::make_unique<bool>(false));
-    sub->add_flag("--list-opts", *list_opts.back())->group("");
-    runners.emplace_back(sub, command.setup(*sub));
+    auto list_opts = std::make_unique<bool>(false);
+    sub->add_flag("--list-opts", *list_opts)->group("");
+    subcommands.push_back({sub, command.setup(*sub), std::move(list_opts)});
   }
-  std::string help_topic;
-  CLI::App* help = app.add_subcommand("help", "Show help for a command (dax help COMMAND)");
-  help->add_option("command", help_topic, "The command")->type_name("COMMAND");
+  return subcommands;
+}
 
+// Parses the command line; an exit code when that is all there is to do (--help, --version, a
+// usage error).
+std::optional<int> parse(CLI::App& app, int argc, char** argv)
+{
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -116,8 +135,14 @@ int run(int argc, char** argv)
     fmt::print(stderr, "Run 'dax --help' for usage.\n");
     return k_exit_usage;
   }
+  return std::nullopt;
+}
 
-  if (introspection.list_cmds) {
+// Answers --list-cmds and COMMAND --list-opts (for the completions); nullopt when neither was given.
+std::optional<int> answer_completion(const CLI::App& app, const GlobalOptions& options,
+                                     const std::vector<Subcommand>& subcommands)
+{
+  if (options.introspection.list_cmds) {
     for (const auto& command : commands()) {
       fmt::print("{}\n", command.name);
       for (const auto& alias : command.aliases) fmt::print("{}\n", alias);
@@ -125,28 +150,38 @@ int run(int argc, char** argv)
     fmt::print("help\n");
     return k_exit_ok;
   }
-  for (size_t i = 0; i < runners.size(); ++i) {
-    if (*list_opts[i]) {
-      print_long_options(*runners[i].first, false);
+  for (const auto& sub : subcommands) {
+    if (*sub.list_opts) {
+      print_long_options(*sub.app, false);
       print_long_options(app, true);
       return k_exit_ok;
     }
   }
-  if (help->parsed()) {
-    if (help_topic.empty()) {
-      fmt::print("{}", app.help());
+  return std::nullopt;
+}
+
+// `dax help [COMMAND]`.
+int print_help(const CLI::App& app, const std::string& topic, const std::vector<Subcommand>& subcommands)
+{
+  if (topic.empty()) {
+    fmt::print("{}", app.help());
+    return k_exit_ok;
+  }
+  for (const auto& sub : subcommands) {
+    if (sub.app->check_name(topic)) {
+      fmt::print("{}", sub.app->help());
       return k_exit_ok;
     }
-    for (auto& [sub, runner] : runners) {
-      if (sub->check_name(help_topic)) {
-        fmt::print("{}", sub->help());
-        return k_exit_ok;
-      }
-    }
-    print_error(fmt::format("help: no such command '{}' (see dax --help)", printable(help_topic)));
-    return k_exit_usage;
   }
+  print_error(fmt::format("help: no such command '{}' (see dax --help)", printable(topic)));
+  return k_exit_usage;
+}
 
+// Runs what was asked (a subcommand, or --list-devices/--list-regions) on the --sysroot's files,
+// traced with -v; modules are loaded only on the live system.
+int run_on_sysroot(const CLI::App& app, const GlobalOptions& options, const std::vector<Subcommand>& subcommands)
+{
+  const std::string& sysroot = options.sysroot;
   std::error_code ec;
   if (sysroot != "/" && !std::filesystem::is_directory(std::filesystem::path(sysroot) / "sys", ec)) {
     print_error(fmt::format("--sysroot {}: not a sysroot (no {}/sys directory)", sysroot, sysroot));
@@ -154,21 +189,38 @@ int run(int argc, char** argv)
   }
   RealSysfs real(sysroot);
   TracingSysfs traced(real, [](const std::string& line) { fmt::print(stderr, "dax: {}\n", line); });
-  Sysfs& sysfs = verbose ? static_cast<Sysfs&>(traced) : real;
+  Sysfs& sysfs = options.verbose ? static_cast<Sysfs&>(traced) : real;
   KmodLoader kmod;
   NoModuleLoader no_kmod;
   bool live = real_root(sysroot);
   ModuleLoader& loader = live ? static_cast<ModuleLoader&>(kmod) : no_kmod;
   Env env{sysfs, loader, sysroot, live};
 
-  if (introspection.list_devices || introspection.list_regions) {
-    return print_targets(sysfs, introspection.list_devices);
+  if (options.introspection.list_devices || options.introspection.list_regions) {
+    return print_targets(sysfs, options.introspection.list_devices);
   }
-  for (auto& [sub, runner] : runners) {
-    if (sub->parsed()) return runner(env);
+  for (const auto& sub : subcommands) {
+    if (sub.app->parsed()) return sub.runner(env);
   }
   fmt::print(stderr, "{}", app.help());
   return k_exit_usage;
+}
+
+} // namespace
+
+int run(int argc, char** argv)
+{
+  CLI::App app{"dax: turn device memory (NVDIMM, CXL, soft-reserved) into System RAM and back", "dax"};
+  GlobalOptions options;
+  add_global_options(app, options);
+  std::vector<Subcommand> subcommands = add_subcommands(app);
+  CLI::App* help = app.add_subcommand("help", "Show help for a command (dax help COMMAND)");
+  help->add_option("command", options.help_topic, "The command")->type_name("COMMAND");
+
+  if (auto code = parse(app, argc, argv)) return *code;
+  if (auto code = answer_completion(app, options, subcommands)) return *code;
+  if (help->parsed()) return print_help(app, options.help_topic, subcommands);
+  return run_on_sysroot(app, options, subcommands);
 }
 
 } // namespace dax::cli

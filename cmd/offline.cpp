@@ -4,20 +4,10 @@
 
 namespace dax::cli {
 
-namespace {
-
-struct OfflineOptions
-{
-  TargetOptions targets;
-  bool dry_run = false;
-};
-
-} // namespace
-
 Command offline_command()
 {
   return {"offline", {"offline-memory"}, "Offline the memory of system-ram devices", [](CLI::App& app) -> Runner {
-            auto options = std::make_shared<OfflineOptions>();
+            auto options = std::make_shared<ChangeOptions>();
             add_target_options(app, options->targets);
             add_dry_run_option(app, options->dry_run);
             return [options](Env& env) {

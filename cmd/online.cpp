@@ -6,11 +6,9 @@ namespace dax::cli {
 
 namespace {
 
-struct OnlineOptions
+struct OnlineOptions : ChangeOptions
 {
-  TargetOptions targets;
   bool movable = true;
-  bool dry_run = false;
 };
 
 } // namespace

@@ -5,7 +5,6 @@
 #include "dynamic.hpp"
 #include "operations.hpp"
 #include "state_change.hpp"
-#include "block_command.hpp"
 #include "device_table.hpp"
 #include "targets.hpp"
 #include "views.hpp"
@@ -16,9 +15,8 @@ namespace dax::cli {
 
 namespace {
 
-struct ReconfigureOptions
+struct ReconfigureOptions : ChangeOptions
 {
-  TargetOptions targets;
   std::string mode;
   std::string size;  // -s: the new size of a disabled device in a dynamic region
   std::string align; // -a: its new alignment
@@ -27,7 +25,6 @@ struct ReconfigureOptions
   bool force = false;          // -f: devdax offlines online memory first (daxctl's meaning)
   bool destroy_in_use = false; // --destroy-data-in-use: bind kmem over a device a process uses
   bool human = false;
-  bool dry_run = false;
   MemmapOnMemory memmap = MemmapOnMemory::keep;
   bool check_config = false;
   std::string format;  // --format: "json" (the default, daxctl's) or "table"
@@ -54,7 +51,7 @@ int print_reconfigured_table(Env& env, const std::vector<DeviceName>& names, con
 int print_result(Env& env, const std::vector<DeviceName>& names, const ReconfigureOptions& options,
                  const ViewOptions& view)
 {
-  if (names.empty() || options.dry_run) return k_exit_ok;
+  if (names.empty() || options.dry_run == DryRun::yes) return k_exit_ok;
   if (view.format == Format::table) return print_reconfigured_table(env, names, view);
   print_current_devices(env.sysfs, names, options.human ? Human::yes : Human::no);
   return k_exit_ok;
@@ -64,7 +61,7 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::
                         const ViewOptions& view)
 {
   bool to_ram = options.mode == "system-ram";
-  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  Context ctx = operation_context(env);
   SystemRamOptions ram{options.online ? OnlineAfter::yes : OnlineAfter::no,
                        options.movable ? OnlineAs::movable : OnlineAs::kernel,
                        options.destroy_in_use ? InUse::destroy_data : InUse::refuse, options.memmap};
@@ -90,7 +87,7 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::
 int resize_devices(Env& env, const ReconfigureOptions& options, const Resize& resize,
                    const std::vector<DeviceName>& names, const ViewOptions& view)
 {
-  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  Context ctx = operation_context(env);
   auto outcomes = for_each_device<DeviceName>(names, [&](const DeviceName& name) -> Result<DeviceName> {
     if (auto resized = resize_device(ctx, name, resize); !resized) return std::unexpected(resized.error());
     return name;
@@ -133,7 +130,7 @@ int run_resize(Env& env, const ReconfigureOptions& options, const ViewOptions& v
     print_error(resize.error().message());
     return k_exit_usage;
   }
-  return run_on_targets(env, options.targets, options.dry_run ? DryRun::yes : DryRun::no,
+  return run_on_targets(env, options.targets, options.dry_run,
                         [&](Env& target, const std::vector<DeviceName>& names) {
                           return resize_devices(target, options, *resize, names, view);
                         });
@@ -157,7 +154,7 @@ int run_check_config(Env& env, const ReconfigureOptions& options, const ViewOpti
   }
   auto plan = load_apply_plan(env);
   if (!plan) return k_exit_usage;
-  return run_state_change(env, options.dry_run ? DryRun::yes : DryRun::no, [&](Env& target) {
+  return run_state_change(env, options.dry_run, [&](Env& target) {
     auto outcome = apply_devices(target, *plan, *names, options.force ? Force::yes : Force::no, print_note);
     if (int code = print_result(target, outcome.applied, options, view); code != k_exit_ok) return code;
     print_note(fmt::format("reconfigured {}", count_devices(outcome.applied.size())));
@@ -204,7 +201,7 @@ int run_reconfigure(Env& env, const ReconfigureOptions& options)
     print_error("--memmap-on-memory and --no-memmap-on-memory need --mode=system-ram");
     return k_exit_usage;
   }
-  return run_on_targets(env, options.targets, options.dry_run ? DryRun::yes : DryRun::no,
+  return run_on_targets(env, options.targets, options.dry_run,
                         [&](Env& target, const std::vector<DeviceName>& names) {
                           return reconfigure_devices(target, options, names, *view);
                         });

@@ -78,9 +78,10 @@ void print_progress(size_t done, size_t total)
 
 } // namespace
 
-void add_dry_run_option(CLI::App& app, bool& dry_run)
+void add_dry_run_option(CLI::App& app, DryRun& dry_run)
 {
-  app.add_flag("-n,--dry-run", dry_run, "Print the sysfs writes that would be made, in order; change nothing");
+  app.add_flag_callback("-n,--dry-run", [&dry_run] { dry_run = DryRun::yes; },
+                        "Print the sysfs writes that would be made, in order; change nothing");
 }
 
 int run_state_change(Env& env, DryRun dry_run, const std::function<int(Env&)>& change)

@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include "model.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -184,8 +186,7 @@ private:
       if (!flag) return bad("yes or no (also true/false, 1/0)");
       (key == "online" ? p.online : p.movable) = *flag;
     } else if (key == "region") {
-      std::string path(value);
-      if (path.starts_with("/sys/devices/")) path.erase(0, std::string_view("/sys/devices").size());
+      std::string path = shown_region_path(std::string(value));
       while (path.size() > 1 && path.back() == '/') path.pop_back();
       if (!path.starts_with('/') || path.size() < 2) return bad("the region's path as dax list -R shows it");
       match.region = path;

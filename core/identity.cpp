@@ -86,22 +86,15 @@ std::optional<uint64_t> lowest_start(const std::vector<Range>& ranges)
   return lowest->start;
 }
 
-std::string region_shown(const std::string& path)
-{
-  std::string shown = path.substr(0, path.rfind('/'));
-  if (shown.starts_with("/sys/devices")) shown.erase(0, std::string_view("/sys/devices").size());
-  return shown;
-}
-
 } // namespace
 
 Result<DeviceIdentity> read_identity(Sysfs& sysfs, const Device& device)
 {
   DeviceIdentity identity;
   identity.name = device.name;
-  identity.region = region_shown(device.path);
-  identity.ranges = device.ranges();
   std::string region_dir = device.path.substr(0, device.path.rfind('/'));
+  identity.region = shown_region_path(region_dir);
+  identity.ranges = device.ranges();
   auto uuids = read_nvdimm_uuids(sysfs, region_dir);
   if (!uuids) return std::unexpected(uuids.error());
   identity.nvdimm_uuids = std::move(*uuids);

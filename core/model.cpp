@@ -26,6 +26,15 @@ std::vector<Range> Device::ranges() const
   return result;
 }
 
+std::string shown_region_path(std::string path)
+{
+  constexpr std::string_view prefix = "/sys/devices";
+  if (path.starts_with(prefix) && path.size() > prefix.size() && path[prefix.size()] == '/') {
+    path.erase(0, prefix.size());
+  }
+  return path;
+}
+
 namespace {
 
 // Reads a required attribute and parses it with `parse`; malformed content is an error that names the file.

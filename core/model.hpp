@@ -78,6 +78,10 @@ struct Region
   std::vector<Device> devices;             // in natural name order
 };
 
+// A region's sysfs directory as daxctl's region "path" shows it, without the leading
+// "/sys/devices" ("/sys/devices/platform/hmem.0" -> "/platform/hmem.0"); other paths unchanged.
+std::string shown_region_path(std::string path);
+
 // Reads one device from its directory `/sys/bus/dax/devices/<name>`.
 Result<Device> read_device(Sysfs& sysfs, const DeviceName& name);
 

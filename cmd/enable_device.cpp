@@ -1,7 +1,6 @@
 // dax enable-device / disable-device: bind devdax devices to device_dax or unbind them.
 #include "command.hpp"
 #include "dynamic.hpp"
-#include "block_command.hpp"
 #include "state_change.hpp"
 #include "targets.hpp"
 
@@ -11,23 +10,17 @@ namespace dax::cli {
 
 namespace {
 
-struct DeviceStateOptions
-{
-  TargetOptions targets;
-  bool dry_run = false;
-};
-
 // What differs between the two commands.
-struct StateAction
+struct EnableAction
 {
   std::string_view verb;  // "enabled"
   std::string_view state; // "enabled": what an untouched device already was
   Result<StateChange> (*operation)(Context&, const DeviceName&);
 };
 
-int change_state(Env& env, const std::vector<DeviceName>& names, const StateAction& action)
+int enable_or_disable(Env& env, const std::vector<DeviceName>& names, const EnableAction& action)
 {
-  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  Context ctx = operation_context(env);
   auto outcomes = for_each_device<StateChange>(names, [&](const DeviceName& name) {
     auto change = action.operation(ctx, name);
     if (change && *change == StateChange::already) print_note(fmt::format("{}: already {}", name.str(), action.state));
@@ -37,16 +30,16 @@ int change_state(Env& env, const std::vector<DeviceName>& names, const StateActi
   return outcomes.exit_code();
 }
 
-Command state_command(std::string name, std::string summary, StateAction action)
+Command enable_command(std::string name, std::string summary, EnableAction action)
 {
   return {std::move(name), {}, std::move(summary), [action](CLI::App& app) -> Runner {
-            auto options = std::make_shared<DeviceStateOptions>();
+            auto options = std::make_shared<ChangeOptions>();
             add_target_options(app, options->targets);
             add_dry_run_option(app, options->dry_run);
             return [options, action](Env& env) {
-              return run_on_targets(env, options->targets, options->dry_run ? DryRun::yes : DryRun::no,
+              return run_on_targets(env, options->targets, options->dry_run,
                                     [&](Env& target, const std::vector<DeviceName>& names) {
-                                      return change_state(target, names, action);
+                                      return enable_or_disable(target, names, action);
                                     });
             };
           }};
@@ -56,14 +49,14 @@ Command state_command(std::string name, std::string summary, StateAction action)
 
 Command enable_device_command()
 {
-  return state_command("enable-device", "Enable devdax devices (bind them to device_dax)",
-                       {"enabled", "enabled", enable_device});
+  return enable_command("enable-device", "Enable devdax devices (bind them to device_dax)",
+                        {"enabled", "enabled", enable_device});
 }
 
 Command disable_device_command()
 {
-  return state_command("disable-device", "Disable devdax devices (unbind them from device_dax)",
-                       {"disabled", "disabled", disable_device});
+  return enable_command("disable-device", "Disable devdax devices (unbind them from device_dax)",
+                        {"disabled", "disabled", disable_device});
 }
 
 } // namespace dax::cli
