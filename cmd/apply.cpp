@@ -1,6 +1,7 @@
 // dax apply: bring devices to the state the configuration files ask for.
 #include "apply_command.hpp"
 
+#include "report.hpp"
 #include "state_change.hpp"
 #include "targets.hpp"
 
@@ -49,9 +50,10 @@ int run_apply(Env& env, const ApplyOptions& options)
   }
   Force force = options.force ? Force::yes : Force::no;
   return run_state_change(env, options.dry_run, [&](Env& target) {
-    auto say = [](const std::string& line) {
-      fmt::print("{}\n", line);
-      std::fflush(stdout);
+    FILE* out = target.report ? stderr : stdout; // under --report stdout is the JSON
+    auto say = [out](const std::string& line) {
+      fmt::print(out, "{}\n", line);
+      std::fflush(out);
     };
     auto outcome = apply_devices(target, *plan, *names, force, say);
     print_note(fmt::format("applied the configuration to {}", count_devices(outcome.applied.size())));
@@ -84,7 +86,13 @@ ApplyOutcome apply_devices(Env& env, const ApplyPlan& plan, const std::vector<De
                       identity ? describe(*identity) : std::string("not present")));
       return name;
     }
-    auto report = apply_wanted(ctx, name, section->wanted, force);
+    Json asked{{"mode", to_string(section->wanted.mode)},
+               {"online", section->wanted.online == OnlineAfter::yes},
+               {"movable", section->wanted.as == OnlineAs::movable},
+               {"force", force == Force::yes},
+               {"section", section->header()},
+               {"where", section->where()}};
+    auto report = reported(env, name, [&] { return apply_wanted(ctx, name, section->wanted, force); }, asked);
     if (!report) return std::unexpected(report.error());
     say(fmt::format("{}: {} ({} {})", name.str(), describe_report(*report, section->wanted), section->header(),
                     section->where()));
@@ -107,7 +115,11 @@ Command apply_command()
                          options->force,
                          "devdax: offline online memory first (a device in use is never bound to kmem)");
             add_dry_run_option(app, options->dry_run);
-            return [options](Env& env) { return run_apply(env, *options); };
+            add_report_option(app, options->report);
+            return [options](Env& env) {
+              return with_report(env, options->report, options->dry_run, "apply", {{"force", options->force}},
+                                 [&](Env& reporting) { return run_apply(reporting, *options); });
+            };
           }};
 }
 

@@ -1,5 +1,7 @@
 #include "block_command.hpp"
 
+#include "report.hpp"
+
 #include <fmt/format.h>
 
 namespace dax::cli {
@@ -11,7 +13,7 @@ int change_blocks(Env& env, const std::vector<DeviceName>& names, std::string_vi
 {
   Context ctx = operation_context(env);
   auto outcomes = for_each_device<OpReport>(names, [&](const DeviceName& name) {
-    auto report = operation(ctx, name);
+    auto report = reported(env, name, [&] { return operation(ctx, name); });
     if (report) {
       unsigned changed = report->blocks.count(BlockOutcome::changed);
       unsigned already = report->blocks.count(BlockOutcome::already);

@@ -14,6 +14,8 @@
 
 namespace dax::cli {
 
+class Report;
+
 // The documented exit codes.
 enum ExitCode : int {
   k_exit_ok = 0,       // success, including nothing to do
@@ -31,6 +33,7 @@ struct Env
   std::string sysroot;      // the --sysroot directory ("/" by default)
   bool live_system = false; // the sysroot is this machine's root
   PassControl control = {};  // set while a state change runs: Ctrl-C and progress
+  Report* report = nullptr;  // --report: where the devices' before/after go (report.hpp)
 };
 
 // The EBUSY retry policy of offlining: 5 tries, 100 ms doubling (about 1.5 s in all).
@@ -64,6 +67,7 @@ Command destroy_device_command();
 Command enable_device_command();
 Command disable_device_command();
 Command migrate_command();
+Command metrics_command();
 
 // Adds daxctl's negatable switch pair: `off_names` ("-N,--no-online") sets `value` false,
 // `on_name` ("--online") sets it back to true; the last one given wins.

@@ -2,6 +2,7 @@
 #include "command.hpp"
 #include "device_json.hpp"
 #include "dynamic.hpp"
+#include "report.hpp"
 #include "state_change.hpp"
 #include "targets.hpp"
 
@@ -23,6 +24,7 @@ struct CreateOptions
   std::string input; // a device object of `dax list -M` to recreate
   bool human = false;
   DryRun dry_run = DryRun::no;
+  bool report = false;
 };
 
 // What to create, and where.
@@ -140,6 +142,13 @@ int create_devices(Env& env, const CreateOptions& options, const CreatePlan& pla
   unsigned failed = 0;
   for (unsigned region : regions) {
     auto name = create_device(ctx, region, plan.spec);
+    if (env.report) {
+      Json asked = env.report->asked();
+      asked["region"] = region;
+      env.report->add(name ? std::optional(*name) : std::nullopt, asked, nullptr,
+                      name ? device_state(env.sysfs, *name) : Json(nullptr), name ? nullptr : &name.error(),
+                      name.has_value()); // a dry run cannot read the device it would create
+    }
     if (name) {
       created.push_back(*name);
     } else {
@@ -147,7 +156,7 @@ int create_devices(Env& env, const CreateOptions& options, const CreatePlan& pla
       ++failed;
     }
   }
-  if (options.dry_run == DryRun::no) print_current_devices(env.sysfs, created, human);
+  if (options.dry_run == DryRun::no && !env.report) print_current_devices(env.sysfs, created, human);
   print_note(fmt::format("created {}", count_devices(created.size())));
   DeviceOutcomes<DeviceName> outcomes{created, failed};
   return outcomes.exit_code();
@@ -196,7 +205,12 @@ Command create_device_command()
               ->type_name("FILE");
             app.add_flag("-u,--human", options->human, "Human-readable sizes in the printed JSON");
             add_dry_run_option(app, options->dry_run);
-            return [options](Env& env) { return run_create(env, *options); };
+            add_report_option(app, options->report);
+            return [options](Env& env) {
+              Json asked{{"create", true}, {"size", options->size}, {"align", options->align}, {"input", options->input}};
+              return with_report(env, options->report, options->dry_run, "create-device", asked,
+                                 [&](Env& reporting) { return run_create(reporting, *options); });
+            };
           }};
 }
 

@@ -1,6 +1,7 @@
 // dax destroy-device: give the memory of devices in dynamic regions back to their region.
 #include "command.hpp"
 #include "dynamic.hpp"
+#include "report.hpp"
 #include "state_change.hpp"
 #include "targets.hpp"
 
@@ -19,7 +20,9 @@ int destroy_devices(Env& env, const DestroyOptions& options, const std::vector<D
 {
   Context ctx = operation_context(env);
   Force force = options.force ? Force::yes : Force::no;
-  auto outcomes = for_each_device<Destroyed>(names, [&](const DeviceName& name) { return destroy_device(ctx, name, force); });
+  auto outcomes = for_each_device<Destroyed>(names, [&](const DeviceName& name) {
+    return reported(env, name, [&] { return destroy_device(ctx, name, force); });
+  });
   print_note(fmt::format("destroyed {}", count_devices(outcomes.succeeded.size())));
   return outcomes.exit_code();
 }
@@ -35,11 +38,15 @@ Command destroy_device_command()
             app.add_flag("-f,--force", options->force,
                          "Disable an enabled device first (system-ram: offline and remove its memory first)");
             add_dry_run_option(app, options->dry_run);
+            add_report_option(app, options->report);
             return [options](Env& env) {
-              return run_on_targets(env, options->targets, options->dry_run,
-                                    [&](Env& target, const std::vector<DeviceName>& names) {
-                                      return destroy_devices(target, *options, names);
-                                    });
+              Json asked{{"destroy", true}, {"force", options->force}};
+              return with_report(env, options->report, options->dry_run, "destroy-device", asked, [&](Env& reporting) {
+                return run_on_targets(reporting, options->targets, options->dry_run,
+                                      [&](Env& target, const std::vector<DeviceName>& names) {
+                                        return destroy_devices(target, *options, names);
+                                      });
+              });
             };
           }};
 }

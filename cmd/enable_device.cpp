@@ -1,6 +1,7 @@
 // dax enable-device / disable-device: bind devdax devices to device_dax or unbind them.
 #include "command.hpp"
 #include "dynamic.hpp"
+#include "report.hpp"
 #include "state_change.hpp"
 #include "targets.hpp"
 
@@ -22,7 +23,7 @@ int enable_or_disable(Env& env, const std::vector<DeviceName>& names, const Enab
 {
   Context ctx = operation_context(env);
   auto outcomes = for_each_device<StateChange>(names, [&](const DeviceName& name) {
-    auto change = action.operation(ctx, name);
+    auto change = reported(env, name, [&] { return action.operation(ctx, name); });
     if (change && *change == StateChange::already) print_note(fmt::format("{}: already {}", name.str(), action.state));
     return change;
   });
@@ -36,11 +37,16 @@ Command enable_command(std::string name, std::string summary, EnableAction actio
             auto options = std::make_shared<ChangeOptions>();
             add_target_options(app, options->targets);
             add_dry_run_option(app, options->dry_run);
-            return [options, action](Env& env) {
-              return run_on_targets(env, options->targets, options->dry_run,
-                                    [&](Env& target, const std::vector<DeviceName>& names) {
-                                      return enable_or_disable(target, names, action);
-                                    });
+            add_report_option(app, options->report);
+            std::string command = app.get_name();
+            return [options, action, command](Env& env) {
+              Json asked{{"enabled", action.state == "enabled"}};
+              return with_report(env, options->report, options->dry_run, command, asked, [&](Env& reporting) {
+                return run_on_targets(reporting, options->targets, options->dry_run,
+                                      [&](Env& target, const std::vector<DeviceName>& names) {
+                                        return enable_or_disable(target, names, action);
+                                      });
+              });
             };
           }};
 }

@@ -29,7 +29,7 @@ std::vector<Command> commands()
   return {list_command(),           reconfigure_command(),     online_command(),
           offline_command(),        create_device_command(),   destroy_device_command(),
           enable_device_command(),  disable_device_command(),  migrate_command(),
-          apply_command(),          status_command()};
+          apply_command(),          status_command(),          metrics_command()};
 }
 
 // Prints the visible long options of `app`, "--name" a line; `skip_help` for the global ones.

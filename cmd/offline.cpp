@@ -1,5 +1,6 @@
 // dax offline: offline the memory blocks of system-ram devices.
 #include "block_command.hpp"
+#include "report.hpp"
 #include "state_change.hpp"
 
 namespace dax::cli {
@@ -10,9 +11,13 @@ Command offline_command()
             auto options = std::make_shared<ChangeOptions>();
             add_target_options(app, options->targets);
             add_dry_run_option(app, options->dry_run);
+            add_report_option(app, options->report);
             return [options](Env& env) {
-              return run_block_command(env, options->targets, options->dry_run, "offlined", "offline",
-                                       offline_device);
+              return with_report(env, options->report, options->dry_run, "offline", {{"memory", "offline"}},
+                                 [&](Env& reporting) {
+                                   return run_block_command(reporting, options->targets, options->dry_run,
+                                                            "offlined", "offline", offline_device);
+                                 });
             };
           }};
 }

@@ -1,5 +1,6 @@
 // dax online: online the memory blocks of system-ram devices.
 #include "block_command.hpp"
+#include "report.hpp"
 #include "state_change.hpp"
 
 namespace dax::cli {
@@ -21,10 +22,14 @@ Command online_command()
             add_switch(app, "--no-movable", "--movable", options->movable,
                        "Online as kernel memory, not movable", "Undo --no-movable (the default)");
             add_dry_run_option(app, options->dry_run);
+            add_report_option(app, options->report);
             return [options](Env& env) {
               OnlineAs as = options->movable ? OnlineAs::movable : OnlineAs::kernel;
-              return run_block_command(env, options->targets, options->dry_run, "onlined", "online",
-                                       [as](Context& ctx, const DeviceName& name) { return online_device(ctx, name, as); });
+              Json asked{{"memory", "online"}, {"movable", options->movable}};
+              return with_report(env, options->report, options->dry_run, "online", asked, [&](Env& reporting) {
+                return run_block_command(reporting, options->targets, options->dry_run, "onlined", "online",
+                                         [as](Context& ctx, const DeviceName& name) { return online_device(ctx, name, as); });
+              });
             };
           }};
 }

@@ -4,6 +4,7 @@
 #include "device_json.hpp"
 #include "dynamic.hpp"
 #include "operations.hpp"
+#include "report.hpp"
 #include "state_change.hpp"
 #include "device_table.hpp"
 #include "targets.hpp"
@@ -51,7 +52,7 @@ int print_reconfigured_table(Env& env, const std::vector<DeviceName>& names, con
 int print_result(Env& env, const std::vector<DeviceName>& names, const ReconfigureOptions& options,
                  const ViewOptions& view)
 {
-  if (names.empty() || options.dry_run == DryRun::yes) return k_exit_ok;
+  if (names.empty() || options.dry_run == DryRun::yes || env.report) return k_exit_ok;
   if (view.format == Format::table) return print_reconfigured_table(env, names, view);
   print_current_devices(env.sysfs, names, options.human ? Human::yes : Human::no);
   return k_exit_ok;
@@ -67,8 +68,10 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::
                        options.destroy_in_use ? InUse::destroy_data : InUse::refuse, options.memmap};
 
   auto outcomes = for_each_device<DeviceName>(names, [&](const DeviceName& name) -> Result<DeviceName> {
-    auto report = to_ram ? reconfigure_to_system_ram(ctx, name, ram)
-                         : reconfigure_to_devdax(ctx, name, options.force ? Force::yes : Force::no);
+    auto report = reported(env, name, [&] {
+      return to_ram ? reconfigure_to_system_ram(ctx, name, ram)
+                    : reconfigure_to_devdax(ctx, name, options.force ? Force::yes : Force::no);
+    });
     if (!report) return std::unexpected(report.error());
     if (report->mode == ModeChange::already) {
       unsigned changed = report->blocks.count(BlockOutcome::changed);
@@ -89,7 +92,8 @@ int resize_devices(Env& env, const ReconfigureOptions& options, const Resize& re
 {
   Context ctx = operation_context(env);
   auto outcomes = for_each_device<DeviceName>(names, [&](const DeviceName& name) -> Result<DeviceName> {
-    if (auto resized = resize_device(ctx, name, resize); !resized) return std::unexpected(resized.error());
+    auto resized = reported(env, name, [&] { return resize_device(ctx, name, resize); });
+    if (!resized) return std::unexpected(resized.error());
     return name;
   });
   if (int code = print_result(env, outcomes.succeeded, options, view); code != k_exit_ok) return code;
@@ -171,8 +175,21 @@ Result<ViewOptions> reconfigure_view(const ReconfigureOptions& options)
   return view;
 }
 
+// What the command line asks of each device, as the report shows it.
+Json reconfigure_asked(const ReconfigureOptions& options)
+{
+  if (options.check_config) return {{"check_config", true}, {"force", options.force}};
+  if (options.mode.empty()) return {{"size", options.size}, {"align", options.align}};
+  if (options.mode == "devdax") return {{"mode", "devdax"}, {"force", options.force}};
+  return {{"mode", options.mode}, {"online", options.online}, {"movable", options.movable}, {"force", options.force}};
+}
+
 int run_reconfigure(Env& env, const ReconfigureOptions& options)
 {
+  if (options.report && (!options.format.empty() || !options.columns.empty() || options.human)) {
+    print_error("--report prints its own JSON: it cannot be combined with --format, -o or -u");
+    return k_exit_usage;
+  }
   auto view = reconfigure_view(options);
   if (!view) {
     print_error(view.error().message());
@@ -240,7 +257,11 @@ Command reconfigure_command()
             app.add_flag("-u,--human", options->human, "Human-readable sizes in the printed JSON");
             add_view_options(app, options->format, options->columns, "json (the default, daxctl's) or table");
             add_dry_run_option(app, options->dry_run);
-            return [options](Env& env) { return run_reconfigure(env, *options); };
+            add_report_option(app, options->report);
+            return [options](Env& env) {
+              return with_report(env, options->report, options->dry_run, "reconfigure", reconfigure_asked(*options),
+                                 [&](Env& reporting) { return run_reconfigure(reporting, *options); });
+            };
           }};
 }
 

@@ -87,10 +87,11 @@ void add_dry_run_option(CLI::App& app, DryRun& dry_run)
 int run_state_change(Env& env, DryRun dry_run, const std::function<int(Env&)>& change)
 {
   if (dry_run == DryRun::yes) {
-    auto print = [](const std::string& line) { fmt::print("{}\n", line); };
+    // Under --report stdout is the JSON report: the writes go to stderr.
+    auto print = [&env](const std::string& line) { fmt::print(env.report ? stderr : stdout, "{}\n", line); };
     DryRunSysfs sysfs(env.sysfs, print);
     DryRunLoader loader(sysfs, print);
-    Env dry{sysfs, loader, env.sysroot, env.live_system};
+    Env dry{sysfs, loader, env.sysroot, env.live_system, {}, env.report};
     int code = change(dry);
     print_note("dry run: nothing was changed");
     return code;

@@ -8,12 +8,13 @@ namespace dax::cli {
 // How a state-changing command runs: for real, or only showing what it would write.
 enum class DryRun { no, yes };
 
-// The options every command that changes devices takes (DEVICE..., -r/--region, -n/--dry-run);
-// a command with more derives its options from it.
+// The options every command that changes devices takes (DEVICE..., -r/--region, -n/--dry-run,
+// --report); a command with more derives its options from it.
 struct ChangeOptions
 {
   TargetOptions targets;
   DryRun dry_run = DryRun::no;
+  bool report = false;
 };
 
 // Runs `change` the way every state-changing command must: with --dry-run against a DryRunSysfs

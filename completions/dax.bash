@@ -56,7 +56,7 @@ _dax()
             _filedir -d
             return
             ;;
-        --input)
+        --input | --textfile)
             _filedir
             return
             ;;

@@ -58,7 +58,7 @@ function __dax_complete
         case --sysroot
             __fish_complete_directories $cur | string replace -r -- '^' "$prefix"
             return
-        case --input
+        case --input --textfile
             __fish_complete_path $cur | string replace -r -- '^' "$prefix"
             return
         case -r --region

@@ -27,6 +27,7 @@ for path in /usr/bin/dax \
             /usr/share/man/man1/dax-reconfigure.1 /usr/share/man/man1/dax-online.1 \
             /usr/share/man/man1/dax-offline.1 /usr/share/man/man1/dax-apply.1 \
             "$unitdir/dax-apply@.service" "$rulesdir/90-dax.rules" \
+            "$unitdir/dax-metrics.service" "$unitdir/dax-metrics.timer" /usr/share/man/man1/dax-metrics.1 \
             /usr/share/bash-completion/completions/dax \
             /usr/share/zsh/vendor-completions/_dax \
             /usr/share/fish/vendor_completions.d/dax.fish; do

@@ -1,0 +1,104 @@
+# Runs the dax binary for the modules of this collection and reads its JSON. Every fact and
+# every decision about sysfs is dax's: the modules only choose the command and read its answer.
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+from ansible.module_utils.basic import AnsibleModule
+
+# The options every module takes (doc fragment dax.dax.dax).
+COMMON_ARGS = dict(
+    dax=dict(type='path', default='dax'),
+    sysroot=dict(type='path', default='/'),
+)
+
+# The options of the modules that bring devices to a mode (doc fragment dax.dax.dax.changes).
+MODE_ARGS = dict(
+    online=dict(type='bool', default=True),
+    movable=dict(type='bool', default=True),
+    force=dict(type='bool', default=False),
+)
+
+
+def dax_module(argument_spec, **kwargs):
+    """The AnsibleModule of a module of this collection: its own options and COMMON_ARGS, check mode
+    supported (dax --dry-run). `kwargs` go to AnsibleModule (required_if, ...)."""
+    return AnsibleModule(argument_spec=dict(argument_spec, **COMMON_ARGS), supports_check_mode=True, **kwargs)
+
+
+def dax_argv(module, *args):
+    """The dax command line: the binary, --sysroot when it is not /, then `args`."""
+    binary = module.params['dax']
+    if '/' not in binary:
+        binary = module.get_bin_path(binary, required=True)
+    argv = [binary]
+    if module.params['sysroot'] not in ('/', None):
+        argv += ['--sysroot', module.params['sysroot']]
+    return argv + [str(a) for a in args]
+
+
+def dax_error(stderr, rc):
+    """dax's one-line error ("dax: error: ..."), else its last line of stderr."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    errors = [line[len('dax: error: '):] for line in lines if line.startswith('dax: error: ')]
+    if errors:
+        return '; '.join(errors)
+    return lines[-1] if lines else 'dax exited with status %d' % rc
+
+
+def run_dax(module, *args, **kwargs):
+    """Runs dax; returns (rc, stdout, stderr). Fails the module when dax cannot be run."""
+    argv = dax_argv(module, *args)
+    rc, out, err = module.run_command(argv, **kwargs)
+    return rc, out, err
+
+
+def run_json(module, *args):
+    """Runs dax and parses its stdout as JSON; fails the module with dax's message on error."""
+    rc, out, err = run_dax(module, *args)
+    if rc != 0:
+        module.fail_json(msg=dax_error(err, rc), rc=rc, stderr=err, cmd=dax_argv(module, *args))
+    try:
+        return json.loads(out)
+    except ValueError as e:
+        module.fail_json(msg='dax printed no JSON: %s' % e, stdout=out, stderr=err)
+
+
+def try_report(module, *args):
+    """Runs a state-changing dax command with --report (and --dry-run in check mode).
+    Returns (report, error): error is None, or a dict for fail_json with dax's one-line message."""
+    args = list(args) + ['--report']
+    if module.check_mode:
+        args.append('--dry-run')
+    rc, out, err = run_dax(module, *args)
+    try:
+        report = json.loads(out) if out.strip() else None
+    except ValueError:
+        report = None
+    if rc != 0:
+        return report, dict(msg=dax_error(err, rc), rc=rc, report=report, stderr=err, cmd=dax_argv(module, *args))
+    if report is None:
+        return None, dict(msg='dax printed no report', stdout=out, stderr=err)
+    return report, None
+
+
+def run_report(module, *args):
+    """try_report that fails the module with dax's one-line message (and the report) on error."""
+    report, error = try_report(module, *args)
+    if error:
+        module.fail_json(**error)
+    return report
+
+
+def report_diff(reports):
+    """--diff of the reports: the devices' states before and after (predicted in check mode)."""
+    before, after = {}, {}
+    for report in reports:
+        for device in report['devices']:
+            name = device['device'] or 'new device'
+            before.setdefault(name, device['before'])
+            after[name] = device['after']
+    return dict(before=json.dumps(before, indent=2, sort_keys=True) + '\n',
+                after=json.dumps(after, indent=2, sort_keys=True) + '\n')

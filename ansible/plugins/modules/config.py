@@ -1,0 +1,175 @@
+#!/usr/bin/python
+# Installs a section of dax's configuration and applies it (dax apply), as the boot path does.
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: config
+short_description: Install a dax configuration section and apply it
+version_added: "0.1.0"
+description:
+  - Writes one C([device NAME]) section to C(/etc/dax/dax.conf.d/NAME.conf) (under I(sysroot)
+    when given), the configuration that C(dax apply) brings devices to at boot (see
+    C(dax-apply(1))), then runs C(dax apply --report) so that the devices are in that state now.
+  - dax checks the whole configuration before it writes anything; when it refuses the new file
+    (C(FILE:LINE why)) the file is put back as it was and the module fails with that message.
+  - C(changed) is true when the file changed or C(dax apply) changed a device (read back by dax).
+    In check mode nothing is written; when the file would change, C(dax apply) cannot be run on
+    the new content and C(apply_predicted) is false, else C(dax apply --dry-run) predicts.
+options:
+  name:
+    description: The section name (letters, digits, C(.), C(_), C(-)); also the file name C(NAME.conf).
+    type: str
+    required: true
+  match:
+    description:
+      - How the section finds its device, keys as in C(dax-apply(1)), for example
+        C(nvdimm.uuid), C(region), C(resource), C(range), C(cxl.region) or C(device) (least stable).
+    type: dict
+  mode:
+    description: The mode wanted.
+    type: str
+    choices: [system-ram, devdax]
+  online:
+    description: System-ram only; keep the memory online (true) or offline (false).
+  movable:
+    description: System-ram only; online as movable memory (true) or kernel memory (false).
+  state:
+    description: C(present) installs the section; C(absent) removes its file (the devices are left as they are).
+    type: str
+    choices: [present, absent]
+    default: present
+  apply:
+    description: Run C(dax apply) after installing the section.
+    type: bool
+    default: true
+  force:
+    description: C(dax apply --force) (devdax while memory is online offlines it first; accepts the kernel's auto-online policy).
+extends_documentation_fragment:
+  - dax.dax.dax
+  - dax.dax.dax.changes
+seealso:
+  - module: dax.dax.device
+'''
+
+EXAMPLES = r'''
+- name: The NVDIMM namespace becomes movable System RAM, now and at every boot
+  dax.dax.config:
+    name: pmem-as-ram
+    match:
+      nvdimm.uuid: f16929ea-0ac0-4df8-b80c-e2c221ab96c8
+    mode: system-ram
+
+- name: Keep dax0.0's memory offline
+  dax.dax.config:
+    name: spare
+    match: {device: dax0.0}
+    mode: system-ram
+    online: false
+'''
+
+RETURN = r'''
+path:
+  description: The configuration file (under the sysroot).
+  returned: always
+  type: str
+file_changed:
+  description: Whether the file was (or, in check mode, would be) written.
+  returned: always
+  type: bool
+apply_predicted:
+  description: In check mode, whether C(report) predicts the apply (false when the file would change first).
+  returned: always
+  type: bool
+report:
+  description: The C(dax apply --report) JSON (schema in C(dax(1)), REPORT); null when not run.
+  returned: always
+  type: dict
+'''
+
+import os
+import re
+
+from ansible_collections.dax.dax.plugins.module_utils.dax import MODE_ARGS, dax_module, report_diff, try_report
+
+CONF_DIR = 'etc/dax/dax.conf.d'
+
+
+def section_text(params):
+    """The section as dax-apply(1) writes it."""
+    lines = ['# Managed by Ansible (dax.dax.config); changes here are overwritten.',
+             '[device %s]' % params['name']]
+    for key in sorted(params['match'] or {}):
+        lines.append('%s = %s' % (key, params['match'][key]))
+    lines.append('mode = %s' % params['mode'])
+    if params['mode'] == 'system-ram':
+        lines.append('online = %s' % ('yes' if params['online'] else 'no'))
+        lines.append('movable = %s' % ('yes' if params['movable'] else 'no'))
+    return '\n'.join(lines) + '\n'
+
+
+def read(path):
+    try:
+        with open(path) as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
+
+
+def write(module, path, content):
+    """Writes `content` to `path` atomically, or removes it when None."""
+    if content is None:
+        if os.path.exists(path):
+            os.unlink(path)
+        return
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temp = path + '.ansible-tmp'
+    with open(temp, 'w') as f:
+        f.write(content)
+    os.chmod(temp, 0o644)
+    module.atomic_move(temp, path)
+
+
+def main():
+    argument_spec = dict(
+        name=dict(type='str', required=True),
+        match=dict(type='dict'),
+        mode=dict(type='str', choices=['system-ram', 'devdax']),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        apply=dict(type='bool', default=True),
+        **MODE_ARGS
+    )
+    module = dax_module(argument_spec, required_if=[('state', 'present', ('match', 'mode'))])
+    params = module.params
+    if not re.match(r'^[A-Za-z0-9._-]+$', params['name']):
+        module.fail_json(msg="name '%s': use letters, digits, '.', '_' and '-' only" % params['name'])
+    path = os.path.join(params['sysroot'], CONF_DIR, params['name'] + '.conf')
+    old = read(path)
+    new = section_text(params) if params['state'] == 'present' else None
+    file_changed = old != new
+    result = dict(changed=file_changed, path=path, file_changed=file_changed, apply_predicted=False, report=None)
+    if module._diff:
+        result['diff'] = [dict(before_header=path, after_header=path, before=old or '', after=new or '')]
+
+    if file_changed and not module.check_mode:
+        write(module, path, new)
+    if params['apply'] and params['state'] == 'present' and not (file_changed and module.check_mode):
+        args = ['apply'] + (['--force'] if params['force'] else [])
+        report, error = try_report(module, *args)
+        if error:
+            if file_changed and not module.check_mode and error.get('rc') == 2:
+                write(module, path, old)  # dax refused the configuration: put the old file back
+                error['msg'] += '; %s was put back as it was' % path
+            module.fail_json(**error)
+        result['report'] = report
+        result['apply_predicted'] = module.check_mode
+        result['changed'] = file_changed or report['changed']
+        if module._diff and report['devices']:
+            result['diff'].append(report_diff([report]))
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,146 @@
+#!/usr/bin/python
+# Puts device-dax devices in a mode (system-ram or devdax), their memory online or offline.
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: device
+short_description: Put a device-dax device (or all) in system-ram or devdax mode, memory online or offline
+version_added: "0.1.0"
+description:
+  - Runs C(dax reconfigure), C(dax online) or C(dax offline) with C(--report) and reports what dax
+    read back; C(changed) is true only when a device's state differs after the command.
+  - The refusals are dax's own and so are the overrides (I(force)) - binding kmem while a process
+    has C(/dev/daxX.Y) open, devdax while memory is online, a kernel auto-online policy that differs
+    from the request, memory online in the other zone. The module fails with dax's one-line message.
+  - In check mode dax runs with C(--dry-run) and the report holds the predicted state.
+options:
+  device:
+    description: A device (C(daxX.Y), C(X.Y), C(/dev/daxX.Y)) or C(all) (of I(region) if given).
+    type: str
+    required: true
+  region:
+    description: Only devices of this region (C(N) or C(regionN)).
+    type: str
+  mode:
+    description: C(system-ram) hot-adds the device as RAM (kmem); C(devdax) gives it back as a character device.
+    type: str
+    required: true
+    choices: [system-ram, devdax]
+  online:
+    description: System-ram only; the memory online (true) or offline (false).
+  movable:
+    description: System-ram only; online as movable memory (zone Movable) or as kernel memory (zone Normal).
+  force:
+    description:
+      - C(dax --force). To devdax, offline online memory first; to system-ram, go ahead although a process
+        uses the device or the kernel's auto-online policy differs from the request.
+extends_documentation_fragment:
+  - dax.dax.dax
+  - dax.dax.dax.changes
+seealso:
+  - module: dax.dax.config
+'''
+
+EXAMPLES = r'''
+- name: Every dax device becomes movable System RAM
+  dax.dax.device:
+    device: all
+    mode: system-ram
+
+- name: dax0.0 back to devdax, offlining its memory first
+  dax.dax.device:
+    device: dax0.0
+    mode: devdax
+    force: true
+
+- name: Keep the memory of dax1.0 offline
+  dax.dax.device:
+    device: dax1.0
+    mode: system-ram
+    online: false
+'''
+
+RETURN = r'''
+reports:
+  description: The C(--report) JSON of each dax command run (schema in C(dax(1)), REPORT).
+  returned: always
+  type: list
+  elements: dict
+devices:
+  description: Per device, its state before and after (predicted in check mode) and whether it changed.
+  returned: always
+  type: list
+  elements: dict
+'''
+
+from ansible_collections.dax.dax.plugins.module_utils.dax import (MODE_ARGS, dax_module, report_diff, run_json,
+                                                                run_report)
+
+
+def targets(module, params):
+    """The target devices with their current mode, from dax list (dax resolves the names)."""
+    args = ['list', '-D', '-i']
+    if params['region']:
+        args += ['-r', params['region']]
+    if params['device'] != 'all':
+        args += ['-d', params['device']]
+    return run_json(module, *args)
+
+
+def commands(module, params):
+    """The dax commands that bring the devices to the wanted state."""
+    region = ['-r', params['region']] if params['region'] else []
+    force = ['--force'] if params['force'] else []
+    device = [params['device']]
+    if params['mode'] == 'devdax':
+        return [['reconfigure', '-m', 'devdax'] + force + region + device]
+    movable = [] if params['movable'] else ['--no-movable']
+    if params['online']:
+        # Binds kmem where needed and onlines what is offline (an already system-ram device included).
+        return [['reconfigure', '-m', 'system-ram'] + movable + force + region + device]
+    # Offline wanted: hot-add devdax devices without onlining, offline the memory of the others.
+    devdax, ram = [], []
+    for d in targets(module, params):
+        (ram if d['mode'] == 'system-ram' else devdax).append(d['chardev'])
+    result = []
+    if devdax:
+        result.append(['reconfigure', '-m', 'system-ram', '--no-online'] + force + devdax)
+    if ram:
+        result.append(['offline'] + ram)
+    return result
+
+
+def check_zone(module, params, reports):
+    """Memory already online in the other zone is not what was asked: dax apply refuses it too."""
+    want = 'Movable' if params['movable'] else 'Normal'
+    for report in reports:
+        for d in report['devices']:
+            blocks = (d['after'] or {}).get('memory_blocks') or {}
+            other = [z for z in blocks.get('online', {}) if z != want]
+            if params['mode'] == 'system-ram' and params['online'] and other:
+                module.fail_json(msg='%s: memory online in zone %s, not %s: offline it first (online: false), '
+                                     'then online it again' % (d['device'], ','.join(other), want), reports=reports)
+
+
+def main():
+    argument_spec = dict(
+        device=dict(type='str', required=True),
+        region=dict(type='str'),
+        mode=dict(type='str', required=True, choices=['system-ram', 'devdax']),
+        **MODE_ARGS
+    )
+    module = dax_module(argument_spec)
+    reports = [run_report(module, *command) for command in commands(module, module.params)]
+    check_zone(module, module.params, reports)
+    devices = [d for r in reports for d in r['devices']]
+    result = dict(changed=any(r['changed'] for r in reports), reports=reports, devices=devices)
+    if module._diff:
+        result['diff'] = report_diff(reports)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
