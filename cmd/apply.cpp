@@ -1,6 +1,7 @@
 // dax apply: bring devices to the state the configuration files ask for.
 #include "apply_command.hpp"
 
+#include "hints.hpp"
 #include "report.hpp"
 #include "state_change.hpp"
 #include "targets.hpp"
@@ -77,6 +78,7 @@ ApplyOutcome apply_devices(Env& env, const ApplyPlan& plan, const std::vector<De
                            const std::function<void(const std::string&)>& say)
 {
   Context ctx = operation_context(env);
+  ctx.hint = config_hints(plan);
   ApplyOutcome outcome;
   auto outcomes = for_each_device<DeviceName>(names, [&](const DeviceName& name) -> Result<DeviceName> {
     const ConfigSection* section = plan.section_of(name);
@@ -101,7 +103,7 @@ ApplyOutcome apply_devices(Env& env, const ApplyPlan& plan, const std::vector<De
   });
   // Devices no section matches are neither successes nor failures: 1 when every configured
   // device failed, 3 when only some did.
-  outcome.exit_code = DeviceOutcomes<DeviceName>{outcome.applied, outcomes.failed}.exit_code();
+  outcome.exit_code = DeviceOutcomes<DeviceName>{outcome.applied, outcomes.failed, outcomes.failure_status}.exit_code();
   return outcome;
 }
 

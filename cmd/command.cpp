@@ -1,5 +1,7 @@
 #include "command.hpp"
 
+#include "hints.hpp"
+
 #include <fmt/format.h>
 
 #include <thread>
@@ -14,7 +16,9 @@ BusyRetry default_busy_retry()
 
 Context operation_context(Env& env)
 {
-  return {env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};
+  ctx.hint = flag_hints();
+  return ctx;
 }
 
 void add_switch(CLI::App& app, const std::string& off_names, const std::string& on_name, bool& value,

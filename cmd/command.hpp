@@ -1,5 +1,6 @@
 #pragma once
 
+#include "exit_status.hpp"
 #include "memory.hpp"
 #include "modules.hpp"
 #include "operations.hpp"
@@ -16,15 +17,6 @@ namespace dax::cli {
 
 class Report;
 
-// The documented exit codes.
-enum ExitCode : int {
-  k_exit_ok = 0,       // success, including nothing to do
-  k_exit_failure = 1,  // the requested change could not be made
-  k_exit_usage = 2,    // usage error or bad input; nothing was changed
-  k_exit_partial = 3,  // some devices succeeded, some did not
-  k_exit_interrupted = 130, // stopped by Ctrl-C (SIGINT) or SIGTERM; the state left is reported
-};
-
 // What a command runs against, built after the global options are parsed.
 struct Env
 {
@@ -40,7 +32,8 @@ struct Env
 BusyRetry default_busy_retry();
 
 // What core's operations run with in a command: `env`'s files and module loader, the busy retry
-// above, notes on stderr (print_note), and env's Ctrl-C and progress.
+// above, notes on stderr (print_note), env's Ctrl-C and progress, and hints worded with flags
+// (flag_hints; apply words them with configuration keys instead).
 Context operation_context(Env& env);
 
 // Runs a command whose options have been parsed; returns the exit code.

@@ -14,7 +14,7 @@ std::string DeviceState::zones() const
   std::set<std::string> zones;
   if (memory) {
     for (const auto& block : memory->blocks) {
-      if (block.state == BlockState::online) zones.insert(block.zone);
+      if (block.state == BlockState::online) zones.insert(block.zone ? std::string(to_string(*block.zone)) : std::string());
     }
   }
   std::string text;

@@ -1,6 +1,6 @@
 // dax enable-device / disable-device: bind devdax devices to device_dax or unbind them.
 #include "command.hpp"
-#include "dynamic.hpp"
+#include "enable_disable.hpp"
 #include "report.hpp"
 #include "state_change.hpp"
 #include "targets.hpp"
@@ -16,15 +16,15 @@ struct EnableAction
 {
   std::string_view verb;  // "enabled"
   std::string_view state; // "enabled": what an untouched device already was
-  Result<StateChange> (*operation)(Context&, const DeviceName&);
+  Result<EnableChange> (*operation)(Context&, const DeviceName&);
 };
 
 int enable_or_disable(Env& env, const std::vector<DeviceName>& names, const EnableAction& action)
 {
   Context ctx = operation_context(env);
-  auto outcomes = for_each_device<StateChange>(names, [&](const DeviceName& name) {
+  auto outcomes = for_each_device<EnableChange>(names, [&](const DeviceName& name) {
     auto change = reported(env, name, [&] { return action.operation(ctx, name); });
-    if (change && *change == StateChange::already) print_note(fmt::format("{}: already {}", name.str(), action.state));
+    if (change && *change == EnableChange::already) print_note(fmt::format("{}: already {}", name.str(), action.state));
     return change;
   });
   print_note(fmt::format("{} {}", action.verb, count_devices(outcomes.succeeded.size())));

@@ -64,7 +64,7 @@ Json view_json(const DeviceView& item)
     Range range = group.range(item.view.block_size);
     Json object{{"start", range.start}, {"end", range.end() - 1}, {"size", range.size},
                 {"first_block", group.first}, {"last_block", group.last()}, {"state", state_text(group)}};
-    if (!group.zone.empty()) object["zone"] = group.zone;
+    if (group.zone) object["zone"] = to_string(*group.zone);
     if (group.node) object["node"] = *group.node;
     memory.push_back(std::move(object));
   }
@@ -85,7 +85,7 @@ Table blocks_table(const std::vector<DeviceView>& views)
       Range range = group.range(item.view.block_size);
       table.add_row({item.device->name.str(), range_text(range), fmt::format("{:#x}", range.start),
                      fmt::format("{:#x}", range.end() - 1), human_size(range.size),
-                     Cell(state_text(group), state_style(group)), group.zone.empty() ? k_none : group.zone,
+                     Cell(state_text(group), state_style(group)), group.zone ? std::string(to_string(*group.zone)) : k_none,
                      group.node ? std::to_string(*group.node) : k_none, block_span(group),
                      std::to_string(group.count)});
     }

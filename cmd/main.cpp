@@ -191,7 +191,7 @@ int run_on_sysroot(const CLI::App& app, const GlobalOptions& options, const std:
   TracingSysfs traced(real, [](const std::string& line) { fmt::print(stderr, "dax: {}\n", line); });
   Sysfs& sysfs = options.verbose ? static_cast<Sysfs&>(traced) : real;
   KmodLoader kmod;
-  NoModuleLoader no_kmod;
+  NoModuleLoader no_kmod("modules are only loaded when --sysroot is /");
   bool live = real_root(sysroot);
   ModuleLoader& loader = live ? static_cast<ModuleLoader&>(kmod) : no_kmod;
   Env env{sysfs, loader, sysroot, live};

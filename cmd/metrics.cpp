@@ -87,7 +87,7 @@ Result<void> add_device_memory(Exposition& out, Sysfs& sysfs, const Device& devi
   for (const auto& group : view->groups) {
     if (!group.state) continue; // not hot-added
     std::string state(to_string(*group.state));
-    blocks[{state, group.zone}] += group.count;
+    blocks[{state, group.zone ? std::string(to_string(*group.zone)) : std::string()}] += group.count;
     if (group.node) nodes[{*group.node, state}] += group.count * block_size;
   }
   for (const auto& [key, count] : blocks) {

@@ -181,7 +181,10 @@ Json reconfigure_asked(const ReconfigureOptions& options)
   if (options.check_config) return {{"check_config", true}, {"force", options.force}};
   if (options.mode.empty()) return {{"size", options.size}, {"align", options.align}};
   if (options.mode == "devdax") return {{"mode", "devdax"}, {"force", options.force}};
-  return {{"mode", options.mode}, {"online", options.online}, {"movable", options.movable}, {"force", options.force}};
+  return {{"mode", options.mode},
+          {"online", options.online},
+          {"movable", options.movable},
+          {"destroy_data_in_use", options.destroy_in_use}};
 }
 
 int run_reconfigure(Env& env, const ReconfigureOptions& options)

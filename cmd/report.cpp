@@ -17,7 +17,7 @@ Json blocks_json(const DeviceMemory& memory)
   uint64_t offline = 0;
   for (const auto& block : memory.blocks) {
     if (block.state == BlockState::online) {
-      std::string zone = block.zone.empty() ? "unknown" : block.zone;
+      std::string zone = block.zone ? std::string(to_string(*block.zone)) : "unknown";
       online[zone] = online.value(zone, 0) + 1;
     } else {
       ++offline; // offline or going-offline: not usable as RAM

@@ -18,7 +18,7 @@ Result<std::optional<unsigned>> parse_region_filter(const std::string& region)
 {
   if (region.empty() || region == "all") return std::nullopt;
   if (auto id = parse_region_argument(region)) return *id;
-  return std::unexpected(logic_error("", fmt::format("--region '{}'", printable(region)),
+  return std::unexpected(bad_input(fmt::format("--region '{}'", printable(region)),
                                      "not a region (expected N or regionN)"));
 }
 
@@ -30,7 +30,7 @@ std::string count_devices(size_t count)
 Result<std::vector<DeviceName>> resolve_targets(Sysfs& sysfs, const TargetOptions& options)
 {
   if (options.devices.empty()) {
-    return std::unexpected(logic_error("", "", "no device given: name one or more devices, or all"));
+    return std::unexpected(bad_input("", "no device given: name one or more devices, or all"));
   }
   auto region = parse_region_filter(options.region);
   if (!region) return std::unexpected(region.error());
@@ -62,9 +62,8 @@ Result<std::vector<DeviceName>> resolve_targets(Sysfs& sysfs, const TargetOption
   }
   if (!unknown.empty()) {
     std::string where = *region ? fmt::format(" in region {}", **region) : std::string();
-    Error error = logic_error("", "", fmt::format("no such device{} (see dax list)", where));
-    error.device = fmt::format("{}", fmt::join(unknown, ", "));
-    return std::unexpected(error);
+    return std::unexpected(refusal(fmt::format("{}", fmt::join(unknown, ", ")),
+                                   fmt::format("no such device{} (see dax list)", where)));
   }
   return names;
 }

@@ -26,21 +26,31 @@ Result<std::optional<unsigned>> parse_region_filter(const std::string& region);
 // natural order). Unknown or malformed names are bad input: one error naming them, nothing done.
 Result<std::vector<DeviceName>> resolve_targets(Sysfs& sysfs, const TargetOptions& options);
 
-// Runs `operation` on each device and turns the outcomes into an exit code: 0 when all succeeded,
-// 1 when all failed, 3 when some did. Errors are printed as they happen.
+// The outcomes of an operation run on each device, and the exit code they make: 0 when all
+// succeeded, 3 when some did; when all failed, the status their errors stand for (exit_status:
+// from the errors' kind, never their text), 1 when those differ.
 template<typename Report>
 struct DeviceOutcomes
 {
   std::vector<Report> succeeded;
   unsigned failed = 0;
+  int failure_status = k_exit_failure; // exit_status of every failure, when they agree
+
+  void add_failure(const Error& error)
+  {
+    int status = exit_status(error);
+    failure_status = failed == 0 || status == failure_status ? status : k_exit_failure;
+    ++failed;
+  }
 
   int exit_code() const
   {
     if (failed == 0) return k_exit_ok;
-    return succeeded.empty() ? k_exit_failure : k_exit_partial;
+    return succeeded.empty() ? failure_status : k_exit_partial;
   }
 };
 
+// Runs `operation` on each device; errors are printed as they happen.
 template<typename Report, typename Operation>
 DeviceOutcomes<Report> for_each_device(const std::vector<DeviceName>& names, Operation operation)
 {
@@ -51,7 +61,7 @@ DeviceOutcomes<Report> for_each_device(const std::vector<DeviceName>& names, Ope
       outcomes.succeeded.push_back(std::move(*result));
     } else {
       print_error(result.error().message());
-      ++outcomes.failed;
+      outcomes.add_failure(result.error());
     }
   }
   return outcomes;

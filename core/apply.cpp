@@ -6,16 +6,6 @@
 
 namespace dax {
 
-namespace {
-
-Error device_error(const DeviceName& name, Error error)
-{
-  if (error.device.empty()) error.device = name.str();
-  return error;
-}
-
-} // namespace
-
 const ConfigSection* ApplyPlan::section_of(const DeviceName& name) const
 {
   for (const auto& device : devices) {
@@ -54,9 +44,9 @@ Result<ApplyPlan> plan_apply(Sysfs& sysfs)
   if (!names) return std::unexpected(names.error());
   for (const auto& name : *names) {
     auto device = read_device(sysfs, name);
-    if (!device) return std::unexpected(device_error(name, device.error()));
+    if (!device) return std::unexpected(on_device(name.str(), device.error()));
     auto identity = read_identity(sysfs, *device);
-    if (!identity) return std::unexpected(device_error(name, identity.error()));
+    if (!identity) return std::unexpected(on_device(name.str(), identity.error()));
     auto section = find_section(plan.config, *identity);
     if (!section) return std::unexpected(section.error());
     ConfiguredDevice configured{std::move(*identity), std::nullopt};
@@ -69,10 +59,9 @@ Result<ApplyPlan> plan_apply(Sysfs& sysfs)
 Result<ApplyReport> apply_wanted(Context& ctx, const DeviceName& name, const WantedState& wanted, Force force)
 {
   auto device = read_device(ctx.sysfs, name);
-  if (!device) return std::unexpected(device_error(name, device.error()));
+  if (!device) return std::unexpected(on_device(name.str(), device.error()));
   if (device->driver == Driver::other) {
-    return std::unexpected(device_error(
-      name, logic_error("", "", fmt::format("bound to driver '{}'; dax leaves it alone", device->driver_name))));
+    return std::unexpected(other_driver_refusal(*device));
   }
   ApplyReport report{name, device->mode(), ModeChange::already, {}};
   auto take = [&](Result<OpReport> done) -> Result<ApplyReport> {

@@ -131,9 +131,9 @@ Result<KmemBindReport> bind_kmem(Sysfs& sysfs, const DeviceName& name, const std
 std::string describe(const KmemBindReport& report)
 {
   if (!report.held) return {};
-  std::string text = fmt::format("the kernel onlines hot-added memory itself (auto_online_blocks={}, online_policy={}); "
-                                 "auto_online_blocks was set to offline while kmem bound the device and restored "
-                                 "right after",
+  std::string text = fmt::format("the kernel onlines hot-added memory itself (auto_online_blocks={}, "
+                                 "online_policy={}); auto_online_blocks was set to offline while kmem bound the "
+                                 "device and restored right after",
                                  to_string(*report.held), to_string(report.zone_policy));
   if (!report.others_onlined.empty()) {
     text += fmt::format("; {} memory blocks another agent hot-added meanwhile were onlined as '{}'",

@@ -188,7 +188,9 @@ private:
     } else if (key == "region") {
       std::string path = shown_region_path(std::string(value));
       while (path.size() > 1 && path.back() == '/') path.pop_back();
-      if (!path.starts_with('/') || path.size() < 2) return bad("the region's path as dax list -R shows it");
+      if (!path.starts_with('/') || path.size() < 2) {
+        return bad("the region's sysfs path without /sys/devices (/platform/hmem.0)");
+      }
       match.region = path;
     } else if (key == "resource") {
       match.resource = parse_u64(value);

@@ -1,10 +1,9 @@
 #pragma once
 
 #include "error.hpp"
-#include "memory.hpp"
 #include "model.hpp"
-#include "operations.hpp"
 #include "sysfs.hpp"
+#include "types.hpp"
 
 #include <optional>
 #include <string>

@@ -17,7 +17,7 @@ std::optional<bool> DeviceMemory::movable() const
 {
   if (blocks.empty() || online_count() != blocks.size()) return std::nullopt;
   return std::all_of(blocks.begin(), blocks.end(),
-                     [](const MemoryBlock& b) { return b.zone == "Movable"; });
+                     [](const MemoryBlock& b) { return b.zone == Zone::movable; });
 }
 
 Result<DeviceMemory> read_device_memory(Sysfs& sysfs, const Device& device, uint64_t block_size,
@@ -26,11 +26,10 @@ Result<DeviceMemory> read_device_memory(Sysfs& sysfs, const Device& device, uint
   DeviceMemory memory;
   memory.plan = plan_hotplug(device.ranges(), block_size);
   if (uint64_t count = memory.plan.hotplug_bytes / block_size; count > k_max_device_blocks) {
-    Error error = logic_error("", "", fmt::format("spans {} memory blocks of {} bytes, more than the {} dax "
-                                                  "handles: is block_size_bytes or the device's range wrong?",
-                                                  count, block_size, k_max_device_blocks));
-    error.device = device.name.str();
-    return std::unexpected(error);
+    return std::unexpected(refusal(device.name.str(),
+                                   fmt::format("spans {} memory blocks of {} bytes, more than the {} dax handles: is "
+                                               "block_size_bytes or the device's range wrong?",
+                                               count, block_size, k_max_device_blocks)));
   }
   for (uint64_t index : block_indexes(memory.plan, block_size)) {
     auto block = read_block(sysfs, index, with_zone);

@@ -47,7 +47,9 @@ Result<std::string> DryRunSysfs::read(const std::string& path)
   if (!result && result.error().code == ENOENT && m_kmem_bound) {
     // Blocks kmem would hot-add come up as auto_online_blocks said at the bind.
     if (is_block_file(path, "/state")) return std::string(m_hot_add_zone.empty() ? "offline" : "online");
-    if (is_block_file(path, "/valid_zones")) return m_hot_add_zone.empty() ? std::string("Normal Movable") : m_hot_add_zone;
+    if (is_block_file(path, "/valid_zones")) {
+      return m_hot_add_zone.empty() ? std::string("Normal Movable") : m_hot_add_zone;
+    }
   }
   return result;
 }
@@ -76,7 +78,9 @@ Result<void> DryRunSysfs::write(const std::string& path, std::string_view value)
   } else if (is_block_file(path, "/state")) {
     m_files[path] = value.starts_with("online") ? "online" : "offline";
     // An offline block usually offers both zones again.
-    m_files[dir + "/valid_zones"] = value == "online_movable" ? "Movable" : value.starts_with("online") ? "Normal" : "Normal Movable";
+    m_files[dir + "/valid_zones"] = value == "online_movable"      ? "Movable"
+                                    : value.starts_with("online") ? "Normal"
+                                                                  : "Normal Movable";
   } else if (file == "create" && dir.ends_with("/dax_region")) {
     m_files[dir + "/seed"] = predicted_seed(dir);
   } else if (file == "delete" && dir.ends_with("/dax_region")) {

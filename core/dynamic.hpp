@@ -60,15 +60,4 @@ struct Resize
 // when the second of two writes fails, a changed alignment is put back (a changed size is reported).
 Result<void> resize_device(Context& ctx, const DeviceName& name, const Resize& resize);
 
-// Whether enable/disable had something to do.
-enum class StateChange { changed, already };
-
-// Binds a devdax device to device_dax (loading it if needed). Enabled already is success;
-// a system-ram device or one of size 0 is refused.
-Result<StateChange> enable_device(Context& ctx, const DeviceName& name);
-
-// Unbinds a devdax device from device_dax. Disabled already is success; a system-ram device or
-// one a process has open or mapped is refused.
-Result<StateChange> disable_device(Context& ctx, const DeviceName& name);
-
 } // namespace dax

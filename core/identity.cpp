@@ -1,26 +1,22 @@
 #include "identity.hpp"
 
+#include "attribute.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cctype>
 
 namespace dax {
 
 namespace {
 
-// The content of an optional text attribute: nullopt when absent, unreadable or empty.
+// The content of an optional text attribute: nullopt when unavailable (attribute.hpp) or empty.
 Result<std::optional<std::string>> read_text(Sysfs& sysfs, const std::string& path)
 {
-  auto text = sysfs.read(path);
-  if (!text) {
-    int code = text.error().code;
-    if (code == ENOENT || code == EACCES || code == EPERM || code == ENXIO) return std::nullopt;
-    return std::unexpected(text.error());
-  }
-  if (text->empty()) return std::nullopt;
-  return *text;
+  auto text = read_optional(sysfs, path);
+  if (text && *text && (*text)->empty()) return std::nullopt;
+  return text;
 }
 
 std::string lower(std::string text)

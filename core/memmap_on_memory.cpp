@@ -45,27 +45,29 @@ Result<std::optional<bool>> read_memmap_on_memory(Sysfs& sysfs, const DeviceName
   return *value;
 }
 
-Result<std::optional<bool>> plan_memmap_on_memory(Sysfs& sysfs, const Device& device, MemmapOnMemory wanted)
+Result<std::optional<bool>> plan_memmap_on_memory(Sysfs& sysfs, const Device& device, MemmapOnMemory wanted,
+                                                  const HintWords& hint)
 {
   if (wanted == MemmapOnMemory::keep) return std::nullopt;
   bool on = wanted == MemmapOnMemory::on;
   auto current = read_memmap_on_memory(sysfs, device.name);
   if (!current) return std::unexpected(current.error());
   if (!*current) {
-    return std::unexpected(logic_error("", "", fmt::format(
-      "this kernel has no per-device memmap_on_memory (no {}; Linux 6.8 added it)", memmap_on_memory_path(device.name))));
+    return std::unexpected(refusal(device.name.str(), fmt::format(
+      "this kernel has no per-device memmap_on_memory (no {}; Linux 6.8 added it)",
+      memmap_on_memory_path(device.name))));
   }
   if (**current == on) return std::nullopt;
   if (device.driver == Driver::kmem) {
-    return std::unexpected(logic_error("", "", fmt::format(
+    return std::unexpected(refusal(device.name.str(), fmt::format(
       "memmap_on_memory is {} and can only change while kmem is not bound: the kernel applies it when "
-      "kmem binds (dax reconfigure -m devdax first)", **current ? "on" : "off")));
+      "kmem binds ({} first)", **current ? "on" : "off", word(hint, Hint::to_devdax, device.name.str()))));
   }
   if (on) {
     auto global = read_bool(sysfs, k_global_switch);
     if (!global && global.error().code != ENOENT) return std::unexpected(global.error());
     if (!global || !*global) {
-      return std::unexpected(logic_error("", "", fmt::format(
+      return std::unexpected(refusal(device.name.str(), fmt::format(
         "memmap_on_memory needs the kernel's memory_hotplug.memmap_on_memory, which is {} ({}); boot "
         "with memory_hotplug.memmap_on_memory=1", global ? "off" : "missing", k_global_switch)));
     }

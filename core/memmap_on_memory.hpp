@@ -1,6 +1,7 @@
 #pragma once
 
 #include "error.hpp"
+#include "hint.hpp"
 #include "model.hpp"
 #include "sysfs.hpp"
 
@@ -24,7 +25,9 @@ Result<std::optional<bool>> read_memmap_on_memory(Sysfs& sysfs, const DeviceName
 // (or `wanted` is keep). Refuses, writing nothing, when the kernel cannot do it: no attribute
 // (before 6.8), the global memory_hotplug.memmap_on_memory is off, or the device is bound to kmem
 // already (the kernel would say EBUSY: the setting only applies when kmem binds).
-Result<std::optional<bool>> plan_memmap_on_memory(Sysfs& sysfs, const Device& device, MemmapOnMemory wanted);
+// `hint` words what to do about a refusal.
+Result<std::optional<bool>> plan_memmap_on_memory(Sysfs& sysfs, const Device& device, MemmapOnMemory wanted,
+                                                  const HintWords& hint);
 
 // Writes the setting ("1" or "0").
 Result<void> write_memmap_on_memory(Sysfs& sysfs, const DeviceName& name, bool on);

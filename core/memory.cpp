@@ -22,11 +22,6 @@ std::string_view to_string(BlockState state)
   return "?";
 }
 
-std::string_view to_string(OnlineAs as)
-{
-  return as == OnlineAs::movable ? "online_movable" : "online_kernel";
-}
-
 std::string_view to_string(AutoOnline policy)
 {
   switch (policy) {
@@ -100,6 +95,17 @@ Result<BlockState> read_state(Sysfs& sysfs, uint64_t index)
     logic_error("parse", path, fmt::format("unknown block state '{}'", printable(*text, 32))));
 }
 
+// Whether `valid_zones` of an offline block ("DMA32 Normal Movable") offers `zone`.
+bool offers(std::string_view valid_zones, Zone zone)
+{
+  while (!valid_zones.empty()) {
+    size_t space = valid_zones.find(' ');
+    if (parse_zone(valid_zones.substr(0, space)) == zone) return true;
+    valid_zones = space == std::string_view::npos ? std::string_view() : valid_zones.substr(space + 1);
+  }
+  return false;
+}
+
 BlockResult failed(uint64_t index, Error error)
 {
   return {index, BlockOutcome::failed, std::move(error)};
@@ -114,9 +120,12 @@ BlockResult online_one(Sysfs& sysfs, uint64_t index, BlockState state, OnlineAs 
   if (as == OnlineAs::movable) {
     auto zones = sysfs.read(base + "/valid_zones");
     if (!zones) return failed(index, zones.error());
-    if (zones->find("Movable") == std::string::npos) {
-      return failed(index, logic_error("online", base, fmt::format(
-                    "zone Movable is not possible here (valid_zones: {}); use --no-movable", *zones)));
+    if (!offers(*zones, Zone::movable)) {
+      // What the kernel would answer to online_movable here (EINVAL), said with the zones it offers.
+      Error refused =
+        logic_error("online", base, fmt::format("zone Movable is not possible here (valid_zones: {})", *zones));
+      refused.code = EINVAL;
+      return failed(index, refused);
     }
   }
   auto written = sysfs.write(base + "/state", to_string(as));
@@ -180,9 +189,14 @@ Result<MemoryBlock> read_block(Sysfs& sysfs, uint64_t index, WithZone with_zone)
   if (!state) return std::unexpected(state.error());
   MemoryBlock block{index, *state, {}};
   if (with_zone == WithZone::yes && *state == BlockState::online) {
-    auto zones = sysfs.read(block_path(index) + "/valid_zones");
+    std::string path = block_path(index) + "/valid_zones";
+    auto zones = sysfs.read(path);
     if (!zones) return std::unexpected(zones.error());
-    block.zone = *zones;
+    // An online block's valid_zones names its zone (older kernels list it first).
+    block.zone = parse_zone(std::string_view(*zones).substr(0, zones->find(' ')));
+    if (!block.zone) {
+      return std::unexpected(logic_error("parse", path, fmt::format("unknown zone '{}'", printable(*zones, 32))));
+    }
   }
   return block;
 }

@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 #include "sysfs.hpp"
+#include "types.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -15,19 +16,10 @@ namespace dax {
 // A memory block's `state` file.
 enum class BlockState { online, offline, going_offline };
 
-// How to online a block: what is written to `state`.
-enum class OnlineAs { movable, kernel };
-
-// Whether a device's memory is to be online (as OnlineAs says) or left offline.
-enum class OnlineAfter { yes, no };
-
 // The zone policy of the kernel for hot-added blocks (`auto_online_blocks`).
 enum class AutoOnline { offline, online, online_kernel, online_movable };
 
 std::string_view to_string(BlockState state);
-// "online_movable" / "online_kernel": explicit zones, never plain "online", whose zone the
-// kernel's online_policy picks (auto-movable may give Movable).
-std::string_view to_string(OnlineAs as);
 std::string_view to_string(AutoOnline policy);
 
 // /sys/devices/system/memory/memoryN.
@@ -38,7 +30,7 @@ struct MemoryBlock
 {
   uint64_t index = 0;
   BlockState state = BlockState::offline;
-  std::string zone; // `valid_zones` of an online block ("Movable", "Normal", "DMA32"); empty when offline
+  std::optional<Zone> zone; // of an online block, when read (WithZone::yes); absent when offline
 };
 
 // No kernel has memory blocks smaller than this (the smallest, powerpc's sections, are 16 MiB).

@@ -33,7 +33,7 @@ struct BlockGroup
   uint64_t first = 0;              // the first block index (memoryN)
   uint64_t count = 0;              // blocks in the group
   std::optional<BlockState> state; // absent: the blocks are not hot-added (devdax mode)
-  std::string zone;                // valid_zones of online blocks; empty when offline or absent
+  std::optional<Zone> zone;        // of online blocks; absent when offline or not hot-added
   std::optional<int> node;         // the node the blocks belong to (their nodeN link)
 
   uint64_t last() const { return first + count - 1; }

@@ -1,5 +1,6 @@
 #include "model.hpp"
 
+#include "attribute.hpp"
 #include "driver.hpp"
 
 #include <fmt/format.h>
@@ -26,6 +27,11 @@ std::vector<Range> Device::ranges() const
   return result;
 }
 
+Error other_driver_refusal(const Device& device)
+{
+  return refusal(device.name.str(), fmt::format("bound to driver '{}'; dax leaves it alone", device.driver_name));
+}
+
 std::string shown_region_path(std::string path)
 {
   constexpr std::string_view prefix = "/sys/devices";
@@ -37,39 +43,11 @@ std::string shown_region_path(std::string path)
 
 namespace {
 
-// Reads a required attribute and parses it with `parse`; malformed content is an error that names the file.
-template<typename Parse>
-auto read_value(Sysfs& sysfs, const std::string& path, Parse parse)
-  -> Result<typename decltype(parse(std::string_view{}))::value_type>
-{
-  auto text = sysfs.read(path);
-  if (!text) return std::unexpected(text.error());
-  auto value = parse(*text);
-  if (!value) {
-    std::string shown = printable(*text, 32);
-    return std::unexpected(logic_error("parse", path, fmt::format("malformed value '{}'", shown)));
-  }
-  return *value;
-}
-
-// An optional attribute: absent (or unreadable) gives nullopt; present but malformed is an error.
-template<typename Parse>
-auto read_optional(Sysfs& sysfs, const std::string& path, Parse parse)
-  -> Result<std::optional<typename decltype(parse(std::string_view{}))::value_type>>
-{
-  auto value = read_value(sysfs, path, parse);
-  if (value) return *value;
-  if (value.error().code == ENOENT || value.error().code == EACCES || value.error().code == EPERM) {
-    return std::nullopt;
-  }
-  return std::unexpected(value.error());
-}
-
-// Reads optional attribute `path` into `field` (left empty when absent or unreadable).
+// Reads optional attribute `path` into `field` (left empty when unavailable: attribute.hpp).
 template<typename Parse, typename T>
 Result<void> read_into(Sysfs& sysfs, const std::string& path, Parse parse, std::optional<T>& field)
 {
-  auto value = read_optional(sysfs, path, parse);
+  auto value = read_optional_value(sysfs, path, parse);
   if (!value) return std::unexpected(value.error());
   field = *value;
   return {};
@@ -81,7 +59,7 @@ Result<std::vector<Mapping>> read_mappings(Sysfs& sysfs, const std::string& dir)
   for (unsigned index = 0;; ++index) {
     std::string base = fmt::format("{}/mapping{}", dir, index);
     if (!sysfs.exists(base)) break;
-    auto start = read_optional(sysfs, base + "/start", parse_u64);
+    auto start = read_optional_value(sysfs, base + "/start", parse_u64);
     if (!start) return std::unexpected(start.error());
     if (!*start) break; // unreadable (not root): no mapping data at all
     auto end = read_value(sysfs, base + "/end", parse_u64);
@@ -104,9 +82,7 @@ Result<Device> read_device(Sysfs& sysfs, const DeviceName& name)
   auto path = sysfs.canonical(link);
   if (!path) {
     if (path.error().code == ENOENT) {
-      Error error = logic_error("", "", "no such device (not in /sys/bus/dax/devices)");
-      error.device = name.str();
-      return std::unexpected(error);
+      return std::unexpected(refusal(name.str(), "no such device (not in /sys/bus/dax/devices)"));
     }
     return std::unexpected(path.error());
   }
@@ -120,7 +96,6 @@ Result<Device> read_device(Sysfs& sysfs, const DeviceName& name)
 
   for (auto read : {read_into(sysfs, device.path + "/align", parse_u64, device.align),
                     read_into(sysfs, device.path + "/target_node", parse_int, device.target_node),
-                    read_into(sysfs, device.path + "/numa_node", parse_int, device.numa_node),
                     read_into(sysfs, device.path + "/resource", parse_u64, device.resource)}) {
     if (!read) return std::unexpected(read.error());
   }

@@ -54,7 +54,6 @@ struct Device
   uint64_t size = 0;
   std::optional<uint64_t> align;      // absent before Linux 5.10
   std::optional<int> target_node;     // absent when missing; may be negative
-  std::optional<int> numa_node;
   std::optional<uint64_t> resource;   // absent when unreadable (mode 0400 for non-root)
   std::vector<Mapping> mappings;      // in index order; empty before 5.10 or when unreadable
   Driver driver = Driver::none;
@@ -77,6 +76,9 @@ struct Region
   std::optional<uint64_t> available_size;  // only on dynamic regions
   std::vector<Device> devices;             // in natural name order
 };
+
+// The refusal of a device bound to a driver dax does not know (vfio, a test driver): dax leaves it alone.
+Error other_driver_refusal(const Device& device);
 
 // A region's sysfs directory as daxctl's region "path" shows it, without the leading
 // "/sys/devices" ("/sys/devices/platform/hmem.0" -> "/platform/hmem.0"); other paths unchanged.

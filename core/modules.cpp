@@ -59,7 +59,7 @@ Result<void> KmodLoader::load(std::string_view name)
   auto kmod = open_kmod();
   if (!kmod) {
     Error error = kmod.error();
-    error.path = module_name;
+    error.subject = module_name;
     return std::unexpected(error);
   }
   auto ctx_deleter = [&](kmod_ctx* ctx) { kmod->unref(ctx); };
@@ -91,7 +91,7 @@ Result<void> NoModuleLoader::load(std::string_view name)
 {
   return std::unexpected(logic_error(
     "load kernel module", std::string(name),
-    "its driver directory is missing and modules are only loaded when --sysroot is /"));
+    fmt::format("its driver directory is missing and {}", m_why)));
 }
 
 } // namespace dax

@@ -24,11 +24,17 @@ public:
   Result<void> load(std::string_view name) override;
 };
 
-// The loader for a --sysroot other than "/": refuses, since the tree is not the running kernel's.
+// The loader for a sysroot other than "/": refuses, since the tree is not the running kernel's.
 class NoModuleLoader final : public ModuleLoader
 {
 public:
+  // `why` says when modules are loaded, in the words of the caller.
+  explicit NoModuleLoader(std::string why) : m_why(std::move(why)) {}
+
   Result<void> load(std::string_view name) override;
+
+private:
+  std::string m_why;
 };
 
 } // namespace dax

@@ -1,5 +1,6 @@
 #include "numa.hpp"
 
+#include "attribute.hpp"
 #include "model.hpp"
 #include "parse.hpp"
 
@@ -48,15 +49,6 @@ Result<std::vector<unsigned>> numbered_entries(Sysfs& sysfs, const std::string& 
 Error malformed(const std::string& path, std::string_view text, std::string_view what)
 {
   return logic_error("parse", path, fmt::format("'{}' is not {}", printable(text, 48), what));
-}
-
-// An optional file: its content, nullopt when it is missing or unreadable (EACCES), else the error.
-Result<std::optional<std::string>> read_optional(Sysfs& sysfs, const std::string& path)
-{
-  auto text = sysfs.read(path);
-  if (text) return std::optional<std::string>(std::move(*text));
-  if (text.error().code == ENOENT || text.error().code == EACCES) return std::optional<std::string>{};
-  return std::unexpected(text.error());
 }
 
 // "Node 1 MemTotal:   917504 kB" lines: the value of `key` in bytes.

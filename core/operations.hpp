@@ -2,6 +2,7 @@
 
 #include "device_memory.hpp"
 #include "driver.hpp"
+#include "hint.hpp"
 #include "memmap_on_memory.hpp"
 #include "memory.hpp"
 #include "model.hpp"
@@ -13,7 +14,8 @@
 namespace dax {
 
 // What every operation needs: the kernel's files, a module loader, the EBUSY retry policy,
-// and where to say things that are not errors ("dax0.0: already in system-ram mode").
+// where to say things that are not errors ("dax0.0: already in system-ram mode"), and the words
+// for hints in messages.
 struct Context
 {
   Sysfs& sysfs;
@@ -21,6 +23,10 @@ struct Context
   BusyRetry retry;
   std::function<void(const std::string&)> note;
   PassControl control = {}; // Ctrl-C and progress over long block passes
+  HintWords hint = {};       // how the command that ran words what the user can do (cmd/hints.hpp)
+
+  // The words for `what` about device `name` (core's messages name no flag or command themselves).
+  std::string words(Hint what, const DeviceName& name) const { return word(hint, what, name.str()); }
 };
 
 // Whether to offline online memory before unbinding kmem (devdax), or to refuse.

@@ -69,11 +69,6 @@ std::optional<int> parse_int(std::string_view text)
   return value;
 }
 
-std::string DeviceName::str() const
-{
-  return fmt::format("dax{}.{}", region, instance);
-}
-
 std::optional<DeviceName> parse_device_name(std::string_view text)
 {
   if (!text.starts_with("dax")) return std::nullopt;
@@ -94,14 +89,14 @@ Result<DeviceName> parse_device_argument(std::string_view text)
   if (auto parsed = parse_device_name(fmt::format("dax{}", name))) {
     if (!name.starts_with("dax")) return *parsed;
   }
-  return std::unexpected(logic_error("", fmt::format("'{}'", printable(text)),
+  return std::unexpected(bad_input(fmt::format("'{}'", printable(text)),
                                      "not a device name (expected daxX.Y, X.Y, /dev/daxX.Y or all)"));
 }
 
 Result<uint64_t> parse_size(std::string_view text)
 {
   auto bad = [&](std::string_view why) {
-    return std::unexpected(logic_error("", fmt::format("size '{}'", printable(text)), std::string(why)));
+    return std::unexpected(bad_input(fmt::format("size '{}'", printable(text)), std::string(why)));
   };
   std::string_view number = text;
   unsigned shift = 0;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "error.hpp"
+#include "types.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -20,16 +21,6 @@ std::optional<uint64_t> parse_hex_u64(std::string_view text);
 
 // A signed decimal int ("target_node" is -1 when the firmware gave no node).
 std::optional<int> parse_int(std::string_view text);
-
-// A device name, "daxX.Y", split into its region id X and instance Y.
-struct DeviceName
-{
-  unsigned region = 0;
-  unsigned instance = 0;
-
-  std::string str() const;
-  auto operator<=>(const DeviceName&) const = default;
-};
 
 // Parses "daxX.Y" exactly.
 std::optional<DeviceName> parse_device_name(std::string_view text);

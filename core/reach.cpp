@@ -6,18 +6,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <map>
 
 namespace dax {
 
 namespace {
-
-std::unexpected<Error> refuse(const DeviceName& name, std::string detail)
-{
-  Error error = logic_error("", "", std::move(detail));
-  error.device = name.str();
-  return std::unexpected(std::move(error));
-}
 
 OnlineAs other(OnlineAs as)
 {
@@ -63,15 +57,16 @@ BlockPass move_blocks(Context& ctx, const std::vector<uint64_t>& wrong, OnlineAs
 Result<BlockPass> replug_device(Context& ctx, const Device& device, const std::vector<uint64_t>& present, OnlineAs as)
 {
   if (auto unplugged = unplug_device(ctx.sysfs, device.name, ctx.retry); !unplugged) {
-    return refuse(device.name, fmt::format("moving its memory to {} failed: {}; the kernel left every block as it was",
-                                           as == OnlineAs::movable ? "zone Movable" : "a kernel zone",
-                                           unplugged.error().message()));
+    std::string_view zone = as == OnlineAs::movable ? "zone Movable" : "a kernel zone";
+    return std::unexpected(with_outcome(on_device(device.name.str(), unplugged.error()),
+                                        fmt::format("moving its memory to {} failed; the kernel left every block as "
+                                                    "it was", zone)));
   }
   if (auto plugged = plug_device(ctx.sysfs, device.name, as); !plugged) {
     auto back = plug_device(ctx.sysfs, device.name, other(as));
-    return refuse(device.name, fmt::format("{}; {}", plugged.error().message(),
-                                           back ? "its memory was plugged back in the other zone"
-                                                : "plugging it back failed too: its memory is unplugged"));
+    return std::unexpected(with_outcome(on_device(device.name.str(), plugged.error()),
+                                        back ? "its memory was plugged back in the other zone"
+                                             : "plugging it back failed too: its memory is unplugged"));
   }
   BlockPass pass;
   for (uint64_t index : present) pass.blocks.push_back({index, BlockOutcome::changed, {}});
@@ -95,19 +90,21 @@ Result<BlockPass> online_as_asked(Context& ctx, const Device& device, uint64_t b
                                   OnlineAs as)
 {
   auto state = read_kmem_state(ctx.sysfs, device.name);
-  if (!state) return std::unexpected(state.error());
+  if (!state) return std::unexpected(on_device(device.name.str(), state.error()));
   BlockPass pass;
   if (*state == KmemState::unplugged) {
     if (auto plugged = plug_device(ctx.sysfs, device.name, as); !plugged) {
-      return refuse(device.name, fmt::format("{}; its memory stays unplugged", plugged.error().message()));
+      return std::unexpected(with_outcome(on_device(device.name.str(), plugged.error()), "its memory stays unplugged"));
     }
-    for (uint64_t index : block_indexes(memory.plan, block_size)) pass.blocks.push_back({index, BlockOutcome::changed, {}});
+    for (uint64_t index : block_indexes(memory.plan, block_size)) {
+      pass.blocks.push_back({index, BlockOutcome::changed, {}});
+    }
     return pass;
   }
   pass = online_blocks(ctx.sysfs, memory.blocks, as, ctx.control);
   if (pass.interrupted) return pass;
   auto now = read_device_memory(ctx.sysfs, device, block_size, WithZone::yes);
-  if (!now) return std::unexpected(now.error());
+  if (!now) return std::unexpected(on_device(device.name.str(), now.error()));
   std::vector<uint64_t> wrong, present;
   for (const auto& block : now->blocks) {
     present.push_back(block.index);
@@ -124,12 +121,20 @@ Result<BlockPass> online_as_asked(Context& ctx, const Device& device, uint64_t b
   return pass;
 }
 
+// "online in Normal"; "online in an unknown zone" when the zone was not read.
+std::string online_in(const MemoryBlock& block)
+{
+  if (!block.zone) return "online in an unknown zone";
+  return fmt::format("online in {}", to_string(*block.zone));
+}
+
 } // namespace
 
 bool in_zone(const MemoryBlock& block, OnlineAs as)
 {
-  bool movable = block.zone == "Movable";
-  return as == OnlineAs::movable ? movable : !movable && !block.zone.empty();
+  if (!block.zone) return false;
+  bool movable = *block.zone == Zone::movable;
+  return as == OnlineAs::movable ? movable : !movable;
 }
 
 std::string block_list(std::vector<uint64_t> indexes)
@@ -154,11 +159,11 @@ std::string mismatch(const DeviceMemory& memory, uint64_t block_size, MemoryRequ
                               [&](const MemoryBlock& b) { return b.index == index; });
     bool online = block != memory.blocks.end() && block->state == BlockState::online;
     if (request.online == OnlineAfter::no) {
-      if (online) wrong["online in " + (block->zone.empty() ? std::string("an unknown zone") : block->zone)].push_back(index);
+      if (online) wrong[online_in(*block)].push_back(index);
     } else if (!online) {
       wrong[block == memory.blocks.end() ? "not present" : std::string(to_string(block->state))].push_back(index);
     } else if (!in_zone(*block, request.as)) {
-      wrong["online in " + block->zone].push_back(index);
+      wrong[online_in(*block)].push_back(index);
     }
   }
   std::string text;
@@ -189,6 +194,14 @@ std::string describe_interrupted(const BlockPass& pass, size_t total, std::strin
                      pass.count(BlockOutcome::already), total - pass.blocks.size());
 }
 
+Error first_failure(const BlockPass& pass)
+{
+  for (const auto& block : pass.blocks) {
+    if (block.outcome == BlockOutcome::failed && block.error) return *block.error;
+  }
+  return logic_error("", "", "");
+}
+
 Result<BlockPass> reach_request(Context& ctx, const Device& device, uint64_t block_size, MemoryRequest request)
 {
   auto memory = read_device_memory(ctx.sysfs, device, block_size, WithZone::yes);
@@ -201,13 +214,22 @@ Result<BlockPass> reach_request(Context& ctx, const Device& device, uint64_t blo
   }
   if (!pass) return pass;
   std::string_view verb = request.online == OnlineAfter::no ? "offline" : "online";
-  if (pass->interrupted) return refuse(device.name, describe_interrupted(*pass, memory->blocks.size(), verb));
+  if (pass->interrupted) {
+    return std::unexpected(interruption(device.name.str(), describe_interrupted(*pass, memory->blocks.size(), verb)));
+  }
   auto after = read_device_memory(ctx.sysfs, device, block_size, WithZone::yes);
   if (!after) return std::unexpected(after.error());
   std::string left = mismatch(*after, block_size, request);
   if (left.empty()) return pass;
   std::string failures = describe_failures(*pass);
-  return refuse(device.name, failures.empty() ? left : fmt::format("{} ({})", left, failures));
+  if (failures.empty()) return std::unexpected(refusal(device.name.str(), left));
+  Error cause = first_failure(*pass);
+  std::string detail = fmt::format("{} ({})", left, failures);
+  // EINVAL: the kernel (or the check before the write) refuses zone Movable for a block.
+  if (request.online == OnlineAfter::yes && request.as == OnlineAs::movable && cause.code == EINVAL) {
+    detail += fmt::format("; use {}", ctx.words(Hint::kernel_memory, device.name));
+  }
+  return std::unexpected(refusal(device.name.str(), detail, cause));
 }
 
 Result<void> check_driver(Sysfs& sysfs, const DeviceName& name, Driver driver)
@@ -216,8 +238,10 @@ Result<void> check_driver(Sysfs& sysfs, const DeviceName& name, Driver driver)
   auto now = read_driver(sysfs, name, &bound);
   if (!now) return std::unexpected(now.error());
   if (*now == driver) return {};
-  return refuse(name, fmt::format("expected to be bound to {} now, but it is {}", driver_dir_name(driver),
-                                  *now == Driver::none ? std::string("unbound") : "bound to " + bound));
+  return std::unexpected(refusal(name.str(), fmt::format("expected to be bound to {} now, but it is {}",
+                                                         driver_dir_name(driver),
+                                                         *now == Driver::none ? std::string("unbound")
+                                                                              : "bound to " + bound)));
 }
 
 } // namespace dax

@@ -27,6 +27,9 @@ std::string mismatch(const DeviceMemory& memory, uint64_t block_size, MemoryRequ
 // "memory34: write 'offline' to ...: Device or resource busy; memory35: ...".
 std::string describe_failures(const BlockPass& pass);
 
+// The error of the first block a pass failed on (a pass that failed has one).
+Error first_failure(const BlockPass& pass);
+
 // "interrupted after 1200 of 32768 memory blocks: ..." for a pass `control` stopped.
 std::string describe_interrupted(const BlockPass& pass, size_t total, std::string_view state);
 

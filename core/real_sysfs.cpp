@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <memory>
 
 namespace dax {
 
@@ -29,6 +30,11 @@ public:
 
 private:
   int m_fd;
+};
+
+struct DirCloser
+{
+  void operator()(DIR* dir) const { ::closedir(dir); }
 };
 
 } // namespace
@@ -97,18 +103,17 @@ Result<void> RealSysfs::write(const std::string& path, std::string_view value)
 
 Result<std::vector<std::string>> RealSysfs::list(const std::string& path)
 {
-  DIR* dir = ::opendir(host_path(path).c_str());
+  std::unique_ptr<DIR, DirCloser> dir(::opendir(host_path(path).c_str()));
   if (!dir) {
     return std::unexpected(os_error(errno, "list", path));
   }
   std::vector<std::string> names;
-  while (const dirent* entry = ::readdir(dir)) {
+  while (const dirent* entry = ::readdir(dir.get())) {
     std::string_view name = entry->d_name;
     if (name != "." && name != "..") {
       names.emplace_back(name);
     }
   }
-  ::closedir(dir);
   return names;
 }
 

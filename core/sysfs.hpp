@@ -8,8 +8,10 @@
 
 namespace dax {
 
-// Every access core makes to the kernel's files (/sys, /proc, /dev) goes through this interface,
-// so that the real tree can be rooted anywhere (--sysroot) and tests can use a recording fake.
+// Every access core makes to the system's files goes through this interface, so that the real tree
+// can be rooted anywhere (--sysroot) and tests can use a recording fake. Despite its name it is not
+// only /sys: it also reads /proc (device users, /proc/self), /etc (the configuration files) and
+// /dev, all under the same root.
 // Paths are absolute paths as the kernel shows them ("/sys/bus/dax/devices/dax0.0/size").
 class Sysfs
 {

@@ -371,7 +371,7 @@ void check_device(dax::Sysfs& sysfs, const dax::Device& device, std::optional<ui
     auto block = dax::read_block(sysfs, indexes[i], dax::WithZone::yes);
     if (!block) continue;
     CHECK(block->index == indexes[i], "");
-    CHECK(block->state == dax::BlockState::online || block->zone.empty(), "offline block with zone");
+    CHECK(block->state == dax::BlockState::online || !block->zone, "offline block with zone");
     (void)dax::to_string(block->state);
   }
 }

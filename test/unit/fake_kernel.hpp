@@ -54,7 +54,7 @@ struct FakeAccess
 };
 
 // An in-memory Linux 6.1 sysfs that reacts to writes as the real kernel was observed to
-// (shared/vm/README.md, "Kernel behaviour observed"): dax driver binding through new_id /
+// (kernel-behaviour.md, beside this file): dax driver binding through new_id /
 // remove_id / bind / unbind, kmem hot-add and hot-remove of memory blocks, memory block
 // state changes, plus fault injection, hooks and an access log.
 class FakeKernel final : public Sysfs

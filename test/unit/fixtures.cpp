@@ -1,5 +1,7 @@
 #include "fixtures.hpp"
 
+#include "hints.hpp" // cmd/hints.hpp: the messages as reconfigure, online and offline word them
+
 #include <fmt/format.h>
 
 namespace dax::test {
@@ -76,6 +78,7 @@ OpsFixture::OpsFixture(const FakeDeviceSpec& device)
                   [this](std::chrono::milliseconds delay) { sleeps.push_back(delay); }},
         [this](const std::string& note) { notes.push_back(note); }}
 {
+  ctx.hint = cli::flag_hints();
   add_nfit_system(kernel, device);
   kernel.clear_log();
 }

@@ -10,7 +10,7 @@
 
 namespace dax::test {
 
-// The nfit-node1 VM of shared/vm: region0 holds dax0.0, 1006 MiB at 0x101200000-0x13fffffff
+// The nfit-node1 VM (kernel-behaviour.md): region0 holds dax0.0, 1006 MiB at 0x101200000-0x13fffffff
 // with target_node 1; with 128 MiB blocks kmem hot-adds memory33-39 (0x108000000-0x13fffffff).
 inline constexpr const char* k_region0 = "/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0/region0/dax0.0";
 inline constexpr uint64_t k_nfit_start = 0x101200000;

@@ -146,7 +146,7 @@ TEST_CASE("every error names the file and line", "[config]")
   check("[device a]\ndevice = /dev/dax0.0\n", "/etc/dax/dax.conf:2: bad value '/dev/dax0.0' for device: "
                                               "expected daxX.Y");
   check("[device a]\nregion = platform/hmem.0\n", "/etc/dax/dax.conf:2: bad value 'platform/hmem.0' for region: "
-                                                  "expected the region's path as dax list -R shows it");
+                                                  "expected the region's sysfs path without /sys/devices (/platform/hmem.0)");
 }
 
 TEST_CASE("wishes compare equal where online and movable do not apply", "[config]")

@@ -66,7 +66,7 @@ TEST_CASE("read_device_memory: movable is all-or-nothing over online blocks", "[
   CHECK(memory_of(kernel).online_count() == 7);
   kernel.set_block(36, "online_kernel");
   CHECK(memory_of(kernel).movable() == false);
-  CHECK(memory_of(kernel).blocks[3].zone == "Normal");
+  CHECK(memory_of(kernel).blocks[3].zone == Zone::normal);
   kernel.set_block(36, "offline");
   CHECK_FALSE(memory_of(kernel).movable().has_value());
   CHECK(memory_of(kernel).online_count() == 6);

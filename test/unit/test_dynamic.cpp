@@ -4,6 +4,7 @@
 
 #include "dry_run.hpp"
 #include "dynamic.hpp"
+#include "enable_disable.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -289,7 +290,7 @@ TEST_CASE_METHOD(DynamicFixture, "resize: refusals, then size and align in the o
         "dax1.0: enabled; the kernel resizes only disabled devices (dax disable-device dax1.0 first)");
   CHECK(error_of(resize_device(ctx, k_dax00, {GiB, {}})).starts_with(
     "dax0.0: in region0, a static region (NVDIMM): this region cannot be resized;"));
-  REQUIRE(disable_device(ctx, k_dax10) == StateChange::changed);
+  REQUIRE(disable_device(ctx, k_dax10) == EnableChange::changed);
   kernel.clear_log();
   CHECK(error_of(resize_device(ctx, k_dax10, {5 * GiB, {}})) ==
         "dax1.0: growing by 0x100000000 bytes needs more than the 0xc0000000 available in region1");
@@ -330,14 +331,14 @@ TEST_CASE_METHOD(DynamicFixture, "resize: a failed size write puts the new align
 
 TEST_CASE_METHOD(DynamicFixture, "enable and disable: devdax only, idempotent, size 0 and users refused", "[dynamic]")
 {
-  CHECK(enable_device(ctx, k_dax10) == StateChange::already);
+  CHECK(enable_device(ctx, k_dax10) == EnableChange::already);
   CHECK(kernel.writes().empty());
-  REQUIRE(disable_device(ctx, k_dax10) == StateChange::changed);
+  REQUIRE(disable_device(ctx, k_dax10) == EnableChange::changed);
   CHECK(kernel.writes() == std::vector<std::string>{wrote(driver_file("device_dax", "remove_id"), "dax1.0"),
                                                     wrote(driver_file("device_dax", "unbind"), "dax1.0")});
-  CHECK(disable_device(ctx, k_dax10) == StateChange::already);
+  CHECK(disable_device(ctx, k_dax10) == EnableChange::already);
   kernel.clear_log();
-  REQUIRE(enable_device(ctx, k_dax10) == StateChange::changed);
+  REQUIRE(enable_device(ctx, k_dax10) == EnableChange::changed);
   CHECK(kernel.writes() == std::vector<std::string>{wrote(driver_file("device_dax", "new_id"), "dax1.0")});
 
   REQUIRE(kernel.write(region_file("create"), "1"));

@@ -1,5 +1,5 @@
 // The fake kernel is the oracle of every other unit test, so it is checked first against the
-// observed 6.1 behaviour (shared/vm/README.md, "Kernel behaviour observed").
+// observed 6.1 behaviour (kernel-behaviour.md).
 #include "fixtures.hpp"
 
 #include <catch2/catch.hpp>

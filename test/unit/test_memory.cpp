@@ -102,13 +102,13 @@ TEST_CASE_METHOD(MemoryFixture, "read_block: state and zone", "[memory]")
   REQUIRE(offline);
   CHECK(offline->index == 33);
   CHECK(offline->state == BlockState::offline);
-  CHECK(offline->zone.empty());
+  CHECK_FALSE(offline->zone);
   auto online = read_block(kernel, 34, WithZone::yes);
   REQUIRE(online);
   CHECK(online->state == BlockState::online);
-  CHECK(online->zone == "Movable");
+  CHECK(online->zone == Zone::movable);
   kernel.clear_log();
-  CHECK(read_block(kernel, 34, WithZone::no)->zone.empty());
+  CHECK_FALSE(read_block(kernel, 34, WithZone::no)->zone);
   CHECK(kernel.reads() == std::vector<std::string>{k_memory + "/memory34/state"});
   CHECK(read_block(kernel, 40, WithZone::no).error().code == ENOENT);
   kernel.set_file(k_memory + "/memory35/state", "going-offline", 0644);

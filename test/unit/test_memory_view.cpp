@@ -80,20 +80,20 @@ TEST_CASE("read_memory_view: consecutive blocks with the same state, zone and no
   CHECK(view.groups[0].first == 33);
   CHECK(view.groups[0].count == 3);
   CHECK(view.groups[0].state == BlockState::online);
-  CHECK(view.groups[0].zone == "Movable");
+  CHECK(view.groups[0].zone == Zone::movable);
   CHECK(view.groups[0].node == 1);
   CHECK(view.groups[0].range(view.block_size) == Range{0x108000000, 3 * 128 * MiB});
   CHECK(view.groups[1].first == 36);
   CHECK(view.groups[1].state == BlockState::offline);
-  CHECK(view.groups[1].zone.empty());
+  CHECK_FALSE(view.groups[1].zone);
   CHECK(view.groups[2].first == 37);
   CHECK(view.groups[2].count == 1);
-  CHECK(view.groups[2].zone == "Movable");
+  CHECK(view.groups[2].zone == Zone::movable);
   CHECK(view.groups[3].first == 38);
-  CHECK(view.groups[3].zone == "Normal");
+  CHECK(view.groups[3].zone == Zone::normal);
   CHECK(view.groups[3].last() == 38);
   CHECK(view.groups[4].first == 39);
-  CHECK(view.groups[4].zone == "Movable");
+  CHECK(view.groups[4].zone == Zone::movable);
   CHECK(view.blocks_in(BlockState::online) == 6);
   CHECK(view.blocks_in(BlockState::offline) == 1);
 }

@@ -56,7 +56,6 @@ TEST_CASE("read_device reads every attribute of the nfit device", "[model]")
   CHECK(device.size == k_nfit_size);
   CHECK(device.align == 2 * MiB);
   CHECK(device.target_node == 1);
-  CHECK(device.numa_node == 0);
   CHECK(device.resource == k_nfit_start);
   REQUIRE(device.mappings.size() == 1);
   CHECK(device.mappings[0].index == 0);
@@ -149,13 +148,11 @@ TEST_CASE("read_device: optional attributes may be missing or unreadable", "[mod
     CHECK(device.ranges().empty());
     CHECK(device.size == k_nfit_size);
   }
-  SECTION("no target_node or numa_node")
+  SECTION("no target_node")
   {
     kernel.remove(k_dax00_dir + "/target_node");
-    kernel.remove(k_dax00_dir + "/numa_node");
     Device device = read_ok(kernel);
     CHECK_FALSE(device.target_node.has_value());
-    CHECK_FALSE(device.numa_node.has_value());
   }
 }
 

@@ -1,0 +1,60 @@
+#include "enable_disable.hpp"
+
+#include "device_users.hpp"
+
+#include <fmt/format.h>
+
+namespace dax {
+
+namespace {
+
+// enable-device and disable-device act on devdax devices only, as in daxctl.
+Result<void> require_devdax(const Context& ctx, const Device& device)
+{
+  if (device.driver == Driver::kmem) {
+    return std::unexpected(refusal(device.name.str(), fmt::format("in system-ram mode: {}",
+                                                                  ctx.words(Hint::devdax_only, device.name))));
+  }
+  if (device.driver == Driver::other) return std::unexpected(other_driver_refusal(device));
+  return {};
+}
+
+} // namespace
+
+Result<EnableChange> enable_device(Context& ctx, const DeviceName& name)
+{
+  auto device = read_device(ctx.sysfs, name);
+  if (!device) return std::unexpected(on_device(name.str(), device.error()));
+  if (auto devdax = require_devdax(ctx, *device); !devdax) return std::unexpected(devdax.error());
+  if (device->driver == Driver::device_dax) return EnableChange::already;
+  if (device->size == 0) {
+    return std::unexpected(refusal(name.str(), fmt::format("has no memory (size 0); give it a size first ({})",
+                                                           ctx.words(Hint::set_size, name))));
+  }
+  if (auto driver = ensure_driver(ctx.sysfs, ctx.loader, Driver::device_dax); !driver) {
+    return std::unexpected(on_device(name.str(), driver.error()));
+  }
+  if (auto bound = bind_device(ctx.sysfs, name, Driver::device_dax); !bound) {
+    return std::unexpected(on_device(name.str(), bound.error()));
+  }
+  return EnableChange::changed;
+}
+
+Result<EnableChange> disable_device(Context& ctx, const DeviceName& name)
+{
+  auto device = read_device(ctx.sysfs, name);
+  if (!device) return std::unexpected(on_device(name.str(), device.error()));
+  if (auto devdax = require_devdax(ctx, *device); !devdax) return std::unexpected(devdax.error());
+  if (device->driver == Driver::none) return EnableChange::already;
+  if (auto users = find_device_users(ctx.sysfs, name); !users.empty()) {
+    return std::unexpected(refusal(name.str(), fmt::format("/dev/{} is in use by {}: disabling it would take the "
+                                                           "memory from under them; stop them first", name.str(),
+                                                           describe_users(users))));
+  }
+  if (auto unbound = unbind_device(ctx.sysfs, name, Driver::device_dax); !unbound) {
+    return std::unexpected(on_device(name.str(), unbound.error()));
+  }
+  return EnableChange::changed;
+}
+
+} // namespace dax
