@@ -114,7 +114,7 @@ Command apply_command()
             app.get_option("devices")->description("Devices: daxX.Y, X.Y, /dev/daxX.Y, or all (the default)");
             app.add_flag("-f,--force",
                          options->force,
-                         "devdax: offline online memory first; system-ram: accept the kernel's auto-online policy");
+                         "devdax: offline online memory first (a device in use is never bound to kmem)");
             add_dry_run_option(app, options->dry_run);
             add_report_option(app, options->report);
             return [options](Env& env) {

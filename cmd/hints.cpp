@@ -9,7 +9,7 @@ HintWords flag_hints()
   return [](Hint hint, const std::string& device) -> std::string {
     switch (hint) {
     case Hint::force: return "--force";
-    case Hint::stay_offline: return "--no-online";
+    case Hint::destroy_data_in_use: return "--destroy-data-in-use";
     case Hint::kernel_memory: return "--no-movable";
     case Hint::offline_memory: return fmt::format("dax offline {}", device);
     case Hint::to_devdax: return fmt::format("dax reconfigure -m devdax {}", device);
@@ -35,7 +35,10 @@ HintWords config_hints(const ApplyPlan& plan)
       return fmt::format("{} in {} ({})", setting, section->header(), section->where());
     };
     switch (hint) {
-    case Hint::stay_offline: return key("online = no");
+    // apply never binds kmem over a device in use: only reconfigure does, when told to.
+    case Hint::destroy_data_in_use:
+      return fmt::format("dax reconfigure -m system-ram --destroy-data-in-use {} (apply never destroys data in use)",
+                         device);
     case Hint::kernel_memory: return key("movable = no");
     default: return flags(hint, device);
     }

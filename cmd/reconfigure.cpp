@@ -25,7 +25,8 @@ struct ReconfigureOptions : ChangeOptions
   std::string align; // -a: its new alignment
   bool online = true;
   bool movable = true;
-  bool force = false;
+  bool force = false;          // -f: devdax offlines online memory first (daxctl's meaning)
+  bool destroy_in_use = false; // --destroy-data-in-use: bind kmem over a device a process uses
   bool human = false;
   MemmapOnMemory memmap = MemmapOnMemory::keep;
   bool check_config = false;
@@ -66,7 +67,7 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::
   Context ctx = operation_context(env);
   SystemRamOptions ram{options.online ? OnlineAfter::yes : OnlineAfter::no,
                        options.movable ? OnlineAs::movable : OnlineAs::kernel,
-                       options.force ? Force::yes : Force::no, options.memmap};
+                       options.destroy_in_use ? InUse::destroy_data : InUse::refuse, options.memmap};
 
   auto outcomes = for_each_device<DeviceName>(names, [&](const DeviceName& name) -> Result<DeviceName> {
     auto report = reported(env, name, [&] {
@@ -75,7 +76,10 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::
     });
     if (!report) return std::unexpected(report.error());
     if (report->mode == ModeChange::already) {
-      print_note(fmt::format("{}: already in {} mode", name.str(), options.mode));
+      unsigned changed = report->blocks.count(BlockOutcome::changed);
+      print_note(changed == 0 ? fmt::format("{}: already in {} mode", name.str(), options.mode)
+                              : fmt::format("{}: already in {} mode; {} memory block{} brought to the asked "
+                                            "state", name.str(), options.mode, changed, changed == 1 ? "" : "s"));
     }
     return name;
   });
@@ -157,9 +161,10 @@ int run_resize(Env& env, const ReconfigureOptions& options, const ViewOptions& v
 int run_check_config(Env& env, const ReconfigureOptions& options, const ViewOptions& view)
 {
   if (!options.mode.empty() || !options.online || !options.movable || options.memmap != MemmapOnMemory::keep ||
-      !options.size.empty() || !options.align.empty()) {
+      !options.size.empty() || !options.align.empty() || options.destroy_in_use) {
     print_error("-C/--check-config takes the mode from the configuration files: it cannot be used with "
-                "--mode, --no-online, --no-movable, --[no-]memmap-on-memory, --size or --align");
+                "--mode, --no-online, --no-movable, --[no-]memmap-on-memory, --size, --align or "
+                "--destroy-data-in-use");
     return k_exit_usage;
   }
   auto names = resolve_targets(env.sysfs, options.targets);
@@ -191,7 +196,10 @@ Json reconfigure_asked(const ReconfigureOptions& options)
   if (options.check_config) return {{"check_config", true}, {"force", options.force}};
   if (options.mode.empty()) return {{"size", options.size}, {"align", options.align}};
   if (options.mode == "devdax") return {{"mode", "devdax"}, {"force", options.force}};
-  return {{"mode", options.mode}, {"online", options.online}, {"movable", options.movable}, {"force", options.force}};
+  return {{"mode", options.mode},
+          {"online", options.online},
+          {"movable", options.movable},
+          {"destroy_data_in_use", options.destroy_in_use}};
 }
 
 int run_reconfigure(Env& env, const ReconfigureOptions& options)
@@ -214,6 +222,10 @@ int run_reconfigure(Env& env, const ReconfigureOptions& options)
   bool to_ram = options.mode == "system-ram";
   if (!to_ram && !options.online) {
     print_error("--no-online is incompatible with --mode=devdax");
+    return k_exit_usage;
+  }
+  if (!to_ram && options.destroy_in_use) {
+    print_error("--destroy-data-in-use is for --mode=system-ram");
     return k_exit_usage;
   }
   if (!to_ram && !options.movable) {
@@ -255,7 +267,9 @@ Command reconfigure_command()
             app.add_flag_callback("--no-memmap-on-memory", [options] { options->memmap = MemmapOnMemory::off; },
                                   "system-ram: keep the memory map in boot RAM (Linux 6.8+)");
             app.add_flag("-f,--force", options->force,
-                         "devdax: offline online memory first; system-ram: accept the kernel's auto-online policy");
+                         "devdax: offline online memory first (accepted and unneeded with system-ram)");
+            app.add_flag("--destroy-data-in-use", options->destroy_in_use,
+                         "system-ram: bind kmem although a process has /dev/daxX.Y open or mapped (its data is lost)");
             app.add_flag("-C,--check-config", options->check_config,
                          "Take the mode, online and movable from the configuration files (see dax-apply(1))");
             app.add_flag("-u,--human", options->human, "Human-readable sizes in the printed JSON");

@@ -85,6 +85,10 @@ void advise_system_ram(DeviceStatus& status)
   }
   if (status.state.zones().find("Normal") != std::string::npos) {
     status.notes.push_back("zone Normal holds kernel allocations: it may refuse to go offline");
+    // A CXL region the kernel onlined itself lands here: one command moves it, while it still can.
+    if (online == memory.blocks.size()) {
+      status.next.insert(status.next.begin(), {fmt::format("dax online {}", name), "move the blocks to zone Movable"});
+    }
   }
 }
 

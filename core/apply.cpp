@@ -1,32 +1,10 @@
 #include "apply.hpp"
 
-#include "device_memory.hpp"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 
 namespace dax {
-
-namespace {
-
-// Online memory in the zone the wish does not want cannot be moved without offlining it first.
-Result<void> check_zones(const Context& ctx, const DeviceName& name, const DeviceMemory& memory, OnlineAs as)
-{
-  bool want_movable = as == OnlineAs::movable;
-  auto wrong = std::count_if(memory.blocks.begin(), memory.blocks.end(), [&](const MemoryBlock& block) {
-    return block.state == BlockState::online && (block.zone == Zone::movable) != want_movable;
-  });
-  if (wrong == 0) return {};
-  return std::unexpected(refusal(name.str(), fmt::format("{} of {} memory blocks are online {}, the configuration "
-                                                         "wants them {}; offline them first ({}) and apply again",
-                                                         wrong, memory.blocks.size(),
-                                                         want_movable ? "as kernel memory" : "movable",
-                                                         want_movable ? "movable" : "as kernel memory",
-                                                         ctx.words(Hint::offline_memory, name))));
-}
-
-} // namespace
 
 const ConfigSection* ApplyPlan::section_of(const DeviceName& name) const
 {
@@ -93,21 +71,7 @@ Result<ApplyReport> apply_wanted(Context& ctx, const DeviceName& name, const Wan
     return report;
   };
   if (wanted.mode == Mode::devdax) return take(reconfigure_to_devdax(ctx, name, force));
-  if (device->mode() == Mode::devdax) {
-    return take(reconfigure_to_system_ram(ctx, name, {wanted.online, wanted.as, force, MemmapOnMemory::keep}));
-  }
-
-  auto block_size = read_block_size(ctx.sysfs);
-  if (!block_size) return std::unexpected(on_device(name.str(), block_size.error()));
-  auto memory = read_device_memory(ctx.sysfs, *device, *block_size, WithZone::yes);
-  if (!memory) return std::unexpected(on_device(name.str(), memory.error()));
-  if (wanted.online == OnlineAfter::no) {
-    if (memory->online_count() == 0) return report;
-    return take(offline_device(ctx, name));
-  }
-  if (auto zones = check_zones(ctx, name, *memory, wanted.as); !zones) return std::unexpected(zones.error());
-  if (memory->online_count() == memory->blocks.size()) return report;
-  return take(online_device(ctx, name, wanted.as));
+  return take(reconfigure_to_system_ram(ctx, name, {wanted.online, wanted.as, InUse::refuse, MemmapOnMemory::keep}));
 }
 
 } // namespace dax

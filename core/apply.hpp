@@ -44,10 +44,10 @@ struct ApplyReport
 };
 
 // Brings device `name` to `wanted` with the operations of operations.hpp, writing nothing when it
-// is there already: devdax -> system-ram (onlined as wanted), system-ram -> devdax (refused while
+// is there already: devdax -> system-ram (memory as wanted), system-ram -> devdax (refused while
 // memory is online unless `force`), offline blocks onlined, online blocks offlined for
-// "online = no". Memory online in the other zone than wanted is refused (it would have to be
-// offlined first, which may fail or take long): the error says so.
+// "online = no", memory online in the other zone moved to the wanted one; all read back. A device
+// a process has open or mapped is never bound to kmem (its data would be lost).
 Result<ApplyReport> apply_wanted(Context& ctx, const DeviceName& name, const WantedState& wanted, Force force);
 
 } // namespace dax

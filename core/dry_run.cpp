@@ -1,5 +1,6 @@
 #include "dry_run.hpp"
 
+#include "auto_online.hpp"
 #include "model.hpp"
 #include "parse.hpp"
 
@@ -44,8 +45,11 @@ Result<std::string> DryRunSysfs::read(const std::string& path)
   if (auto it = m_files.find(path); it != m_files.end()) return it->second;
   auto result = m_inner.read(path);
   if (!result && result.error().code == ENOENT && m_kmem_bound) {
-    if (is_block_file(path, "/state")) return std::string("offline");
-    if (is_block_file(path, "/valid_zones")) return std::string("Normal Movable");
+    // Blocks kmem would hot-add come up as auto_online_blocks said at the bind.
+    if (is_block_file(path, "/state")) return std::string(m_hot_add_zone.empty() ? "offline" : "online");
+    if (is_block_file(path, "/valid_zones")) {
+      return m_hot_add_zone.empty() ? std::string("Normal Movable") : m_hot_add_zone;
+    }
   }
   return result;
 }
@@ -65,18 +69,36 @@ Result<void> DryRunSysfs::write(const std::string& path, std::string_view value)
                                               : !m_inner.exists(std::string(k_device_prefix) + name + "/driver");
       if (unbound) {
         m_drivers[name] = driver;
-        if (driver == "kmem") m_kmem_bound = true;
+        if (driver == "kmem") {
+          m_kmem_bound = true;
+          m_hot_add_zone = predicted_hot_add_zone();
+        }
       }
     }
-  } else if (file == "state") {
+  } else if (is_block_file(path, "/state")) {
     m_files[path] = value.starts_with("online") ? "online" : "offline";
-    if (value.starts_with("online")) m_files[dir + "/valid_zones"] = value == "online_movable" ? "Movable" : "Normal";
+    // An offline block usually offers both zones again.
+    m_files[dir + "/valid_zones"] = value == "online_movable"      ? "Movable"
+                                    : value.starts_with("online") ? "Normal"
+                                                                  : "Normal Movable";
   } else if (file == "create" && dir.ends_with("/dax_region")) {
     m_files[dir + "/seed"] = predicted_seed(dir);
+  } else if (file == "delete" && dir.ends_with("/dax_region")) {
+    m_deleted.insert(std::string(k_device_prefix) + name);
   } else {
     m_files[path] = name;
   }
   return {};
+}
+
+std::string DryRunSysfs::predicted_hot_add_zone()
+{
+  auto policy = read_auto_online(*this);
+  if (!policy || *policy == AutoOnline::offline) return {};
+  if (*policy == AutoOnline::online_movable) return "Movable";
+  if (*policy == AutoOnline::online_kernel) return "Normal";
+  auto zones = read_zone_policy(*this);
+  return zones && *zones == ZonePolicy::auto_movable ? "Movable" : "Normal";
 }
 
 std::string DryRunSysfs::predicted_seed(const std::string& region_attrs)
@@ -111,6 +133,7 @@ bool DryRunSysfs::exists(const std::string& path)
 {
   std::string device = driver_link_device(path);
   if (auto it = m_drivers.find(device); !device.empty() && it != m_drivers.end()) return !it->second.empty();
+  if (m_deleted.contains(path)) return false;
   return m_loaded.contains(path) || m_files.contains(path) || m_inner.exists(path);
 }
 

@@ -13,8 +13,9 @@ namespace dax {
 // --dry-run: passes reads on to `inner` but makes no write. Each write is reported, in order, as
 // the shell command that would make it ("echo offline > /sys/devices/system/memory/memory33/state"),
 // and its effect is remembered where later steps read it back: driver links after bind/unbind/new_id,
-// block states after state writes, and the blocks kmem would add (reported offline, zones
-// "Normal Movable", the kernel's usual answer) once kmem would have bound a device, and the seed
+// block states after state writes, and the blocks kmem would add once kmem would have bound a
+// device (as auto_online_blocks reads at that bind: offline with zones "Normal Movable", or online
+// in the zone the policy predicts; a prediction, which only the real run's read-back checks), and the seed
 // device a write to dax_region/create would make.
 class DryRunSysfs final : public Sysfs
 {
@@ -34,6 +35,8 @@ public:
   void pretend_loaded(const std::string& driver);
 
 private:
+  // The zone blocks hot-added now would be onlined in, "" when they would stay offline.
+  std::string predicted_hot_add_zone();
   // The device `echo 1 > <region_attrs>/create` would make the region's seed.
   std::string predicted_seed(const std::string& region_attrs);
 
@@ -42,7 +45,9 @@ private:
   std::map<std::string, std::string> m_files;   // path -> content written (simulated)
   std::map<std::string, std::string> m_drivers; // device -> driver ("" = unbound)
   std::set<std::string> m_loaded;               // driver directories made to appear
+  std::set<std::string> m_deleted;              // device directories dax_region/delete would remove
   bool m_kmem_bound = false;                    // a device would have been bound to kmem
+  std::string m_hot_add_zone;                   // where its blocks would be online, "" for offline
 };
 
 // The module loader of --dry-run: reports "modprobe NAME" and makes the driver appear.

@@ -255,6 +255,10 @@ Result<Destroyed> destroy_device(Context& ctx, const DeviceName& name, Force for
     return std::unexpected(with_outcome(on_device(name.str(), deleted.error()),
                                         "its size is 0 now, the empty device remains"));
   }
+  // Read back: the kernel may accept the write and keep the device (a seed, a later probe).
+  if (ctx.sysfs.exists(fmt::format("{}/{}", k_dax_devices, name.str()))) {
+    return std::unexpected(refusal(name.str(), "still present after the kernel accepted its deletion; its size is 0"));
+  }
   return Destroyed::deleted;
 }
 

@@ -10,15 +10,18 @@
 
 namespace dax {
 
-// The whole-device hotplug state of a kmem device, `daxX.Y/state` (proposed upstream in 2026 by
-// Gregory Price, "dax/kmem: atomic whole-device hotplug"; no released kernel is known to have it).
-// kmem creates the file while bound; dax uses it when present and falls back to the per-block
-// `memoryN/state` files otherwise.
-//  - unplugged: kmem is bound but the memory blocks are not present (per-block onlining is
-//    impossible); the only way back is writing an online state.
-//  - offline: read only, the blocks were hot-added offline (auto_online_blocks=offline).
-//  - online, online_kernel, online_movable: the last whole-device write. The kernel does not
-//    update it when blocks are changed one by one, so it may be stale; dax trusts the blocks.
+// The whole-device hotplug state of a kmem device, `daxX.Y/state` (Gregory Price's "dax/kmem:
+// atomic whole-device hotplug", v7, applied to the mm tree in 2026 for Linux 7.3; no kernel we can
+// boot has it yet). The file exists only while kmem holds the device; dax uses it when present and
+// the per-block `memoryN/state` files otherwise. The ABI, as dax relies on it:
+//  - writable: unplugged, online (the kernel picks the zone), online_kernel, online_movable; dax
+//    writes only unplugged and the explicit online_kernel / online_movable;
+//  - offline is read only (EINVAL to write): the blocks were hot-added offline at bind
+//    (auto_online_blocks=offline); dax offlines block by block instead;
+//  - onlining only from unplugged (EBUSY otherwise), all blocks or none; unplugging offlines and
+//    removes every block or puts them all back;
+//  - writing the current state is a no-op success, even when it is stale: the kernel does not
+//    update it for per-block writes, so dax decides from the blocks and reads them back.
 enum class KmemState { unplugged, offline, online, online_kernel, online_movable };
 
 std::string_view to_string(KmemState state);

@@ -1,7 +1,9 @@
 #include "operations.hpp"
 
+#include "auto_online.hpp"
 #include "device_users.hpp"
 #include "kmem_state.hpp"
+#include "reach.hpp"
 
 #include <fmt/format.h>
 
@@ -11,113 +13,6 @@
 namespace dax {
 
 namespace {
-
-// The failed blocks grouped by reason, as compact ranges; one block keeps its own path:
-// "memory160-175: write 'offline' to /sys/devices/system/memory/memoryN/state: Device or resource
-// busy (after 5 attempts); memory180: write 'offline' to .../memory180/state: Input/output error".
-std::string describe_failures(const BlockPass& pass)
-{
-  struct Group
-  {
-    std::string reason;     // the message with the block's directory as memoryN
-    std::string first;      // the first block's own message
-    std::vector<uint64_t> indexes;
-  };
-  std::vector<Group> groups;
-  for (const auto& block : pass.blocks) {
-    if (block.outcome != BlockOutcome::failed || !block.error) continue;
-    Error error = *block.error;
-    error.device.clear();
-    std::string own = error.message();
-    std::string dir = fmt::format("/memory{}/", block.index);
-    if (size_t at = error.subject.find(dir); at != std::string::npos) error.subject.replace(at, dir.size(), "/memoryN/");
-    std::string reason = error.message();
-    auto group = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.reason == reason; });
-    if (group == groups.end()) {
-      groups.push_back({reason, own, {}});
-      group = groups.end() - 1;
-    }
-    group->indexes.push_back(block.index);
-  }
-  std::string text;
-  for (const auto& group : groups) {
-    if (!text.empty()) text += "; ";
-    text += fmt::format("{}: {}", describe_blocks(group.indexes), group.indexes.size() == 1 ? group.first : group.reason);
-  }
-  return text;
-}
-
-// What an administrator can do about blocks that stayed busy, or "" when none did.
-std::string busy_advice(const BlockPass& pass)
-{
-  bool any = std::any_of(pass.blocks.begin(), pass.blocks.end(), [](const BlockResult& block) {
-    return block.outcome == BlockOutcome::failed && block.error && block.error->code == EBUSY;
-  });
-  if (!any) return "";
-  return ". The kernel could not move every page out of them: memory onlined as kernel memory (zone Normal) "
-         "can hold pages that never move (kernel and pipe buffers, pinned pages); stop what uses that memory "
-         "and try again, or online the device's memory as movable next time";
-}
-
-// The error of the first block a pass failed on (a pass that failed has one).
-Error first_failure(const BlockPass& pass)
-{
-  for (const auto& block : pass.blocks) {
-    if (block.outcome == BlockOutcome::failed && block.error) return *block.error;
-  }
-  return logic_error("", "", "");
-}
-
-// "interrupted after 1200 of 32768 memory blocks: 1150 set offline now (50 were already), the other
-// 31568 are as they were".
-std::string describe_interrupted(const BlockPass& pass, size_t total, std::string_view state)
-{
-  return fmt::format("interrupted after {} of {} memory blocks: {} set {} now ({} were already), the "
-                     "other {} are as they were",
-                     pass.blocks.size(), total, pass.count(BlockOutcome::changed), state,
-                     pass.count(BlockOutcome::already), total - pass.blocks.size());
-}
-
-// The zone the kernel gives hot-added blocks under `policy`, if it onlines them at all.
-std::optional<OnlineAs> kernel_online_choice(AutoOnline policy)
-{
-  switch (policy) {
-  case AutoOnline::offline: return std::nullopt;
-  case AutoOnline::online_movable: return OnlineAs::movable;
-  case AutoOnline::online:
-  case AutoOnline::online_kernel: return OnlineAs::kernel;
-  }
-  return std::nullopt;
-}
-
-std::string_view describe(OnlineAs as)
-{
-  return as == OnlineAs::movable ? "movable memory" : "kernel memory";
-}
-
-// Refuses (unless forced) when the kernel will online the new blocks differently from the request.
-Result<void> check_auto_online(Context& ctx, const DeviceName& name, const SystemRamOptions& options)
-{
-  auto policy = read_auto_online(ctx.sysfs);
-  if (!policy) return std::unexpected(on_device(name.str(), policy.error()));
-  auto kernel = kernel_online_choice(*policy);
-  if (!kernel) return {};
-  bool matches = options.online == OnlineAfter::yes && options.as == *kernel;
-  if (matches) return {};
-  std::string requested = options.online == OnlineAfter::no
-                            ? fmt::format("to stay offline ({})", ctx.words(Hint::stay_offline, name))
-                            : fmt::format("as {}", describe(options.as));
-  std::string what = fmt::format("the kernel onlines hot-added memory itself as {} "
-                                 "(auto_online_blocks={}), not {} as requested",
-                                 describe(*kernel), to_string(*policy), requested);
-  if (options.force == Force::yes) {
-    if (ctx.note) ctx.note(fmt::format("{}: {}; going ahead ({})", name.str(), what, ctx.words(Hint::force, name)));
-    return {};
-  }
-  return std::unexpected(refusal(name.str(), fmt::format("{}; nothing was changed. Use {} to accept that, or first "
-                                                         "run 'echo offline > /sys/devices/system/memory/"
-                                                         "auto_online_blocks'", what, ctx.words(Hint::force, name))));
-}
 
 // Every check that can refuse a switch to system-ram, made before the first write.
 Result<void> check_system_ram_possible(Context& ctx, const Device& device, uint64_t block_size,
@@ -143,16 +38,14 @@ Result<void> check_system_ram_possible(Context& ctx, const Device& device, uint6
   }
   if (auto users = find_device_users(ctx.sysfs, name); !users.empty()) {
     std::string who = describe_users(users);
-    if (options.force == Force::no) {
+    if (options.in_use == InUse::refuse) {
       return std::unexpected(refusal(name.str(), fmt::format("/dev/{} is in use by {}: binding kmem would destroy "
                                                              "the data they use; stop them, or use {}", name.str(),
-                                                             who, ctx.words(Hint::force, name))));
+                                                             who, ctx.words(Hint::destroy_data_in_use, name))));
     }
-    if (ctx.note) {
-      ctx.note(fmt::format("{}: in use by {}; going ahead ({})", name.str(), who, ctx.words(Hint::force, name)));
-    }
+    if (ctx.note) ctx.note(fmt::format("{}: in use by {}; going ahead, their data is lost", name.str(), who));
   }
-  return check_auto_online(ctx, name, options);
+  return {};
 }
 
 // Gives a device that kmem did not take back to device_dax, with the memmap_on_memory setting it
@@ -169,54 +62,6 @@ Error return_to_device_dax(Context& ctx, const DeviceName& name, std::optional<b
   return with_outcome(on_device(name.str(), std::move(bind_error)), outcome);
 }
 
-// Onlines an unplugged device (daxX.Y/state) in one write and reports its blocks as onlined.
-Result<BlockPass> plug_device_memory(Context& ctx, const Device& device, uint64_t block_size, OnlineAs as)
-{
-  if (auto plugged = plug_device(ctx.sysfs, device.name, as); !plugged) {
-    return std::unexpected(with_outcome(on_device(device.name.str(), plugged.error()), "its memory stays unplugged"));
-  }
-  auto memory = read_device_memory(ctx.sysfs, device, block_size, WithZone::no);
-  if (!memory) return std::unexpected(on_device(device.name.str(), memory.error()));
-  BlockPass pass;
-  for (const auto& block : memory->blocks) {
-    if (block.state == BlockState::online) {
-      pass.blocks.push_back({block.index, BlockOutcome::changed, {}});
-    } else {
-      pass.blocks.push_back({block.index, BlockOutcome::failed,
-                             logic_error("check", block_path(block.index) + "/state",
-                                         "still offline after the device was plugged")});
-    }
-  }
-  if (!pass.ok()) return std::unexpected(refusal(device.name.str(), describe_failures(pass), first_failure(pass)));
-  return pass;
-}
-
-Result<BlockPass> online_device_blocks(Context& ctx, const Device& device, uint64_t block_size, OnlineAs as)
-{
-  auto state = read_kmem_state(ctx.sysfs, device.name);
-  if (!state) return std::unexpected(on_device(device.name.str(), state.error()));
-  if (*state == KmemState::unplugged) return plug_device_memory(ctx, device, block_size, as);
-  auto memory = read_device_memory(ctx.sysfs, device, block_size, WithZone::no);
-  if (!memory) return std::unexpected(on_device(device.name.str(), memory.error()));
-  BlockPass pass = online_blocks(ctx.sysfs, memory->blocks, as, ctx.control);
-  if (pass.interrupted) {
-    return std::unexpected(
-      interruption(device.name.str(), describe_interrupted(pass, memory->blocks.size(), "online")));
-  }
-  if (!pass.ok()) {
-    Error cause = first_failure(pass);
-    std::string detail = fmt::format("{} of {} memory blocks online now; failed: {}",
-                                     pass.count(BlockOutcome::changed) + pass.count(BlockOutcome::already),
-                                     pass.blocks.size(), describe_failures(pass));
-    // EINVAL: the kernel (or the check before the write) refuses zone Movable for a block.
-    if (as == OnlineAs::movable && cause.code == EINVAL) {
-      detail += fmt::format("; use {}", ctx.words(Hint::kernel_memory, device.name));
-    }
-    return std::unexpected(refusal(device.name.str(), detail, cause));
-  }
-  return pass;
-}
-
 Result<Device> read_system_ram_device(Context& ctx, const DeviceName& name)
 {
   auto device = read_device(ctx.sysfs, name);
@@ -226,6 +71,18 @@ Result<Device> read_system_ram_device(Context& ctx, const DeviceName& name)
                                                            "devdax mode ({})", ctx.words(Hint::to_system_ram, name))));
   }
   return device;
+}
+
+// Brings the memory of a system-ram device to `request`, read back.
+Result<OpReport> change_memory(Context& ctx, const DeviceName& name, MemoryRequest request)
+{
+  auto device = read_system_ram_device(ctx, name);
+  if (!device) return std::unexpected(device.error());
+  auto block_size = read_block_size(ctx.sysfs);
+  if (!block_size) return std::unexpected(on_device(name.str(), block_size.error()));
+  auto pass = reach_request(ctx, *device, *block_size, request);
+  if (!pass) return std::unexpected(on_device(name.str(), pass.error()));
+  return OpReport{name, ModeChange::already, std::move(*pass)};
 }
 
 // Onlines again, each in its former zone, the blocks an aborted devdax switch offlined.
@@ -369,6 +226,39 @@ Result<void> release_to_device_dax(Context& ctx, const Device& device, uint64_t 
   return {};
 }
 
+// devdax -> kmem: the checks, kmem loaded, memmap_on_memory set if asked, device_dax unbound, kmem
+// bound with auto-onlining held back where it would not give what was asked.
+Result<void> bind_to_kmem(Context& ctx, const Device& device, uint64_t block_size, const SystemRamOptions& options,
+                          std::optional<bool> memmap)
+{
+  const DeviceName& name = device.name;
+  if (auto possible = check_system_ram_possible(ctx, device, block_size, options); !possible) {
+    return std::unexpected(possible.error());
+  }
+  auto failed = [&](Error error) { return std::unexpected(on_device(name.str(), std::move(error))); };
+  // The hotplug policies are read again at the bind; an unreadable one stops here, before any write.
+  if (auto policy = read_auto_online(ctx.sysfs); !policy) return failed(policy.error());
+  if (auto zones = read_zone_policy(ctx.sysfs); !zones) return failed(zones.error());
+  if (auto driver = ensure_driver(ctx.sysfs, ctx.loader, Driver::kmem); !driver) return failed(driver.error());
+  if (memmap) {
+    if (auto written = write_memmap_on_memory(ctx.sysfs, name, *memmap); !written) return failed(written.error());
+  }
+  if (device.driver == Driver::device_dax) {
+    if (auto unbound = unbind_device(ctx.sysfs, name, Driver::device_dax); !unbound) {
+      if (memmap) (void)write_memmap_on_memory(ctx.sysfs, name, !*memmap);
+      return failed(unbound.error());
+    }
+  }
+  auto own = block_indexes(plan_hotplug(device.ranges(), block_size), block_size);
+  auto bound = bind_kmem(ctx.sysfs, name, own, {options.online, options.as});
+  if (!bound) {
+    if (read_driver(ctx.sysfs, name).value_or(Driver::none) == Driver::kmem) return failed(bound.error());
+    return std::unexpected(return_to_device_dax(ctx, name, memmap, bound.error()));
+  }
+  if (std::string held = describe(*bound); !held.empty() && ctx.note) ctx.note(fmt::format("{}: {}", name.str(), held));
+  return {};
+}
+
 } // namespace
 
 Result<OpReport> reconfigure_to_system_ram(Context& ctx, const DeviceName& name,
@@ -378,42 +268,23 @@ Result<OpReport> reconfigure_to_system_ram(Context& ctx, const DeviceName& name,
   if (!device) return std::unexpected(on_device(name.str(), device.error()));
   auto block_size = read_block_size(ctx.sysfs);
   if (!block_size) return std::unexpected(on_device(name.str(), block_size.error()));
-
   auto memmap = plan_memmap_on_memory(ctx.sysfs, *device, options.memmap, ctx.hint);
   if (!memmap) return std::unexpected(on_device(name.str(), memmap.error()));
 
   OpReport report{name, ModeChange::already, {}};
   if (device->mode() != Mode::system_ram) {
-    if (auto possible = check_system_ram_possible(ctx, *device, *block_size, options); !possible) {
-      return std::unexpected(possible.error());
-    }
-    if (auto driver = ensure_driver(ctx.sysfs, ctx.loader, Driver::kmem); !driver) {
-      return std::unexpected(on_device(name.str(), driver.error()));
-    }
-    if (*memmap) {
-      if (auto written = write_memmap_on_memory(ctx.sysfs, name, **memmap); !written) {
-        return std::unexpected(on_device(name.str(), written.error()));
-      }
-    }
-    if (device->driver == Driver::device_dax) {
-      if (auto unbound = unbind_device(ctx.sysfs, name, Driver::device_dax); !unbound) {
-        if (*memmap) (void)write_memmap_on_memory(ctx.sysfs, name, !**memmap);
-        return std::unexpected(on_device(name.str(), unbound.error()));
-      }
-    }
-    if (auto bound = bind_device(ctx.sysfs, name, Driver::kmem); !bound) {
-      return std::unexpected(return_to_device_dax(ctx, name, *memmap, bound.error()));
+    if (auto bound = bind_to_kmem(ctx, *device, *block_size, options, *memmap); !bound) {
+      return std::unexpected(bound.error());
     }
     report.mode = ModeChange::changed;
     auto fresh = read_device(ctx.sysfs, name);
     if (!fresh) return std::unexpected(on_device(name.str(), fresh.error()));
     device = std::move(fresh);
   }
-  if (options.online == OnlineAfter::yes) {
-    auto pass = online_device_blocks(ctx, *device, *block_size, options.as);
-    if (!pass) return std::unexpected(pass.error());
-    report.blocks = std::move(*pass);
-  }
+  auto pass = reach_request(ctx, *device, *block_size, {options.online, options.as});
+  if (!pass) return std::unexpected(on_device(name.str(), pass.error()));
+  report.blocks = std::move(*pass);
+  if (auto bound = check_driver(ctx.sysfs, name, Driver::kmem); !bound) return std::unexpected(bound.error());
   return report;
 }
 
@@ -456,34 +327,12 @@ Result<OpReport> reconfigure_to_devdax(Context& ctx, const DeviceName& name, For
 
 Result<OpReport> online_device(Context& ctx, const DeviceName& name, OnlineAs as)
 {
-  auto device = read_system_ram_device(ctx, name);
-  if (!device) return std::unexpected(device.error());
-  auto block_size = read_block_size(ctx.sysfs);
-  if (!block_size) return std::unexpected(on_device(name.str(), block_size.error()));
-  auto pass = online_device_blocks(ctx, *device, *block_size, as);
-  if (!pass) return std::unexpected(pass.error());
-  return OpReport{name, ModeChange::already, std::move(*pass)};
+  return change_memory(ctx, name, {OnlineAfter::yes, as});
 }
 
 Result<OpReport> offline_device(Context& ctx, const DeviceName& name)
 {
-  auto device = read_system_ram_device(ctx, name);
-  if (!device) return std::unexpected(device.error());
-  auto block_size = read_block_size(ctx.sysfs);
-  if (!block_size) return std::unexpected(on_device(name.str(), block_size.error()));
-  auto memory = read_device_memory(ctx.sysfs, *device, *block_size, WithZone::no);
-  if (!memory) return std::unexpected(on_device(name.str(), memory.error()));
-  BlockPass pass = offline_blocks(ctx.sysfs, memory->blocks, StopAtFailure::no, ctx.retry, ctx.control);
-  if (pass.interrupted) {
-    return std::unexpected(interruption(name.str(), describe_interrupted(pass, memory->blocks.size(), "offline")));
-  }
-  if (!pass.ok()) {
-    return std::unexpected(refusal(name.str(), fmt::format("{} of {} memory blocks offline now; failed: {}{}",
-                                    pass.count(BlockOutcome::changed) + pass.count(BlockOutcome::already),
-                                    pass.blocks.size(), describe_failures(pass), busy_advice(pass)),
-                                    first_failure(pass)));
-  }
-  return OpReport{name, ModeChange::already, std::move(pass)};
+  return change_memory(ctx, name, {OnlineAfter::no, OnlineAs::movable});
 }
 
 } // namespace dax

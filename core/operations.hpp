@@ -29,14 +29,17 @@ struct Context
   std::string words(Hint what, const DeviceName& name) const { return word(hint, what, name.str()); }
 };
 
-// Whether to go ahead where the safe default is to refuse.
+// Whether to offline online memory before unbinding kmem (devdax), or to refuse.
 enum class Force { no, yes };
+
+// Whether to bind kmem over a device a process has open or mapped (its data is lost), or to refuse.
+enum class InUse { refuse, destroy_data };
 
 struct SystemRamOptions
 {
   OnlineAfter online = OnlineAfter::yes;
   OnlineAs as = OnlineAs::movable;
-  Force force = Force::no;
+  InUse in_use = InUse::refuse;
   MemmapOnMemory memmap = MemmapOnMemory::keep; // set before kmem binds (Linux 6.8+)
 };
 
@@ -51,11 +54,13 @@ struct OpReport
   BlockPass blocks; // the online or offline pass, if one was made
 };
 
-// devdax -> system-ram: checks target_node, the hotplug range, that no process has /dev/daxX.Y
-// open or mapped, and the kernel's auto-online policy (the last two may be overridden by `force`),
-// then loads kmem if needed, sets memmap_on_memory if asked, unbinds device_dax, binds kmem, then
-// onlines the blocks as asked (in one write to daxX.Y/state where the kernel has it and the device
-// is unplugged). If kmem does not bind, the device is given back to device_dax as it was.
+// -> system-ram, memory as asked: from devdax it checks target_node, the hotplug range, and that no
+// process has /dev/daxX.Y open or mapped (unless `in_use` says to destroy their data), then loads
+// kmem if needed, sets memmap_on_memory if asked, unbinds device_dax and binds kmem, holding back
+// the kernel's auto-onlining for that bind when it would not give what was asked (auto_online.hpp).
+// If kmem does not bind, the device is given back to device_dax as it was. Then, also for a device
+// already in system-ram mode, the memory is brought to what was asked and read back
+// (reach_request: blocks online in the other zone are moved), and the driver is read back.
 Result<OpReport> reconfigure_to_system_ram(Context& ctx, const DeviceName& name,
                                            const SystemRamOptions& options);
 
@@ -65,10 +70,11 @@ Result<OpReport> reconfigure_to_system_ram(Context& ctx, const DeviceName& name,
 // kmem is never unbound while a block of the device is online.
 Result<OpReport> reconfigure_to_devdax(Context& ctx, const DeviceName& name, Force force);
 
-// Onlines the offline blocks of a system-ram device; an unplugged one (daxX.Y/state) in one write.
+// Onlines the memory of a system-ram device as `as`, moving blocks online in the other zone, and
+// reads it back (reach_request).
 Result<OpReport> online_device(Context& ctx, const DeviceName& name, OnlineAs as);
 
-// Offlines the online blocks of a system-ram device.
+// Offlines the online blocks of a system-ram device, read back.
 Result<OpReport> offline_device(Context& ctx, const DeviceName& name);
 
 } // namespace dax

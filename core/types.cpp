@@ -28,7 +28,7 @@ std::string DeviceName::str() const
 
 std::string_view to_string(OnlineAs as)
 {
-  return as == OnlineAs::movable ? "online_movable" : "online";
+  return as == OnlineAs::movable ? "online_movable" : "online_kernel";
 }
 
 std::string_view to_string(Zone zone)

@@ -24,7 +24,9 @@ enum class OnlineAfter { yes, no };
 // How to online a block: what is written to `state`.
 enum class OnlineAs { movable, kernel };
 
-std::string_view to_string(OnlineAs as); // "online_movable" / "online"
+// "online_movable" / "online_kernel": explicit zones, never plain "online", whose zone the
+// kernel's online_policy picks (auto-movable may give Movable).
+std::string_view to_string(OnlineAs as);
 
 // The zone of an online memory block, as its `valid_zones` names it (the kernel's zone_names;
 // "none" when the block spans zones). One name table, as util-linux chmem.c has.

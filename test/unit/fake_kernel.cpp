@@ -16,6 +16,7 @@ const std::string k_devices = "/sys/bus/dax/devices";
 const std::string k_drivers = "/sys/bus/dax/drivers";
 const std::string k_memory = "/sys/devices/system/memory";
 const std::string k_nodes = "/sys/devices/system/node";
+const std::string k_online_policy = "/sys/module/memory_hotplug/parameters/online_policy";
 
 std::string block_dir(uint64_t index)
 {
@@ -48,6 +49,7 @@ FakeKernel::FakeKernel()
   m_tree.make_dirs(k_drivers);
   m_tree.put_file(k_memory + "/block_size_bytes", fmt::format("{:x}", m_block_size));
   m_tree.put_file(k_memory + "/auto_online_blocks", "offline", 0644);
+  m_tree.put_file(k_online_policy, "contig-zones", 0644);
   m_tree.make_dirs(node_dir(0));
   load_driver("device_dax");
 }
@@ -65,10 +67,27 @@ FakeKernel& FakeKernel::set_auto_online(const std::string& policy)
   return *this;
 }
 
+FakeKernel& FakeKernel::set_online_policy(const std::string& policy)
+{
+  m_tree.put_file(k_online_policy, policy, 0644);
+  return *this;
+}
+
+FakeKernel& FakeKernel::set_online_agent(const std::string& online_type)
+{
+  m_online_agent = online_type;
+  return *this;
+}
+
+void FakeKernel::hot_add_block(uint64_t index, int node)
+{
+  add_block(index, node, m_tree.find(k_memory + "/auto_online_blocks")->content);
+}
+
 FakeKernel& FakeKernel::add_boot_blocks(uint64_t first, uint64_t count)
 {
   for (uint64_t index = first; index < first + count; ++index) {
-    add_block(index, 0, "online");
+    add_block(index, 0, "online_kernel");
     if (index == 0) m_tree.put_file(block_dir(0) + "/valid_zones", "none");
   }
   return *this;
@@ -442,6 +461,7 @@ void FakeKernel::set_block(uint64_t index, const std::string& state)
   std::string dir = block_dir(index);
   bool online = state != "offline";
   std::string zones = state == "online_movable" ? "Movable"
+                      : state == "online"       ? online_zone(index)
                       : online                  ? kernel_zone(index)
                                                 : kernel_zone(index) + " Movable";
   m_tree.put_file(dir + "/state", online ? "online" : "offline", 0644);
@@ -459,8 +479,29 @@ std::string FakeKernel::kernel_zone(uint64_t index) const
   return index * m_block_size < 4 * GiB ? "DMA32" : "Normal";
 }
 
+// mm/memory_hotplug.c, default_zone_for_pfn() and auto_movable_zone_for_pfn(), simplified.
+std::string FakeKernel::online_zone(uint64_t index) const
+{
+  unsigned movable = 0, kernel = 0, node_movable = 0, node_kernel = 0;
+  auto node = m_block_node.find(index);
+  for (uint64_t other : blocks()) {
+    if (other == index || block_state(other) != "online") continue;
+    bool is_movable = block_zones(other) == "Movable";
+    (is_movable ? movable : kernel)++;
+    auto other_node = m_block_node.find(other);
+    if (node != m_block_node.end() && other_node != m_block_node.end() && other_node->second == node->second) {
+      (is_movable ? node_movable : node_kernel)++;
+    }
+  }
+  if (m_tree.find(k_online_policy)->content == "auto-movable") {
+    return (movable + 1) * 100 <= 301 * kernel ? "Movable" : kernel_zone(index);
+  }
+  return node_movable > 0 && node_kernel == 0 ? "Movable" : kernel_zone(index);
+}
+
 void FakeKernel::add_block(uint64_t index, int node, const std::string& state)
 {
+  m_block_node[index] = node;
   std::string dir = block_dir(index);
   m_tree.put_file(dir + "/phys_index", fmt::format("{:08x}", index));
   m_tree.put_file(dir + "/phys_device", "0");

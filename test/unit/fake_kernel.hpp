@@ -80,6 +80,15 @@ public:
   // Builder. `block_size` must be set before blocks or devices are added.
   FakeKernel& set_block_size(uint64_t bytes);
   FakeKernel& set_auto_online(const std::string& policy);
+  // memory_hotplug.online_policy: "contig-zones" (the default) or "auto-movable", which decides
+  // the zone of blocks onlined with plain "online" (auto_online_blocks=online included):
+  // contig-zones gives the kernel zone unless the node's online memory is all Movable;
+  // auto-movable gives Movable while Movable stays within auto_movable_ratio (301%) of the
+  // kernel-zone memory.
+  FakeKernel& set_online_policy(const std::string& policy);
+  // Another agent (a udev rule such as RHEL's 40-redhat.rules) that onlines, as `online_type`,
+  // every block kmem hot-adds offline, right after the bind; "" for none.
+  FakeKernel& set_online_agent(const std::string& online_type);
   // Boot RAM blocks [first, first + count) on node 0, online (memory0 zone "none", others DMA32).
   FakeKernel& add_boot_blocks(uint64_t first, uint64_t count);
   // A region directory `path` (holding dax_region/) with id `id`.
@@ -159,6 +168,9 @@ public:
   // Sets block `index` to `state` ("online_movable", "online", "online_kernel", "offline")
   // as another agent would, ignoring the write rules.
   void set_block(uint64_t index, const std::string& state);
+  // Another agent hot-adds block `index` on `node` (virtio-mem, ACPI): it comes up as
+  // auto_online_blocks says.
+  void hot_add_block(uint64_t index, int node);
 
   // Whether a device of that name exists (dynamic regions create and delete them).
   bool has_device(const std::string& device) const { return m_devices.contains(device); }
@@ -229,6 +241,7 @@ private:
   void unlink_driver(const std::string& name, Device& device);
   void add_block(uint64_t index, int node, const std::string& state);
   std::string kernel_zone(uint64_t index) const;
+  std::string online_zone(uint64_t index) const;
   std::string resolved_or_given(const std::string& path) const;
   void record(FakeAccess::Op op, const std::string& path, std::string value, int error);
 
@@ -236,6 +249,8 @@ private:
   uint64_t m_block_size = 128 * MiB;
   bool m_memmap_attr = false; // devices have memmap_on_memory
   bool m_kmem_state = false;  // kmem gives devices daxX.Y/state
+  std::string m_online_agent; // what the udev-like agent writes to blocks kmem adds offline
+  std::map<uint64_t, int> m_block_node;
   std::map<unsigned, std::string> m_regions;
   std::map<std::string, Device> m_devices;
   std::map<unsigned, DynamicRegion> m_dynamic;

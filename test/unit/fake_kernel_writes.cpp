@@ -168,6 +168,11 @@ int FakeKernel::kmem_probe(Device& device)
   add_device_blocks(device, policy);
   // "rejecting DAX region without any memory after alignment"
   if (device.blocks.empty()) return EINVAL;
+  if (!m_online_agent.empty()) {
+    for (uint64_t index : device.blocks) {
+      if (block_state(index) == "offline") set_block(index, m_online_agent);
+    }
+  }
   device.kmem_state = policy;
   if (m_kmem_state) m_tree.put_file(device.dir + "/state", policy, 0644);
   return 0;
@@ -188,6 +193,7 @@ void FakeKernel::add_device_blocks(Device& device, const std::string& online_typ
 void FakeKernel::remove_device_blocks(Device& device)
 {
   for (uint64_t index : device.blocks) {
+    m_block_node.erase(index);
     m_tree.remove(fmt::format("/sys/devices/system/node/node{}/memory{}", device.target_node, index));
     m_tree.remove(fmt::format("{}/memory{}", k_memory, index));
   }

@@ -55,6 +55,20 @@ struct SystemRamFixture : OpsFixture
   SystemRamFixture() : OpsFixture(nfit_device("kmem")) {}
 };
 
+// Applies /etc/dax/dax.conf to dax0.0 with hints worded for apply, as cmd/apply does, expecting a
+// refusal: its message.
+std::string apply_refusal(FakeKernel& kernel, Context& ctx)
+{
+  kernel.clear_log();
+  auto plan = plan_apply(kernel);
+  REQUIRE(plan);
+  ctx.hint = cli::config_hints(*plan);
+  auto report = apply_wanted(ctx, k_dax00, plan->section_of(k_dax00)->wanted, Force::no);
+  ctx.hint = {}; // it refers to `plan`
+  REQUIRE_FALSE(report);
+  return report.error().message();
+}
+
 } // namespace
 
 TEST_CASE_METHOD(OpsFixture, "identity of an NVDIMM device: region path, range, nd_dax uuid", "[apply]")
@@ -195,7 +209,7 @@ TEST_CASE_METHOD(OpsFixture, "apply devdax -> system-ram, online movable, then a
   REQUIRE(report);
   CHECK(report->before == Mode::system_ram);
   CHECK(report->mode == ModeChange::already);
-  CHECK(report->blocks.blocks.empty());
+  CHECK(report->blocks.count(BlockOutcome::changed) == 0);
   CHECK(kernel.writes().empty());
 }
 
@@ -245,23 +259,29 @@ TEST_CASE_METHOD(SystemRamFixture, "apply online = no offlines online blocks; of
   kernel.clear_log();
   report = apply_wanted(ctx, k_dax00, ram(OnlineAfter::no), Force::no);
   REQUIRE(report);
-  CHECK(report->blocks.blocks.empty());
+  CHECK(report->blocks.count(BlockOutcome::changed) == 0);
   CHECK(kernel.writes().empty());
 }
 
-TEST_CASE_METHOD(SystemRamFixture, "apply refuses memory online in the other zone, writing nothing", "[apply]")
+TEST_CASE_METHOD(SystemRamFixture, "apply moves memory online in the other zone, block by block", "[apply]")
 {
   for (uint64_t index : k_nfit_blocks) kernel.set_block(index, "online");
   kernel.clear_log();
   auto report = apply_wanted(ctx, k_dax00, ram(), Force::no);
-  REQUIRE_FALSE(report);
-  CHECK(report.error().message() == "dax0.0: 7 of 7 memory blocks are online as kernel memory, the configuration "
-                                    "wants them movable; offline them first (dax offline dax0.0) and apply again");
-  CHECK(kernel.writes().empty());
-
-  report = apply_wanted(ctx, k_dax00, ram(OnlineAfter::yes, OnlineAs::kernel), Force::no);
   REQUIRE(report);
   CHECK(report->mode == ModeChange::already);
+  CHECK(report->blocks.count(BlockOutcome::changed) == 7);
+  std::vector<std::string> moves;
+  for (uint64_t index : k_nfit_blocks) {
+    moves = moves + state_writes({index}, "offline") + state_writes({index}, "online_movable");
+  }
+  CHECK(kernel.writes() == moves);
+  for (uint64_t index : k_nfit_blocks) CHECK(kernel.block_zones(index) == "Movable");
+
+  kernel.clear_log();
+  report = apply_wanted(ctx, k_dax00, ram(), Force::no);
+  REQUIRE(report);
+  CHECK(report->blocks.count(BlockOutcome::changed) == 0);
   CHECK(kernel.writes().empty());
 }
 
@@ -282,18 +302,25 @@ TEST_CASE_METHOD(SystemRamFixture, "apply devdax to online system-ram: refused, 
 
 TEST_CASE_METHOD(OpsFixture, "apply names the configuration key and FILE:LINE it follows, not a flag", "[apply]")
 {
-  kernel.set_file("/etc/dax/dax.conf", "[device slow]\ndevice = dax0.0\nmode = system-ram\nonline = no\n");
-  kernel.set_auto_online("online_movable");
-  kernel.clear_log();
-  auto plan = plan_apply(kernel);
-  REQUIRE(plan);
-  ctx.hint = cli::config_hints(*plan);
-  auto report = apply_wanted(ctx, k_dax00, plan->section_of(k_dax00)->wanted, Force::no);
-  REQUIRE_FALSE(report);
-  CHECK(report.error().message() ==
-        "dax0.0: the kernel onlines hot-added memory itself as movable memory (auto_online_blocks=online_movable), "
-        "not to stay offline (online = no in [device slow] (/etc/dax/dax.conf:1)) as requested; nothing was "
-        "changed. Use --force to accept that, or first run 'echo offline > /sys/devices/system/memory/"
-        "auto_online_blocks'");
+  REQUIRE(reconfigure_to_system_ram(ctx, k_dax00, {OnlineAfter::no}));
+  for (uint64_t index : k_nfit_blocks) {
+    kernel.set_file("/sys/devices/system/memory/memory" + std::to_string(index) + "/valid_zones", "Normal");
+  }
+  kernel.set_file("/etc/dax/dax.conf", "[device slow]\ndevice = dax0.0\nmode = system-ram\nmovable = yes\n");
+  CHECK_THAT(apply_refusal(kernel, ctx),
+             Catch::Matchers::StartsWith("dax0.0: asked for its memory online in zone Movable, but memory33-39 are "
+                                         "offline (memory33: online /sys/devices/system/memory/memory33: zone "
+                                         "Movable is not possible here (valid_zones: Normal); ") &&
+               Catch::Matchers::EndsWith("; use movable = no in [device slow] (/etc/dax/dax.conf:1)"));
+  CHECK(kernel.writes().empty());
+}
+
+TEST_CASE_METHOD(OpsFixture, "apply, which never destroys data in use, says which command does", "[apply]")
+{
+  kernel.set_file("/etc/dax/dax.conf", "[device slow]\ndevice = dax0.0\nmode = system-ram\n");
+  kernel.add_process(4242, "fio", "dax0.0", true);
+  CHECK(apply_refusal(kernel, ctx) ==
+        "dax0.0: /dev/dax0.0 is in use by 4242 (fio, mapped): binding kmem would destroy the data they use; stop "
+        "them, or use dax reconfigure -m system-ram --destroy-data-in-use dax0.0 (apply never destroys data in use)");
   CHECK(kernel.writes().empty());
 }

@@ -348,7 +348,7 @@ TEST_CASE_METHOD(DynamicFixture, "enable and disable: devdax only, idempotent, s
   CHECK(error_of(disable_device(ctx, k_dax10)) ==
         "dax1.0: /dev/dax1.0 is in use by 4242 (fio, mapped): disabling it would take the memory from under "
         "them; stop them first");
-  REQUIRE(reconfigure_to_system_ram(ctx, k_dax00, {OnlineAfter::no, OnlineAs::movable, Force::no}));
+  REQUIRE(reconfigure_to_system_ram(ctx, k_dax00, {OnlineAfter::no, OnlineAs::movable, InUse::refuse}));
   std::string ram = "dax0.0: in system-ram mode: enable-device and disable-device apply to devdax devices "
                     "(dax reconfigure -m devdax changes the mode)";
   CHECK(error_of(enable_device(ctx, k_dax00)) == ram);

@@ -62,8 +62,8 @@ TEST_CASE_METHOD(OpsFixture, "an error wrapped twice keeps its errno and its exi
 
 TEST_CASE_METHOD(OpsFixture, "an interrupted pass is an interruption, whatever its text", "[error]")
 {
-  ctx.control.stop = [] { return true; };
   REQUIRE(reconfigure_to_system_ram(ctx, k_dax00, {OnlineAfter::no}));
+  ctx.control.stop = [] { return true; };
   auto result = online_device(ctx, k_dax00, OnlineAs::movable);
   REQUIRE_FALSE(result);
   CHECK(result.error().kind == ErrorKind::interrupted);

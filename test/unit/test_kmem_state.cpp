@@ -41,7 +41,7 @@ struct StateFixture : OpsFixture
 
 SystemRamOptions with_memmap(MemmapOnMemory memmap)
 {
-  return {OnlineAfter::no, OnlineAs::movable, Force::no, memmap};
+  return {OnlineAfter::no, OnlineAs::movable, InUse::refuse, memmap};
 }
 
 } // namespace
@@ -117,7 +117,7 @@ TEST_CASE_METHOD(StateFixture, "online: an unplugged device is plugged in one wr
   auto report = online_device(ctx, k_dax00, OnlineAs::kernel);
   REQUIRE(report);
   CHECK(report->blocks.count(BlockOutcome::changed) == 7);
-  CHECK(kernel.writes() == std::vector<std::string>{wrote(state_file(), "online")});
+  CHECK(kernel.writes() == std::vector<std::string>{wrote(state_file(), "online_kernel")});
   for (uint64_t index : k_nfit_blocks) CHECK(kernel.block_zones(index) == "Normal");
 }
 

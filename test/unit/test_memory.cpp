@@ -55,7 +55,7 @@ constexpr auto failed = BlockOutcome::failed;
 TEST_CASE("memory names: to_string and block_path", "[memory]")
 {
   CHECK(to_string(OnlineAs::movable) == "online_movable");
-  CHECK(to_string(OnlineAs::kernel) == "online");
+  CHECK(to_string(OnlineAs::kernel) == "online_kernel");
   CHECK(to_string(BlockState::online) == "online");
   CHECK(to_string(BlockState::offline) == "offline");
   CHECK(to_string(BlockState::going_offline) == "going-offline");
@@ -122,7 +122,7 @@ TEST_CASE_METHOD(MemoryFixture, "read_block: state and zone", "[memory]")
 TEST_CASE_METHOD(MemoryFixture, "online_blocks writes each offline block, in order", "[memory]")
 {
   auto [as, value, zone] = GENERATE(std::tuple{OnlineAs::movable, "online_movable", "Movable"},
-                                    std::tuple{OnlineAs::kernel, "online", "Normal"});
+                                    std::tuple{OnlineAs::kernel, "online_kernel", "Normal"});
   kernel.set_block(35, "online");
   BlockPass pass = online_blocks(kernel, k_nfit_blocks, as);
   CHECK(pass.ok());
@@ -308,7 +308,7 @@ TEST_CASE_METHOD(MemoryFixture, "a pass over blocks already read does not read s
   BlockPass pass = online_blocks(kernel, blocks, OnlineAs::kernel, {});
   CHECK(pass.count(changed) == 3);
   CHECK(kernel.reads().empty());
-  CHECK(kernel.writes() == state_writes({33, 34, 35}, "online"));
+  CHECK(kernel.writes() == state_writes({33, 34, 35}, "online_kernel"));
 }
 
 TEST_CASE_METHOD(MemoryFixture, "a pass stops between blocks when asked, and reports progress", "[memory]")

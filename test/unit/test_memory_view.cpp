@@ -74,7 +74,7 @@ TEST_CASE("read_memory_view: consecutive blocks with the same state, zone and no
   add_nfit_system(kernel, nfit_device("kmem"));
   for (uint64_t index : k_nfit_blocks) kernel.set_block(index, "online_movable");
   kernel.set_block(36, "offline");
-  kernel.set_block(38, "online");
+  kernel.set_block(38, "online_kernel");
   MemoryView view = view_of(kernel);
   REQUIRE(view.groups.size() == 5);
   CHECK(view.groups[0].first == 33);

@@ -51,10 +51,10 @@ TEST_CASE_METHOD(OpsFixture, "to system-ram: unbind, load kmem, new_id, online m
 TEST_CASE_METHOD(OpsFixture, "to system-ram --no-online leaves the blocks offline", "[operations]")
 {
   kernel.load_driver("kmem");
-  auto report = reconfigure_to_system_ram(ctx, k_dax00, {OnlineAfter::no, OnlineAs::movable, Force::no});
+  auto report = reconfigure_to_system_ram(ctx, k_dax00, {OnlineAfter::no, OnlineAs::movable, InUse::refuse});
   REQUIRE(report);
   CHECK(report->mode == ModeChange::changed);
-  CHECK(report->blocks.blocks.empty());
+  CHECK(report->blocks.count(BlockOutcome::changed) == 0);
   CHECK(kernel.writes() == k_to_ram);
   CHECK(loader.requests().empty());
   check_all_blocks(kernel, "offline", "Normal Movable");
@@ -62,9 +62,9 @@ TEST_CASE_METHOD(OpsFixture, "to system-ram --no-online leaves the blocks offlin
 
 TEST_CASE_METHOD(OpsFixture, "to system-ram --no-movable onlines as kernel memory", "[operations]")
 {
-  auto report = reconfigure_to_system_ram(ctx, k_dax00, {OnlineAfter::yes, OnlineAs::kernel, Force::no});
+  auto report = reconfigure_to_system_ram(ctx, k_dax00, {OnlineAfter::yes, OnlineAs::kernel, InUse::refuse});
   REQUIRE(report);
-  CHECK(kernel.writes() == k_to_ram + state_writes(k_nfit_blocks, "online"));
+  CHECK(kernel.writes() == k_to_ram + state_writes(k_nfit_blocks, "online_kernel"));
   check_all_blocks(kernel, "online", "Normal");
 }
 
@@ -72,12 +72,12 @@ TEST_CASE_METHOD(OpsFixture, "to system-ram from an unbound device skips the unb
 {
   REQUIRE(kernel.write(driver_file("device_dax", "unbind"), "dax0.0"));
   kernel.clear_log();
-  REQUIRE(reconfigure_to_system_ram(ctx, k_dax00, {OnlineAfter::no, OnlineAs::movable, Force::no}));
+  REQUIRE(reconfigure_to_system_ram(ctx, k_dax00, {OnlineAfter::no, OnlineAs::movable, InUse::refuse}));
   CHECK(kernel.writes() == std::vector<std::string>{wrote(driver_file("kmem", "new_id"), "dax0.0")});
   CHECK(kernel.driver_of("dax0.0") == "kmem");
 }
 
-TEST_CASE_METHOD(SystemRamFixture, "to system-ram when already there: only offline blocks are onlined", "[operations]")
+TEST_CASE_METHOD(SystemRamFixture, "to system-ram when already there: offline blocks are onlined", "[operations]")
 {
   SECTION("all online: nothing to write")
   {
@@ -125,50 +125,6 @@ TEST_CASE("to system-ram refuses a device kmem would reject, with zero writes", 
   CHECK(f.kernel.writes().empty());
   CHECK(f.loader.requests().empty());
   CHECK(f.kernel.driver_of("dax0.0") == "device_dax");
-}
-
-TEST_CASE_METHOD(OpsFixture, "to system-ram with the kernel auto-onlining", "[operations]")
-{
-  SECTION("auto online_movable, movable requested: go ahead, the kernel onlines")
-  {
-    kernel.set_auto_online("online_movable");
-    auto report = reconfigure_to_system_ram(ctx, k_dax00, {});
-    REQUIRE(report);
-    CHECK(report->blocks.count(BlockOutcome::already) == 7);
-    CHECK(kernel.writes() == k_to_ram);
-    check_all_blocks(kernel, "online", "Movable");
-  }
-  SECTION("auto online, --no-movable requested: go ahead")
-  {
-    kernel.set_auto_online("online");
-    REQUIRE(reconfigure_to_system_ram(ctx, k_dax00, {OnlineAfter::yes, OnlineAs::kernel, Force::no}));
-    CHECK(kernel.writes() == k_to_ram);
-    check_all_blocks(kernel, "online", "Normal");
-  }
-  SECTION("auto online, movable requested: refused with zero writes")
-  {
-    kernel.set_auto_online("online");
-    std::string message = error_of(reconfigure_to_system_ram(ctx, k_dax00, {}));
-    CHECK(message.find("auto_online_blocks=online") != std::string::npos);
-    CHECK(message.find("--force") != std::string::npos);
-    CHECK(kernel.writes().empty());
-    CHECK(kernel.driver_of("dax0.0") == "device_dax");
-  }
-  SECTION("auto online_movable, --no-online requested: refused with zero writes")
-  {
-    kernel.set_auto_online("online_movable");
-    CHECK_FALSE(reconfigure_to_system_ram(ctx, k_dax00, {OnlineAfter::no, OnlineAs::movable, Force::no}));
-    CHECK(kernel.writes().empty());
-  }
-  SECTION("auto online, movable requested, --force: goes ahead and says what happens")
-  {
-    kernel.set_auto_online("online");
-    REQUIRE(reconfigure_to_system_ram(ctx, k_dax00, {OnlineAfter::yes, OnlineAs::movable, Force::yes}));
-    CHECK(kernel.writes() == k_to_ram);
-    check_all_blocks(kernel, "online", "Normal");
-    REQUIRE(notes.size() == 1);
-    CHECK(notes[0].find("dax0.0") != std::string::npos);
-  }
 }
 
 TEST_CASE_METHOD(SystemRamFixture, "to devdax with blocks online", "[operations]")
@@ -234,7 +190,7 @@ TEST_CASE_METHOD(SystemRamFixture, "online and offline: only blocks not yet in t
   CHECK(kernel.writes() == state_writes({33, 34, 36, 37, 38, 39}, "online_movable"));
 
   kernel.clear_log();
-  auto again = online_device(ctx, k_dax00, OnlineAs::kernel);
+  auto again = online_device(ctx, k_dax00, OnlineAs::movable);
   REQUIRE(again);
   CHECK(again->blocks.count(BlockOutcome::already) == 7);
   CHECK(kernel.writes().empty());
@@ -274,7 +230,7 @@ TEST_CASE_METHOD(OpsFixture, "operations on a missing device name it", "[operati
 TEST_CASE_METHOD(OpsFixture, "to system-ram refuses while a process uses /dev/daxX.Y", "[operations]")
 {
   kernel.add_process(4321, "qemu-system-x86", "dax0.0", false).add_process(99, "fio", "dax0.0", true);
-  SECTION("without --force: refused, naming the processes, zero writes")
+  SECTION("without --destroy-data-in-use: refused, naming the processes, zero writes")
   {
     std::string message = error_of(reconfigure_to_system_ram(ctx, k_dax00, {}));
     CHECK(message.find("99 (fio, mapped), 4321 (qemu-system-x86)") != std::string::npos);
@@ -282,9 +238,9 @@ TEST_CASE_METHOD(OpsFixture, "to system-ram refuses while a process uses /dev/da
     CHECK(kernel.writes().empty());
     CHECK(kernel.driver_of("dax0.0") == "device_dax");
   }
-  SECTION("with --force: goes ahead and notes who used it")
+  SECTION("with --destroy-data-in-use: goes ahead and notes who used it")
   {
-    REQUIRE(reconfigure_to_system_ram(ctx, k_dax00, {OnlineAfter::yes, OnlineAs::movable, Force::yes}));
+    REQUIRE(reconfigure_to_system_ram(ctx, k_dax00, {OnlineAfter::yes, OnlineAs::movable, InUse::destroy_data}));
     CHECK(kernel.writes() == k_to_ram + state_writes(k_nfit_blocks, "online_movable"));
     REQUIRE(notes.size() == 1);
     CHECK(notes[0].find("4321 (qemu-system-x86)") != std::string::npos);

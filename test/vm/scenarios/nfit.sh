@@ -60,8 +60,10 @@ check "all blocks offline" blocks_are $D offline
 step online-memory-no-movable 0 0 online-memory --no-movable $D
 check "all blocks online Normal" blocks_are $D online Normal
 step online-memory-already-online 0 1 online-memory $D
-differs "online-memory when all blocks are already online exits 0 (daxctl: 1)"
-check "blocks stay Normal" blocks_are $D online Normal
+differs "online-memory on blocks online Normal moves them to Movable, the asked zone, exit 0 (daxctl: 'already online', 1, blocks stay Normal)"
+nocompare "dax moves the blocks to Movable; daxctl leaves them Normal"
+dcheck "blocks moved to Movable" blocks_are $D online Movable
+is_dax || check "daxctl leaves them Normal" blocks_are $D online Normal
 step offline-memory-normal 0 0 offline-memory $D
 check "all blocks offline" blocks_are $D offline
 begin online-movable
@@ -96,7 +98,10 @@ step reconfigure-system-ram 0 0 reconfigure-device -m system-ram $D
 stepj reconfigure-system-ram-again 0 0 reconfigure-device -m system-ram $D
 check "all blocks online movable" blocks_are $D online Movable
 step reconfigure-system-ram-no-online-again 0 0 reconfigure-device -m system-ram --no-online $D
-check "blocks left online" blocks_are $D online Movable
+differs "system-ram --no-online on a system-ram device offlines its online blocks, as asked (daxctl: 'already in system-ram mode', blocks left online)"
+nocompare "dax offlines the blocks; daxctl leaves them online"
+dcheck "blocks offlined, as asked" blocks_are $D offline
+is_dax || check "daxctl leaves the blocks online" blocks_are $D online Movable
 stepj reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $D
 stepj reconfigure-devdax-again 0 0 reconfigure-device -m devdax $D
 check "$D on device_dax" driver_is $D device_dax
@@ -156,17 +161,33 @@ check "/dev/dax0.0 accepted" driver_is $D device_dax
 
 # ---------------------------------------------------------------- auto_online_blocks=online
 scenario auto-online "auto_online_blocks=online: the kernel onlines hot-added memory as kernel memory" kmem-loaded online
-stepj reconfigure-system-ram 1 240 reconfigure-device -m system-ram $D
-dcheck "dax says what the kernel will do" stderr_has "auto_online_blocks"
-check "nothing changed" driver_is $D device_dax
-step reconfigure-system-ram-no-online 1 240 reconfigure-device -m system-ram --no-online $D
-check "nothing changed" driver_is $D device_dax
+step reconfigure-system-ram 0 240 reconfigure-device -m system-ram $D
+differs "system-ram under auto_online_blocks=online ends online Movable, exit 0: the policy is held at offline for the kmem bind alone (daxctl: 'kernel policy will auto-online memory', 240)"
+nocompare "dax hot-adds and onlines Movable; daxctl refuses"
+dcheck "dax says what it did with the policy" stderr_has "auto_online_blocks"
+dcheck "blocks online Movable" blocks_are $D online Movable
+is_dax || check "nothing changed" driver_is $D device_dax
+check "auto_online_blocks restored" sh -c "[ \"\$(cat $AOB)\" = online ]"
+step reconfigure-devdax-after-movable 0 0 reconfigure-device -m devdax -f $D
+nocompare "dax had memory to remove; daxctl had none"
+check "memory removed" no_blocks $D
+step reconfigure-system-ram-no-online 0 240 reconfigure-device -m system-ram --no-online $D
+differs "system-ram --no-online under auto_online_blocks=online ends offline, exit 0 (daxctl: 240)"
+nocompare "dax hot-adds the memory offline; daxctl refuses"
+dcheck "blocks offline" blocks_are $D offline
+is_dax || check "nothing changed" driver_is $D device_dax
+step reconfigure-devdax-after-offline 0 0 reconfigure-device -m devdax $D
+nocompare "dax had memory to remove; daxctl had none"
+check "memory removed" no_blocks $D
 stepj reconfigure-system-ram-no-movable 0 0 reconfigure-device -m system-ram --no-movable $D
 check "blocks online Normal" blocks_are $D online Normal
 step reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $D
 check "memory removed" no_blocks $D
 step reconfigure-system-ram-force 0 0 reconfigure-device -m system-ram -f $D
-check "blocks online Normal (the kernel's choice)" blocks_are $D online Normal
+differs "-f with system-ram changes nothing: dax still gives what was asked, Movable (daxctl -f: the kernel's choice, Normal)"
+nocompare "dax onlines Movable; daxctl takes the kernel's Normal"
+dcheck "blocks online Movable (what was asked)" blocks_are $D online Movable
+is_dax || check "blocks online Normal (the kernel's choice)" blocks_are $D online Normal
 step reconfigure-devdax-force-2 0 0 reconfigure-device -m devdax -f $D
 check "memory removed" no_blocks $D
 
@@ -177,7 +198,11 @@ end
 differs "dax goes ahead without --force when the kernel's auto-online choice is what was asked; daxctl aborts unless -f, so daxctl is run with -f"
 check "blocks online movable" blocks_are $D online Movable
 step reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $D
-step reconfigure-system-ram-no-online 1 240 reconfigure-device -m system-ram --no-online $D
-check "nothing changed" driver_is $D device_dax
+step reconfigure-system-ram-no-online 0 240 reconfigure-device -m system-ram --no-online $D
+differs "system-ram --no-online under auto_online_blocks=online_movable ends offline, exit 0 (daxctl: 240)"
+nocompare "dax hot-adds the memory offline; daxctl refuses"
+dcheck "blocks offline" blocks_are $D offline
+is_dax || check "nothing changed" driver_is $D device_dax
+check "auto_online_blocks restored" sh -c "[ \"\$(cat $AOB)\" = online_movable ]"
 
 finish
