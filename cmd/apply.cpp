@@ -1,10 +1,10 @@
 // dax apply: bring devices to the state the configuration files ask for.
-#include "apply_command.hpp"
+#include "cmd/apply_command.hpp"
 
-#include "hints.hpp"
-#include "report.hpp"
-#include "state_change.hpp"
-#include "targets.hpp"
+#include "cmd/hints.hpp"
+#include "cmd/report.hpp"
+#include "cmd/state_change.hpp"
+#include "cmd/targets.hpp"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "apply.hpp" // core/apply.hpp
-#include "command.hpp"
+#include "cmd/command.hpp"
+#include "core/apply.hpp"
 
 #include <optional>
 #include <vector>

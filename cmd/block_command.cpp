@@ -1,6 +1,6 @@
-#include "block_command.hpp"
+#include "cmd/block_command.hpp"
 
-#include "report.hpp"
+#include "cmd/report.hpp"
 
 #include <fmt/format.h>
 

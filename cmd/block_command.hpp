@@ -1,9 +1,9 @@
 #pragma once
 
-#include "command.hpp"
-#include "operations.hpp"
-#include "state_change.hpp"
-#include "targets.hpp"
+#include "cmd/command.hpp"
+#include "cmd/state_change.hpp"
+#include "cmd/targets.hpp"
+#include "core/operations.hpp"
 
 namespace dax::cli {
 

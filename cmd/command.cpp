@@ -1,6 +1,6 @@
-#include "command.hpp"
+#include "cmd/command.hpp"
 
-#include "hints.hpp"
+#include "cmd/hints.hpp"
 
 #include <fmt/format.h>
 

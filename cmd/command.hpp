@@ -1,10 +1,10 @@
 #pragma once
 
-#include "exit_status.hpp"
-#include "memory.hpp"
-#include "modules.hpp"
-#include "operations.hpp"
-#include "sysfs.hpp"
+#include "cmd/exit_status.hpp"
+#include "core/memory.hpp"
+#include "core/modules.hpp"
+#include "core/operations.hpp"
+#include "core/sysfs.hpp"
 
 #include <CLI/CLI.hpp>
 

@@ -1,10 +1,10 @@
 // dax create-device: carve a new devdax device out of a dynamic region's free space.
-#include "command.hpp"
-#include "device_json.hpp"
-#include "dynamic.hpp"
-#include "report.hpp"
-#include "state_change.hpp"
-#include "targets.hpp"
+#include "cmd/command.hpp"
+#include "cmd/device_json.hpp"
+#include "cmd/report.hpp"
+#include "cmd/state_change.hpp"
+#include "cmd/targets.hpp"
+#include "core/dynamic.hpp"
 
 #include <fmt/format.h>
 

@@ -1,9 +1,9 @@
 // dax destroy-device: give the memory of devices in dynamic regions back to their region.
-#include "command.hpp"
-#include "dynamic.hpp"
-#include "report.hpp"
-#include "state_change.hpp"
-#include "targets.hpp"
+#include "cmd/command.hpp"
+#include "cmd/report.hpp"
+#include "cmd/state_change.hpp"
+#include "cmd/targets.hpp"
+#include "core/dynamic.hpp"
 
 #include <fmt/format.h>
 

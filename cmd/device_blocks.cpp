@@ -1,6 +1,6 @@
-#include "device_blocks.hpp"
+#include "cmd/device_blocks.hpp"
 
-#include "memory.hpp"
+#include "core/memory.hpp"
 
 namespace dax::cli {
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "device_memory.hpp"
-#include "model.hpp"
+#include "core/device_memory.hpp"
+#include "core/model.hpp"
 
 #include <cstdint>
 #include <optional>

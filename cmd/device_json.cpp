@@ -1,7 +1,7 @@
-#include "device_json.hpp"
+#include "cmd/device_json.hpp"
 
-#include "command.hpp"
-#include "device_blocks.hpp"
+#include "cmd/command.hpp"
+#include "cmd/device_blocks.hpp"
 
 #include <fmt/format.h>
 

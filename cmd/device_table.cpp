@@ -1,7 +1,7 @@
-#include "device_table.hpp"
+#include "cmd/device_table.hpp"
 
-#include "device_blocks.hpp"
-#include "hotplug.hpp"
+#include "cmd/device_blocks.hpp"
+#include "core/hotplug.hpp"
 
 #include <fmt/format.h>
 

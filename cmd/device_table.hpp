@@ -1,9 +1,9 @@
 #pragma once
 
-#include "device_memory.hpp"
-#include "model.hpp"
-#include "table.hpp"
-#include "views.hpp"
+#include "cmd/table.hpp"
+#include "cmd/views.hpp"
+#include "core/device_memory.hpp"
+#include "core/model.hpp"
 
 #include <optional>
 #include <string>

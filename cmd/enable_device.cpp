@@ -1,9 +1,9 @@
 // dax enable-device / disable-device: bind devdax devices to device_dax or unbind them.
-#include "command.hpp"
-#include "enable_disable.hpp"
-#include "report.hpp"
-#include "state_change.hpp"
-#include "targets.hpp"
+#include "cmd/command.hpp"
+#include "cmd/report.hpp"
+#include "cmd/state_change.hpp"
+#include "cmd/targets.hpp"
+#include "core/enable_disable.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "exit_status.hpp"
+#include "cmd/exit_status.hpp"
 
 namespace dax::cli {
 

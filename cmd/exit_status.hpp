@@ -1,6 +1,6 @@
 #pragma once
 
-#include "error.hpp" // core/error.hpp
+#include "core/error.hpp"
 
 namespace dax::cli {
 

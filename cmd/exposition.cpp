@@ -1,4 +1,4 @@
-#include "exposition.hpp"
+#include "cmd/exposition.hpp"
 
 #include <fmt/format.h>
 

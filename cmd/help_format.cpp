@@ -1,4 +1,4 @@
-#include "help_format.hpp"
+#include "cmd/help_format.hpp"
 
 #include <sstream>
 

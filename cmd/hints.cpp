@@ -1,4 +1,4 @@
-#include "hints.hpp"
+#include "cmd/hints.hpp"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "apply.hpp" // core/apply.hpp
-#include "hint.hpp"  // core/hint.hpp
+#include "core/apply.hpp"
+#include "core/hint.hpp"
 
 namespace dax::cli {
 

@@ -1,10 +1,10 @@
 // dax list: regions and devices as daxctl's JSON, or as tables; the memory and NUMA views.
-#include "command.hpp"
-#include "device_blocks.hpp"
-#include "device_json.hpp"
-#include "device_table.hpp"
-#include "targets.hpp"
-#include "views.hpp"
+#include "cmd/command.hpp"
+#include "cmd/device_blocks.hpp"
+#include "cmd/device_json.hpp"
+#include "cmd/device_table.hpp"
+#include "cmd/targets.hpp"
+#include "cmd/views.hpp"
 
 #include <fmt/format.h>
 

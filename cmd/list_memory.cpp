@@ -1,8 +1,8 @@
 // dax list --memory: each device's hot-plug ranges and memory blocks, grouped like lsmem.
-#include "device_json.hpp"
-#include "device_table.hpp"
-#include "memory_view.hpp"
-#include "views.hpp"
+#include "cmd/device_json.hpp"
+#include "cmd/device_table.hpp"
+#include "cmd/views.hpp"
+#include "core/memory_view.hpp"
 
 #include <fmt/format.h>
 

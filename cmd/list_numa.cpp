@@ -1,10 +1,10 @@
 // dax list --numa: the NUMA nodes, the dax memory hot-added on them, memory tiers and demotion.
-#include "device_json.hpp"
-#include "device_table.hpp"
-#include "memory_view.hpp"
-#include "numa.hpp"
-#include "help_format.hpp"
-#include "views.hpp"
+#include "cmd/device_json.hpp"
+#include "cmd/device_table.hpp"
+#include "cmd/help_format.hpp"
+#include "cmd/views.hpp"
+#include "core/memory_view.hpp"
+#include "core/numa.hpp"
 
 #include <fmt/format.h>
 

@@ -1,8 +1,8 @@
 // dax: dispatches to the subcommands and turns their outcome into an exit code.
-#include "command.hpp"
-#include "help_format.hpp"
-#include "model.hpp"
-#include "real_sysfs.hpp"
+#include "cmd/command.hpp"
+#include "cmd/help_format.hpp"
+#include "core/model.hpp"
+#include "core/real_sysfs.hpp"
 
 #include <fmt/format.h>
 

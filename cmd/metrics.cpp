@@ -1,10 +1,10 @@
 // dax metrics: the devices, their memory and the kernel's hotplug policy in Prometheus' text
 // format, for node_exporter's textfile collector (systemd/dax-metrics.timer writes it every minute).
-#include "command.hpp"
-#include "device_users.hpp"
-#include "exposition.hpp"
-#include "memory_view.hpp"
-#include "targets.hpp"
+#include "cmd/command.hpp"
+#include "cmd/exposition.hpp"
+#include "cmd/targets.hpp"
+#include "core/device_users.hpp"
+#include "core/memory_view.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 // dax migrate-device-model: explains why there is nothing to migrate on Linux >= 5.17.
-#include "command.hpp"
-#include "help_format.hpp"
+#include "cmd/command.hpp"
+#include "cmd/help_format.hpp"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 // dax offline: offline the memory blocks of system-ram devices.
-#include "block_command.hpp"
-#include "report.hpp"
-#include "state_change.hpp"
+#include "cmd/block_command.hpp"
+#include "cmd/report.hpp"
+#include "cmd/state_change.hpp"
 
 namespace dax::cli {
 

@@ -1,14 +1,14 @@
 // dax reconfigure: switch devices between devdax and system-ram mode, or resize them (-s/-a).
-#include "apply_command.hpp"
-#include "command.hpp"
-#include "device_json.hpp"
-#include "dynamic.hpp"
-#include "operations.hpp"
-#include "report.hpp"
-#include "state_change.hpp"
-#include "device_table.hpp"
-#include "targets.hpp"
-#include "views.hpp"
+#include "cmd/apply_command.hpp"
+#include "cmd/command.hpp"
+#include "cmd/device_json.hpp"
+#include "cmd/device_table.hpp"
+#include "cmd/report.hpp"
+#include "cmd/state_change.hpp"
+#include "cmd/targets.hpp"
+#include "cmd/views.hpp"
+#include "core/dynamic.hpp"
+#include "core/operations.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
-#include "report.hpp"
+#include "cmd/report.hpp"
 
-#include "device_memory.hpp"
+#include "core/device_memory.hpp"
 
 #include <fmt/format.h>
 

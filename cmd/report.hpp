@@ -1,8 +1,8 @@
 #pragma once
 
-#include "command.hpp"
-#include "device_json.hpp"
-#include "state_change.hpp"
+#include "cmd/command.hpp"
+#include "cmd/device_json.hpp"
+#include "cmd/state_change.hpp"
 
 #include <functional>
 #include <optional>

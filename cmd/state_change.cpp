@@ -1,9 +1,9 @@
-#include "state_change.hpp"
+#include "cmd/state_change.hpp"
 
-#include "dry_run.hpp"
-#include "exit_status.hpp"
-#include "parse.hpp"
-#include "state_lock.hpp"
+#include "cmd/exit_status.hpp"
+#include "core/dry_run.hpp"
+#include "core/parse.hpp"
+#include "core/state_lock.hpp"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "command.hpp"
-#include "targets.hpp"
+#include "cmd/command.hpp"
+#include "cmd/targets.hpp"
 
 namespace dax::cli {
 

@@ -1,13 +1,13 @@
 // dax status: one screen saying, for each device, what it is, what it is used as, and what the
 // user can do next. Text by default (it is for people), JSON with --format=json.
-#include "command.hpp"
-#include "device_json.hpp"
-#include "device_table.hpp"
-#include "device_users.hpp"
-#include "hotplug.hpp"
-#include "numa.hpp"
-#include "targets.hpp"
-#include "views.hpp"
+#include "cmd/command.hpp"
+#include "cmd/device_json.hpp"
+#include "cmd/device_table.hpp"
+#include "cmd/targets.hpp"
+#include "cmd/views.hpp"
+#include "core/device_users.hpp"
+#include "core/hotplug.hpp"
+#include "core/numa.hpp"
 
 #include <fmt/format.h>
 

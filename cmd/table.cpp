@@ -1,6 +1,6 @@
-#include "table.hpp"
+#include "cmd/table.hpp"
 
-#include "parse.hpp"
+#include "core/parse.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
-#include "targets.hpp"
+#include "cmd/targets.hpp"
 
-#include "exit_status.hpp"
+#include "cmd/exit_status.hpp"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "command.hpp"
-#include "model.hpp"
+#include "cmd/command.hpp"
+#include "core/model.hpp"
 
 #include <optional>
 #include <string>

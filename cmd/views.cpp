@@ -1,4 +1,4 @@
-#include "views.hpp"
+#include "cmd/views.hpp"
 
 #include <fmt/format.h>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "command.hpp"
-#include "model.hpp"
-#include "table.hpp"
+#include "cmd/command.hpp"
+#include "cmd/table.hpp"
+#include "core/model.hpp"
 
 #include <string>
 #include <vector>

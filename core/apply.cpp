@@ -1,4 +1,4 @@
-#include "apply.hpp"
+#include "core/apply.hpp"
 
 #include <fmt/format.h>
 

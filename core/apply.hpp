@@ -1,8 +1,8 @@
 #pragma once
 
-#include "config.hpp"
-#include "identity.hpp"
-#include "operations.hpp"
+#include "core/config.hpp"
+#include "core/identity.hpp"
+#include "core/operations.hpp"
 
 #include <optional>
 #include <vector>

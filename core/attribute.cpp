@@ -1,4 +1,4 @@
-#include "attribute.hpp"
+#include "core/attribute.hpp"
 
 #include <cerrno>
 

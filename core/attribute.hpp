@@ -1,8 +1,8 @@
 #pragma once
 
-#include "error.hpp"
-#include "parse.hpp"
-#include "sysfs.hpp"
+#include "core/error.hpp"
+#include "core/parse.hpp"
+#include "core/sysfs.hpp"
 
 #include <fmt/format.h>
 

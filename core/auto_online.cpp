@@ -1,8 +1,8 @@
-#include "auto_online.hpp"
+#include "core/auto_online.hpp"
 
-#include "driver.hpp"
-#include "held_signals.hpp"
-#include "parse.hpp"
+#include "core/driver.hpp"
+#include "core/held_signals.hpp"
+#include "core/parse.hpp"
 
 #include <fmt/format.h>
 

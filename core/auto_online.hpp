@@ -1,8 +1,8 @@
 #pragma once
 
-#include "memory.hpp"
-#include "model.hpp"
-#include "sysfs.hpp"
+#include "core/memory.hpp"
+#include "core/model.hpp"
+#include "core/sysfs.hpp"
 
 #include <optional>
 #include <string>

@@ -1,6 +1,6 @@
-#include "config.hpp"
+#include "core/config.hpp"
 
-#include "model.hpp"
+#include "core/model.hpp"
 
 #include <fmt/format.h>
 

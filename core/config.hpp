@@ -1,9 +1,9 @@
 #pragma once
 
-#include "error.hpp"
-#include "model.hpp"
-#include "sysfs.hpp"
-#include "types.hpp"
+#include "core/error.hpp"
+#include "core/model.hpp"
+#include "core/sysfs.hpp"
+#include "core/types.hpp"
 
 #include <optional>
 #include <string>

@@ -1,4 +1,4 @@
-#include "device_memory.hpp"
+#include "core/device_memory.hpp"
 
 #include <fmt/format.h>
 

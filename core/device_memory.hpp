@@ -1,8 +1,8 @@
 #pragma once
 
-#include "hotplug.hpp"
-#include "memory.hpp"
-#include "model.hpp"
+#include "core/hotplug.hpp"
+#include "core/memory.hpp"
+#include "core/model.hpp"
 
 namespace dax {
 

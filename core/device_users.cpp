@@ -1,6 +1,6 @@
-#include "device_users.hpp"
+#include "core/device_users.hpp"
 
-#include "model.hpp"
+#include "core/model.hpp"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "parse.hpp"
-#include "sysfs.hpp"
+#include "core/parse.hpp"
+#include "core/sysfs.hpp"
 
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "model.hpp"
-#include "modules.hpp"
+#include "core/model.hpp"
+#include "core/modules.hpp"
 
 namespace dax {
 

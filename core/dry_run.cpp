@@ -1,8 +1,8 @@
-#include "dry_run.hpp"
+#include "core/dry_run.hpp"
 
-#include "auto_online.hpp"
-#include "model.hpp"
-#include "parse.hpp"
+#include "core/auto_online.hpp"
+#include "core/model.hpp"
+#include "core/parse.hpp"
 
 #include <fmt/format.h>
 

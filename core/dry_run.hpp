@@ -1,7 +1,7 @@
 #pragma once
 
-#include "modules.hpp"
-#include "sysfs.hpp"
+#include "core/modules.hpp"
+#include "core/sysfs.hpp"
 
 #include <functional>
 #include <map>

@@ -1,8 +1,8 @@
-#include "dynamic.hpp"
+#include "core/dynamic.hpp"
 
-#include "attribute.hpp"
-#include "enable_disable.hpp"
-#include "device_users.hpp"
+#include "core/attribute.hpp"
+#include "core/device_users.hpp"
+#include "core/enable_disable.hpp"
 
 #include <fmt/format.h>
 

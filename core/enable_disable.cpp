@@ -1,6 +1,6 @@
-#include "enable_disable.hpp"
+#include "core/enable_disable.hpp"
 
-#include "device_users.hpp"
+#include "core/device_users.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "operations.hpp"
+#include "core/operations.hpp"
 
 namespace dax {
 

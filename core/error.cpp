@@ -1,4 +1,4 @@
-#include "error.hpp"
+#include "core/error.hpp"
 
 #include <cstring>
 
@@ -65,7 +65,7 @@ Error with_outcome(Error cause, std::string outcome)
 
 } // namespace dax
 
-#include "sysfs.hpp"
+#include "core/sysfs.hpp"
 
 #include <cerrno>
 

@@ -1,4 +1,4 @@
-#include "held_signals.hpp"
+#include "core/held_signals.hpp"
 
 #include <pthread.h>
 

@@ -1,4 +1,4 @@
-#include "hint.hpp"
+#include "core/hint.hpp"
 
 namespace dax {
 

@@ -1,4 +1,4 @@
-#include "hotplug.hpp"
+#include "core/hotplug.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model.hpp"
+#include "core/model.hpp"
 
 #include <cstdint>
 #include <string>

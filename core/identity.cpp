@@ -1,6 +1,6 @@
-#include "identity.hpp"
+#include "core/identity.hpp"
 
-#include "attribute.hpp"
+#include "core/attribute.hpp"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "config.hpp"
-#include "model.hpp"
+#include "core/config.hpp"
+#include "core/model.hpp"
 
 #include <optional>
 #include <string>

@@ -1,6 +1,6 @@
-#include "kmem_state.hpp"
+#include "core/kmem_state.hpp"
 
-#include "model.hpp"
+#include "core/model.hpp"
 
 #include <fmt/format.h>
 

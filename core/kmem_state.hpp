@@ -1,9 +1,9 @@
 #pragma once
 
-#include "error.hpp"
-#include "memory.hpp"
-#include "parse.hpp"
-#include "sysfs.hpp"
+#include "core/error.hpp"
+#include "core/memory.hpp"
+#include "core/parse.hpp"
+#include "core/sysfs.hpp"
 
 #include <optional>
 #include <string>

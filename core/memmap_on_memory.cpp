@@ -1,4 +1,4 @@
-#include "memmap_on_memory.hpp"
+#include "core/memmap_on_memory.hpp"
 
 #include <fmt/format.h>
 

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "error.hpp"
-#include "hint.hpp"
-#include "model.hpp"
-#include "sysfs.hpp"
+#include "core/error.hpp"
+#include "core/hint.hpp"
+#include "core/model.hpp"
+#include "core/sysfs.hpp"
 
 #include <optional>
 #include <string>

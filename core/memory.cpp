@@ -1,7 +1,7 @@
-#include "memory.hpp"
+#include "core/memory.hpp"
 
-#include "model.hpp"
-#include "parse.hpp"
+#include "core/model.hpp"
+#include "core/parse.hpp"
 
 #include <fmt/format.h>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "error.hpp"
-#include "sysfs.hpp"
-#include "types.hpp"
+#include "core/error.hpp"
+#include "core/sysfs.hpp"
+#include "core/types.hpp"
 
 #include <chrono>
 #include <cstdint>

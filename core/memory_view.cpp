@@ -1,7 +1,7 @@
-#include "memory_view.hpp"
+#include "core/memory_view.hpp"
 
-#include "hotplug.hpp"
-#include "parse.hpp"
+#include "core/hotplug.hpp"
+#include "core/parse.hpp"
 
 #include <algorithm>
 #include <cerrno>

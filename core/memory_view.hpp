@@ -1,8 +1,8 @@
 #pragma once
 
-#include "device_memory.hpp"
-#include "memory.hpp"
-#include "model.hpp"
+#include "core/device_memory.hpp"
+#include "core/memory.hpp"
+#include "core/model.hpp"
 
 #include <cstdint>
 #include <optional>

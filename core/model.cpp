@@ -1,7 +1,7 @@
-#include "model.hpp"
+#include "core/model.hpp"
 
-#include "attribute.hpp"
-#include "driver.hpp"
+#include "core/attribute.hpp"
+#include "core/driver.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "modules.hpp"
+#include "core/modules.hpp"
 
 #include <fmt/format.h>
 

@@ -1,8 +1,8 @@
-#include "numa.hpp"
+#include "core/numa.hpp"
 
-#include "attribute.hpp"
-#include "model.hpp"
-#include "parse.hpp"
+#include "core/attribute.hpp"
+#include "core/model.hpp"
+#include "core/parse.hpp"
 
 #include <fmt/format.h>
 

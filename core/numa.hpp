@@ -1,7 +1,7 @@
 #pragma once
 
-#include "error.hpp"
-#include "sysfs.hpp"
+#include "core/error.hpp"
+#include "core/sysfs.hpp"
 
 #include <cstdint>
 #include <optional>

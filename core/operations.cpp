@@ -1,9 +1,9 @@
-#include "operations.hpp"
+#include "core/operations.hpp"
 
-#include "auto_online.hpp"
-#include "device_users.hpp"
-#include "kmem_state.hpp"
-#include "reach.hpp"
+#include "core/auto_online.hpp"
+#include "core/device_users.hpp"
+#include "core/kmem_state.hpp"
+#include "core/reach.hpp"
 
 #include <fmt/format.h>
 

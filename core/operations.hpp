@@ -1,12 +1,12 @@
 #pragma once
 
-#include "device_memory.hpp"
-#include "driver.hpp"
-#include "hint.hpp"
-#include "memmap_on_memory.hpp"
-#include "memory.hpp"
-#include "model.hpp"
-#include "modules.hpp"
+#include "core/device_memory.hpp"
+#include "core/driver.hpp"
+#include "core/hint.hpp"
+#include "core/memmap_on_memory.hpp"
+#include "core/memory.hpp"
+#include "core/model.hpp"
+#include "core/modules.hpp"
 
 #include <functional>
 #include <string>

@@ -1,4 +1,4 @@
-#include "parse.hpp"
+#include "core/parse.hpp"
 
 #include <fmt/format.h>
 

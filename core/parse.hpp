@@ -1,7 +1,7 @@
 #pragma once
 
-#include "error.hpp"
-#include "types.hpp"
+#include "core/error.hpp"
+#include "core/types.hpp"
 
 #include <cstdint>
 #include <optional>

@@ -1,7 +1,7 @@
-#include "reach.hpp"
+#include "core/reach.hpp"
 
-#include "driver.hpp"
-#include "kmem_state.hpp"
+#include "core/driver.hpp"
+#include "core/kmem_state.hpp"
 
 #include <fmt/format.h>
 

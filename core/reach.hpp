@@ -1,8 +1,8 @@
 #pragma once
 
-#include "auto_online.hpp"
-#include "device_memory.hpp"
-#include "operations.hpp"
+#include "core/auto_online.hpp"
+#include "core/device_memory.hpp"
+#include "core/operations.hpp"
 
 #include <string>
 #include <vector>

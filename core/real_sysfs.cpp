@@ -1,4 +1,4 @@
-#include "real_sysfs.hpp"
+#include "core/real_sysfs.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sysfs.hpp"
+#include "core/sysfs.hpp"
 
 #include <functional>
 #include <memory>

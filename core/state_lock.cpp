@@ -1,4 +1,4 @@
-#include "state_lock.hpp"
+#include "core/state_lock.hpp"
 
 #include <fmt/format.h>
 

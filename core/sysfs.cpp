@@ -1,4 +1,4 @@
-#include "sysfs.hpp"
+#include "core/sysfs.hpp"
 
 #include <cerrno>
 

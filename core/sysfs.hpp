@@ -1,6 +1,6 @@
 #pragma once
 
-#include "error.hpp"
+#include "core/error.hpp"
 
 #include <string>
 #include <string_view>

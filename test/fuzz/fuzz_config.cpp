@@ -3,7 +3,7 @@
 // online/movable only with system-ram defaults), and every error must name the file and a line
 // of the input.
 
-#include "config.hpp"
+#include "core/config.hpp"
 
 #include <algorithm>
 #include <cstddef>

@@ -2,7 +2,7 @@
 // against a small reference implementation of what parse.hpp promises, plus round trips.
 // A failed check aborts (a crash for libFuzzer) with the input and both answers on stderr.
 
-#include "parse.hpp"
+#include "core/parse.hpp"
 
 #include <fmt/format.h>
 

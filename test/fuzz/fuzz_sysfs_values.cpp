@@ -13,11 +13,11 @@
 //   +block SHIFT          block size 1 << SHIFT (0-63) for the extra ranges; default: the tree's
 // A line is a file, link or error by whichever of "=", "->", "!" comes first.
 
-#include "hotplug.hpp"
-#include "memory.hpp"
-#include "model.hpp"
-#include "parse.hpp"
-#include "sysfs.hpp"
+#include "core/hotplug.hpp"
+#include "core/memory.hpp"
+#include "core/model.hpp"
+#include "core/parse.hpp"
+#include "core/sysfs.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "fake_kernel.hpp"
+#include "test/unit/fake_kernel.hpp"
 
 #include <fmt/format.h>
 

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "fake_tree.hpp"
+#include "test/unit/fake_tree.hpp"
 
-#include "modules.hpp"
-#include "sysfs.hpp"
+#include "core/modules.hpp"
+#include "core/sysfs.hpp"
 
 #include <cstdint>
 #include <functional>

@@ -1,6 +1,6 @@
 // The fake kernel's newer device attributes: memmap_on_memory (Linux 6.8, drivers/dax/bus.c) and
 // kmem's whole-device state (the 2026 "dax/kmem: atomic whole-device hotplug" series).
-#include "fake_kernel.hpp"
+#include "test/unit/fake_kernel.hpp"
 
 #include <cerrno>
 

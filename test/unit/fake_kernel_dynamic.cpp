@@ -1,7 +1,7 @@
 // Dynamic dax regions in the fake kernel: dax_region/{available_size,create,seed,delete} and the
 // writable device size/align/mapping, following drivers/dax/bus.c (create_store, delete_store,
 // dev_dax_resize, dev_dax_shrink, mapping_store, align_store).
-#include "fake_kernel.hpp"
+#include "test/unit/fake_kernel.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 // How the fake kernel reacts to writes: the tables of kernel-behaviour.md (Debian 6.1, observed
 // in QEMU), with drivers/dax/bus.c and drivers/dax/kmem.c as the tie-breakers.
-#include "fake_kernel.hpp"
+#include "test/unit/fake_kernel.hpp"
 
 #include <fmt/format.h>
 

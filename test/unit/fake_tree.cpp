@@ -1,4 +1,4 @@
-#include "fake_tree.hpp"
+#include "test/unit/fake_tree.hpp"
 
 #include <cerrno>
 

@@ -1,6 +1,6 @@
-#include "fixtures.hpp"
+#include "test/unit/fixtures.hpp"
 
-#include "hints.hpp" // cmd/hints.hpp: the messages as reconfigure, online and offline word them
+#include "cmd/hints.hpp" // the messages as reconfigure, online and offline word them
 
 #include <fmt/format.h>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "fake_kernel.hpp"
+#include "test/unit/fake_kernel.hpp"
 
-#include "operations.hpp"
+#include "core/operations.hpp"
 
 #include <chrono>
 #include <string>

@@ -1,4 +1,4 @@
-#include "temp_dir.hpp"
+#include "test/unit/temp_dir.hpp"
 
 #include <cstdlib>
 #include <fstream>

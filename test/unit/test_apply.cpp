@@ -1,8 +1,8 @@
 // Identities, matching sections to devices, and applying the wanted state on the fake kernel.
-#include "fixtures.hpp"
+#include "test/unit/fixtures.hpp"
 
-#include "apply.hpp"
-#include "hints.hpp" // cmd/hints.hpp
+#include "cmd/hints.hpp"
+#include "core/apply.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,9 +1,9 @@
 // Outcome truth under every auto-online policy: each request (movable, --no-movable, --no-online)
 // ends with every block as asked and auto_online_blocks as it was, or fails saying what is left.
-#include "fixtures.hpp"
+#include "test/unit/fixtures.hpp"
 
-#include "auto_online.hpp"
-#include "reach.hpp"
+#include "core/auto_online.hpp"
+#include "core/reach.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 // The configuration parser: both formats, every error with its line, and how files are found.
-#include "fake_kernel.hpp"
+#include "test/unit/fake_kernel.hpp"
 
-#include "config.hpp"
+#include "core/config.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>

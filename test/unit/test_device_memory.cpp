@@ -1,6 +1,6 @@
-#include "fixtures.hpp"
+#include "test/unit/fixtures.hpp"
 
-#include "device_memory.hpp"
+#include "core/device_memory.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,9 +1,9 @@
 // Finding processes that hold /dev/daxX.Y, by device number: on a /proc tree in a temp dir (a
 // captured tree, links followed inside the root), on the live /proc, and on the fake kernel.
-#include "device_users.hpp"
-#include "fake_kernel.hpp"
-#include "real_sysfs.hpp"
-#include "temp_dir.hpp"
+#include "core/device_users.hpp"
+#include "core/real_sysfs.hpp"
+#include "test/unit/fake_kernel.hpp"
+#include "test/unit/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>

@@ -1,6 +1,6 @@
-#include "fixtures.hpp"
+#include "test/unit/fixtures.hpp"
 
-#include "driver.hpp"
+#include "core/driver.hpp"
 
 #include <catch2/catch.hpp>
 

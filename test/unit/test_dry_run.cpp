@@ -1,6 +1,6 @@
 // --dry-run: reports exactly the writes a real run makes, in order, and makes none.
-#include "dry_run.hpp"
-#include "fixtures.hpp"
+#include "core/dry_run.hpp"
+#include "test/unit/fixtures.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,10 +1,10 @@
 // create/destroy/resize/enable/disable on a dynamic region (hmem.1, next to the static nfit
 // region0): the exact writes, the refusals before any write, and the rollbacks.
-#include "fixtures.hpp"
+#include "test/unit/fixtures.hpp"
 
-#include "dry_run.hpp"
-#include "dynamic.hpp"
-#include "enable_disable.hpp"
+#include "core/dry_run.hpp"
+#include "core/dynamic.hpp"
+#include "core/enable_disable.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>

@@ -1,8 +1,8 @@
 // The error vocabulary of core/error.hpp and the exit statuses cmd/ gives errors: wrapping an
 // error keeps its errno and kind, and the status comes from them, never from the text.
-#include "exit_status.hpp"
-#include "fixtures.hpp"
-#include "targets.hpp"
+#include "cmd/exit_status.hpp"
+#include "cmd/targets.hpp"
+#include "test/unit/fixtures.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // The fake kernel is the oracle of every other unit test, so it is checked first against the
 // observed 6.1 behaviour (kernel-behaviour.md).
-#include "fixtures.hpp"
+#include "test/unit/fixtures.hpp"
 
 #include <catch2/catch.hpp>
 

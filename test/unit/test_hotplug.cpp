@@ -1,6 +1,6 @@
-#include "fake_kernel.hpp"
+#include "test/unit/fake_kernel.hpp"
 
-#include "hotplug.hpp"
+#include "core/hotplug.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,8 +1,8 @@
 // Newer kernels' device attributes, detected by presence: kmem's whole-device daxX.Y/state and
 // memmap_on_memory (Linux 6.8), through the operations that use them.
-#include "fixtures.hpp"
+#include "test/unit/fixtures.hpp"
 
-#include "kmem_state.hpp"
+#include "core/kmem_state.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
-#include "fixtures.hpp"
+#include "test/unit/fixtures.hpp"
 
-#include "memory.hpp"
+#include "core/memory.hpp"
 
 #include <catch2/catch.hpp>
 

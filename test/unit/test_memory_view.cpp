@@ -1,6 +1,6 @@
-#include "fixtures.hpp"
+#include "test/unit/fixtures.hpp"
 
-#include "memory_view.hpp"
+#include "core/memory_view.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
-#include "fixtures.hpp"
+#include "test/unit/fixtures.hpp"
 
-#include "model.hpp"
+#include "core/model.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
-#include "fixtures.hpp"
+#include "test/unit/fixtures.hpp"
 
-#include "numa.hpp"
+#include "core/numa.hpp"
 
 #include <catch2/catch.hpp>
 

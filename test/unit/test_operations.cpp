@@ -1,5 +1,5 @@
 // The exact writes of every operation on the happy paths and on the refusals.
-#include "fixtures.hpp"
+#include "test/unit/fixtures.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // A failure injected at each write of each operation: the error names the path and the reason,
 // and the device ends either rolled back or in the state the message reports.
-#include "fixtures.hpp"
+#include "test/unit/fixtures.hpp"
 
 #include <catch2/catch.hpp>
 

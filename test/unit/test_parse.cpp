@@ -1,4 +1,4 @@
-#include "parse.hpp"
+#include "core/parse.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // RealSysfs against a real directory tree: what --sysroot reads and writes.
-#include "real_sysfs.hpp"
-#include "temp_dir.hpp"
+#include "core/real_sysfs.hpp"
+#include "test/unit/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // The state lock: exclusive, bounded wait, names its holder.
-#include "state_lock.hpp"
-#include "temp_dir.hpp"
+#include "core/state_lock.hpp"
+#include "test/unit/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 // The table renderer of cmd/ (compiled into the unit tests on its own: it needs no CLI parser).
-#include "table.hpp"
+#include "cmd/table.hpp"
 
 #include <catch2/catch.hpp>
 
