@@ -303,8 +303,7 @@ int run_status(Env& env, StatusOptions options)
 {
   auto view = view_options(options.format, "", Format::table);
   if (!view) {
-    print_error(view.error().message());
-    return k_exit_usage;
+    return usage_error(view.error().message());
   }
   if (options.targets.devices.empty()) options.targets.devices = {"all"};
   auto names = resolve_targets(env.sysfs, options.targets);

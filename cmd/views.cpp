@@ -36,8 +36,7 @@ int print_table(Table& table, const ViewOptions& options)
 {
   if (!options.columns.empty()) {
     if (auto selected = table.select(options.columns); !selected) {
-      print_error(selected.error().message());
-      return k_exit_usage;
+      return usage_error(selected.error().message());
     }
   }
   std::fputs(table.render(options.colour).c_str(), stdout);
