@@ -1,5 +1,7 @@
 #include "real_sysfs.hpp"
 
+#include "non_copyable.hpp"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -20,12 +22,10 @@ namespace {
 // sysfs attributes are at most a page; /proc files we read (iomem, maps) can be larger.
 constexpr size_t k_read_chunk = 4096;
 
-class Fd
+class Fd : private NonCopyable
 {
 public:
   explicit Fd(int fd) : m_fd(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
   ~Fd() { if (m_fd >= 0) ::close(m_fd); }
   int get() const { return m_fd; }
 
