@@ -37,6 +37,12 @@ void print_error(const std::string& message)
   std::fputs(fmt::format("dax: error: {}\n", message).c_str(), stderr);
 }
 
+int usage_error(const std::string& message)
+{
+  print_error(message);
+  return k_exit_usage;
+}
+
 void print_note(const std::string& message)
 {
   std::fputs(fmt::format("dax: {}\n", message).c_str(), stderr);

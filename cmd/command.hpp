@@ -70,6 +70,9 @@ void add_switch(CLI::App& app, const std::string& off_names, const std::string& 
 // Prints "dax: error: <message>" on stderr.
 void print_error(const std::string& message);
 
+// Prints `message` as print_error does; returns k_exit_usage (bad input, nothing changed).
+int usage_error(const std::string& message);
+
 // Prints "dax: <message>" on stderr (notes, tallies).
 void print_note(const std::string& message);
 

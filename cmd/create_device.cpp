@@ -170,8 +170,7 @@ int run_create(Env& env, const CreateOptions& options)
 {
   auto plan = make_plan(options);
   if (!plan) {
-    print_error(plan.error().message());
-    return k_exit_usage;
+    return usage_error(plan.error().message());
   }
   auto all = list_region_info(env.sysfs);
   if (!all) {
@@ -180,8 +179,7 @@ int run_create(Env& env, const CreateOptions& options)
   }
   auto regions = target_regions(*all, *plan);
   if (!regions) {
-    print_error(regions.error().message());
-    return k_exit_usage;
+    return usage_error(regions.error().message());
   }
   if (regions->empty()) {
     print_error("no dynamic region here: devices can be created only in hmem or CXL regions (static NVDIMM "

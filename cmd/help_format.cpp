@@ -40,6 +40,24 @@ private:
 
 } // namespace
 
+std::string wrap_pieces(const std::vector<std::string>& pieces, size_t width, std::string_view line_break)
+{
+  std::string out;
+  size_t column = 0;
+  for (const auto& piece : pieces) {
+    if (column > 0 && column + 1 + piece.size() > width) {
+      out += line_break;
+      column = 0;
+    } else if (column > 0) {
+      out += ' ';
+      ++column;
+    }
+    out += piece;
+    column += piece.size();
+  }
+  return out;
+}
+
 std::string wrap_text(const std::string& text, size_t width)
 {
   std::string out;
@@ -49,20 +67,10 @@ std::string wrap_text(const std::string& text, size_t width)
   while (std::getline(paragraphs, paragraph)) {
     if (!first_paragraph) out += '\n';
     first_paragraph = false;
-    size_t column = 0;
     std::istringstream words(paragraph);
-    std::string word;
-    while (words >> word) {
-      if (column > 0 && column + 1 + word.size() > width) {
-        out += '\n';
-        column = 0;
-      } else if (column > 0) {
-        out += ' ';
-        ++column;
-      }
-      out += word;
-      column += word.size();
-    }
+    std::vector<std::string> pieces;
+    for (std::string word; words >> word;) pieces.push_back(word);
+    out += wrap_pieces(pieces, width, "\n");
   }
   if (!text.empty() && text.back() == '\n') out += '\n';
   return out;

@@ -4,12 +4,18 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace dax::cli {
 
 // The help screens fit an 80-column terminal: descriptions are wrapped under their column,
 // the header and footer at 80 (CLI11 2.3 does not wrap).
 std::shared_ptr<CLI::Formatter> narrow_formatter();
+
+// `pieces` joined by spaces, a line broken (with `line_break`) before a piece that would pass
+// `width` columns.
+std::string wrap_pieces(const std::vector<std::string>& pieces, size_t width, std::string_view line_break);
 
 // `text` wrapped at `width` columns (at spaces), continuation lines joined with "\n".
 std::string wrap_text(const std::string& text, size_t width);

@@ -98,14 +98,12 @@ int report_unreadable(const std::vector<Error>& bad, int code)
 int run_view(Env& env, const ListOptions& options, const Filters& filters)
 {
   if (options.memory && options.numa) {
-    print_error("--memory and --numa are two views: give one of them");
-    return k_exit_usage;
+    return usage_error("--memory and --numa are two views: give one of them");
   }
   bool view = options.memory || options.numa;
   auto shown = view_options(options.format, options.columns, view ? Format::table : Format::json);
   if (!shown) {
-    print_error(shown.error().message());
-    return k_exit_usage;
+    return usage_error(shown.error().message());
   }
   if (options.mappings && (view || shown->format == Format::table)) {
     print_error("--mappings is part of daxctl's JSON list; the ranges are in the --memory view");
@@ -184,8 +182,7 @@ int run_list(Env& env, ListOptions options)
 {
   auto filters = parse_filters(options);
   if (!filters) {
-    print_error(filters.error().message());
-    return k_exit_usage;
+    return usage_error(filters.error().message());
   }
   // daxctl: with neither -D nor -R, -r selects regions, -d devices, and nothing means devices.
   if (!options.devices && !options.regions) {

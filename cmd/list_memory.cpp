@@ -6,8 +6,6 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-
 namespace dax::cli {
 
 namespace {
@@ -130,13 +128,7 @@ Table lost_table(const std::vector<DeviceView>& views)
 int print_memory_view(Env& env, const std::vector<Device>& devices, const ViewOptions& options)
 {
   auto block_size = read_block_size(env.sysfs);
-  if (!block_size) {
-    // Absent: the kernel has no memory hotplug; present but malformed: say only that.
-    print_error(block_size.error().code == ENOENT
-                  ? fmt::format("no memory hotplug on this kernel: {}", block_size.error().message())
-                  : block_size.error().message());
-    return k_exit_failure;
-  }
+  if (!block_size) return print_block_size_error(block_size.error());
   std::vector<DeviceView> views;
   std::vector<std::string> unreadable;
   for (const auto& device : devices) {

@@ -174,8 +174,7 @@ int print_help(const CLI::App& app, const std::string& topic, const std::vector<
       return k_exit_ok;
     }
   }
-  print_error(fmt::format("help: no such command '{}' (see dax --help)", printable(topic)));
-  return k_exit_usage;
+  return usage_error(fmt::format("help: no such command '{}' (see dax --help)", printable(topic)));
 }
 
 // Runs what was asked (a subcommand, or --list-devices/--list-regions) on the --sysroot's files,
@@ -185,8 +184,7 @@ int run_on_sysroot(const CLI::App& app, const GlobalOptions& options, const std:
   const std::string& sysroot = options.sysroot;
   std::error_code ec;
   if (sysroot != "/" && !std::filesystem::is_directory(std::filesystem::path(sysroot) / "sys", ec)) {
-    print_error(fmt::format("--sysroot {}: not a sysroot (no {}/sys directory)", sysroot, sysroot));
-    return k_exit_usage;
+    return usage_error(fmt::format("--sysroot {}: not a sysroot (no {}/sys directory)", sysroot, sysroot));
   }
   RealSysfs real(sysroot);
   TracingSysfs traced(real, [](const std::string& line) { print_note(line); });

@@ -187,8 +187,7 @@ int run_metrics(Env& env, const MetricsOptions& options)
   auto names = resolve_targets(env.sysfs, targets);
   auto region = parse_region_filter(options.targets.region);
   if (!names || !region) {
-    print_error((!names ? names.error() : region.error()).message());
-    return k_exit_usage;
+    return usage_error((!names ? names.error() : region.error()).message());
   }
   Access access;
   if (auto size = read_block_size(env.sysfs)) access.block_size = *size;

@@ -142,13 +142,11 @@ int run_resize(Env& env, const ReconfigureOptions& options, const ViewOptions& v
     return k_exit_usage;
   }
   if (options.memmap != MemmapOnMemory::keep) {
-    print_error("--[no-]memmap-on-memory is for --mode=system-ram, not with --size/--align");
-    return k_exit_usage;
+    return usage_error("--[no-]memmap-on-memory is for --mode=system-ram, not with --size/--align");
   }
   auto resize = parse_resize(options);
   if (!resize) {
-    print_error(resize.error().message());
-    return k_exit_usage;
+    return usage_error(resize.error().message());
   }
   return run_on_targets(env, options.targets, options.dry_run,
                         [&](Env& target, const std::vector<DeviceName>& names) {
@@ -162,10 +160,9 @@ int run_check_config(Env& env, const ReconfigureOptions& options, const ViewOpti
 {
   if (!options.mode.empty() || !options.online || !options.movable || options.memmap != MemmapOnMemory::keep ||
       !options.size.empty() || !options.align.empty() || options.destroy_in_use) {
-    print_error("-C/--check-config takes the mode from the configuration files: it cannot be used with "
+    return usage_error("-C/--check-config takes the mode from the configuration files: it cannot be used with "
                 "--mode, --no-online, --no-movable, --[no-]memmap-on-memory, --size, --align or "
                 "--destroy-data-in-use");
-    return k_exit_usage;
   }
   auto names = resolve_targets(env.sysfs, options.targets);
   if (!names) {
@@ -205,36 +202,29 @@ Json reconfigure_asked(const ReconfigureOptions& options)
 int run_reconfigure(Env& env, const ReconfigureOptions& options)
 {
   if (options.report && (!options.format.empty() || !options.columns.empty() || options.human)) {
-    print_error("--report prints its own JSON: it cannot be combined with --format, -o or -u");
-    return k_exit_usage;
+    return usage_error("--report prints its own JSON: it cannot be combined with --format, -o or -u");
   }
   auto view = reconfigure_view(options);
   if (!view) {
-    print_error(view.error().message());
-    return k_exit_usage;
+    return usage_error(view.error().message());
   }
   if (options.check_config) return run_check_config(env, options, *view);
   if (!options.size.empty() || !options.align.empty()) return run_resize(env, options, *view);
   if (options.mode.empty()) {
-    print_error("reconfigure: a --mode, --size or --align is required");
-    return k_exit_usage;
+    return usage_error("reconfigure: a --mode, --size or --align is required");
   }
   bool to_ram = options.mode == "system-ram";
   if (!to_ram && !options.online) {
-    print_error("--no-online is incompatible with --mode=devdax");
-    return k_exit_usage;
+    return usage_error("--no-online is incompatible with --mode=devdax");
   }
   if (!to_ram && options.destroy_in_use) {
-    print_error("--destroy-data-in-use is for --mode=system-ram");
-    return k_exit_usage;
+    return usage_error("--destroy-data-in-use is for --mode=system-ram");
   }
   if (!to_ram && !options.movable) {
-    print_error("--no-movable is incompatible with --mode=devdax");
-    return k_exit_usage;
+    return usage_error("--no-movable is incompatible with --mode=devdax");
   }
   if (!to_ram && options.memmap != MemmapOnMemory::keep) {
-    print_error("--memmap-on-memory and --no-memmap-on-memory need --mode=system-ram");
-    return k_exit_usage;
+    return usage_error("--memmap-on-memory and --no-memmap-on-memory need --mode=system-ram");
   }
   return run_on_targets(env, options.targets, options.dry_run,
                         [&](Env& target, const std::vector<DeviceName>& names) {

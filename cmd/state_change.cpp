@@ -2,6 +2,7 @@
 
 #include "cmd/exit_status.hpp"
 #include "core/dry_run.hpp"
+#include "core/non_copyable.hpp"
 #include "core/parse.hpp"
 #include "core/state_lock.hpp"
 
@@ -70,7 +71,7 @@ constexpr int k_stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
 
 // Catches the stop signals for its lifetime, so that a long pass ends between two blocks with its
 // state reported (and rolled back where the operation does that) instead of being killed halfway.
-class Interruptible
+class Interruptible : private NonCopyable
 {
 public:
   Interruptible()
@@ -81,8 +82,6 @@ public:
     ::sigemptyset(&action.sa_mask);
     for (size_t i = 0; i < std::size(k_stop_signals); ++i) ::sigaction(k_stop_signals[i], &action, &m_old[i]);
   }
-  Interruptible(const Interruptible&) = delete;
-  Interruptible& operator=(const Interruptible&) = delete;
   ~Interruptible()
   {
     for (size_t i = 0; i < std::size(k_stop_signals); ++i) ::sigaction(k_stop_signals[i], &m_old[i], nullptr);

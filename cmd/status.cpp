@@ -3,6 +3,7 @@
 #include "cmd/command.hpp"
 #include "cmd/device_json.hpp"
 #include "cmd/device_table.hpp"
+#include "cmd/help_format.hpp"
 #include "cmd/targets.hpp"
 #include "cmd/views.hpp"
 #include "core/device_users.hpp"
@@ -11,7 +12,6 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
 #include <fmt/ranges.h>
 
 #include <map>
@@ -184,24 +184,13 @@ std::string node_line(const NumaView& numa, int id)
   if (node->tier) facts.push_back(fmt::format("memory tier {}", *node->tier));
   // Broken between facts (", "), continuation lines under the value column, within the screen.
   std::string text = fmt::format("node {}: {}", id, fmt::join(facts, ", "));
-  size_t width = k_screen_width - k_indent.size();
-  std::string wrapped;
-  size_t column = 0;
+  std::vector<std::string> pieces;
   for (size_t start = 0; start < text.size();) {
     size_t comma = text.find(", ", start);
-    std::string piece = text.substr(start, comma == std::string::npos ? std::string::npos : comma + 1 - start);
-    if (column > 0 && column + 1 + piece.size() > width) {
-      wrapped += "\n" + std::string(k_indent);
-      column = 0;
-    } else if (column > 0) {
-      wrapped += ' ';
-      ++column;
-    }
-    wrapped += piece;
-    column += piece.size();
+    pieces.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma + 1 - start));
     start = comma == std::string::npos ? text.size() : comma + 2;
   }
-  return wrapped;
+  return wrap_pieces(pieces, k_screen_width - k_indent.size(), "\n" + std::string(k_indent));
 }
 
 // The lines of one device: heading, used as, lost, numa, notes, next.
@@ -314,8 +303,7 @@ int run_status(Env& env, StatusOptions options)
 {
   auto view = view_options(options.format, "", Format::table);
   if (!view) {
-    print_error(view.error().message());
-    return k_exit_usage;
+    return usage_error(view.error().message());
   }
   if (options.targets.devices.empty()) options.targets.devices = {"all"};
   auto names = resolve_targets(env.sysfs, options.targets);
@@ -323,13 +311,7 @@ int run_status(Env& env, StatusOptions options)
     return print_target_error(names.error());
   }
   auto block_size = read_block_size(env.sysfs);
-  if (!block_size) {
-    // Absent: the kernel has no memory hotplug; present but malformed: say only that.
-    print_error(block_size.error().code == ENOENT
-                  ? fmt::format("no memory hotplug on this kernel: {}", block_size.error().message())
-                  : block_size.error().message());
-    return k_exit_failure;
-  }
+  if (!block_size) return print_block_size_error(block_size.error());
   auto numa = read_numa(env.sysfs);
   if (!numa) {
     print_error(numa.error().message());

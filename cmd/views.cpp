@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+
 namespace dax::cli {
 
 void add_format_option(CLI::App& app, std::string& format, const std::string& help)
@@ -34,12 +36,19 @@ int print_table(Table& table, const ViewOptions& options)
 {
   if (!options.columns.empty()) {
     if (auto selected = table.select(options.columns); !selected) {
-      print_error(selected.error().message());
-      return k_exit_usage;
+      return usage_error(selected.error().message());
     }
   }
   std::fputs(table.render(options.colour).c_str(), stdout);
   return k_exit_ok;
+}
+
+int print_block_size_error(const Error& error)
+{
+  // Absent: the kernel has no memory hotplug; present but malformed: say only that.
+  print_error(error.code == ENOENT ? fmt::format("no memory hotplug on this kernel: {}", error.message())
+                                   : error.message());
+  return k_exit_failure;
 }
 
 } // namespace dax::cli

@@ -32,6 +32,9 @@ Result<ViewOptions> view_options(const std::string& format, const std::string& c
 // for an unknown column.
 int print_table(Table& table, const ViewOptions& options);
 
+// Prints why the memory block size could not be read (no memory hotplug, or malformed); 1.
+int print_block_size_error(const Error& error);
+
 // `dax list --memory`: per device, the aligned hot-plug ranges, the memory blocks grouped like
 // lsmem, and what block alignment lost.
 int print_memory_view(Env& env, const std::vector<Device>& devices, const ViewOptions& options);

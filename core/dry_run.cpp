@@ -31,7 +31,7 @@ bool is_block_file(const std::string& path, std::string_view file)
 } // namespace
 
 DryRunSysfs::DryRunSysfs(Sysfs& inner, std::function<void(const std::string&)> report)
-  : m_inner(inner), m_report(std::move(report))
+  : SysfsLayer(inner), m_report(std::move(report))
 {
 }
 
@@ -135,21 +135,6 @@ bool DryRunSysfs::exists(const std::string& path)
   if (auto it = m_drivers.find(device); !device.empty() && it != m_drivers.end()) return !it->second.empty();
   if (m_deleted.contains(path)) return false;
   return m_loaded.contains(path) || m_files.contains(path) || m_inner.exists(path);
-}
-
-Result<std::string> DryRunSysfs::read_link(const std::string& path)
-{
-  return m_inner.read_link(path);
-}
-
-Result<DeviceNumber> DryRunSysfs::device_number(const std::string& path)
-{
-  return m_inner.device_number(path);
-}
-
-Result<FileStatus> DryRunSysfs::file_status(const std::string& path)
-{
-  return m_inner.file_status(path);
 }
 
 DryRunLoader::DryRunLoader(DryRunSysfs& sysfs, std::function<void(const std::string&)> report)

@@ -17,7 +17,7 @@ namespace dax {
 // device (as auto_online_blocks reads at that bind: offline with zones "Normal Movable", or online
 // in the zone the policy predicts; a prediction, which only the real run's read-back checks), and the seed
 // device a write to dax_region/create would make.
-class DryRunSysfs final : public Sysfs
+class DryRunSysfs final : public SysfsLayer
 {
 public:
   DryRunSysfs(Sysfs& inner, std::function<void(const std::string&)> report);
@@ -27,9 +27,6 @@ public:
   Result<std::vector<std::string>> list(const std::string& path) override;
   Result<std::string> canonical(const std::string& path) override;
   bool exists(const std::string& path) override;
-  Result<std::string> read_link(const std::string& path) override;
-  Result<DeviceNumber> device_number(const std::string& path) override;
-  Result<FileStatus> file_status(const std::string& path) override;
 
   // Makes /sys/bus/dax/drivers/<driver> appear, as loading its module would.
   void pretend_loaded(const std::string& driver);
@@ -40,7 +37,6 @@ private:
   // The device `echo 1 > <region_attrs>/create` would make the region's seed.
   std::string predicted_seed(const std::string& region_attrs);
 
-  Sysfs& m_inner;
   std::function<void(const std::string&)> m_report;
   std::map<std::string, std::string> m_files;   // path -> content written (simulated)
   std::map<std::string, std::string> m_drivers; // device -> driver ("" = unbound)

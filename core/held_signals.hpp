@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/non_copyable.hpp"
+
 #include <signal.h>
 
 namespace dax {
@@ -8,12 +10,10 @@ namespace dax {
 // for its lifetime: a signal sent meanwhile stays pending and is delivered, with its usual
 // effect, when the object goes away. For the few writes that change a global setting and must
 // put it back: no signal can end the process between the two.
-class HeldSignals
+class HeldSignals : private NonCopyable
 {
 public:
   HeldSignals();
-  HeldSignals(const HeldSignals&) = delete;
-  HeldSignals& operator=(const HeldSignals&) = delete;
   ~HeldSignals();
 
 private:

@@ -1,5 +1,7 @@
 #include "core/real_sysfs.hpp"
 
+#include "core/non_copyable.hpp"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -20,12 +22,10 @@ namespace {
 // sysfs attributes are at most a page; /proc files we read (iomem, maps) can be larger.
 constexpr size_t k_read_chunk = 4096;
 
-class Fd
+class Fd : private NonCopyable
 {
 public:
   explicit Fd(int fd) : m_fd(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
   ~Fd() { if (m_fd >= 0) ::close(m_fd); }
   int get() const { return m_fd; }
 
@@ -215,7 +215,7 @@ Result<FileStatus> RealSysfs::file_status(const std::string& path)
 }
 
 TracingSysfs::TracingSysfs(Sysfs& inner, std::function<void(const std::string&)> log)
-  : m_inner(inner), m_log(std::move(log))
+  : SysfsLayer(inner), m_log(std::move(log))
 {
 }
 
@@ -251,25 +251,6 @@ Result<std::string> TracingSysfs::canonical(const std::string& path)
 bool TracingSysfs::exists(const std::string& path)
 {
   return m_inner.exists(path);
-}
-
-} // namespace dax
-
-namespace dax {
-
-Result<std::string> TracingSysfs::read_link(const std::string& path)
-{
-  return m_inner.read_link(path);
-}
-
-Result<DeviceNumber> TracingSysfs::device_number(const std::string& path)
-{
-  return m_inner.device_number(path);
-}
-
-Result<FileStatus> TracingSysfs::file_status(const std::string& path)
-{
-  return m_inner.file_status(path);
 }
 
 } // namespace dax

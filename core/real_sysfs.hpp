@@ -37,7 +37,7 @@ private:
 
 // Passes every access on to `inner` and reports it to `log` first-hand ("read /sys/... = value",
 // "write /sys/... <- value: error"): what --verbose prints.
-class TracingSysfs final : public Sysfs
+class TracingSysfs final : public SysfsLayer
 {
 public:
   TracingSysfs(Sysfs& inner, std::function<void(const std::string&)> log);
@@ -47,12 +47,8 @@ public:
   Result<std::vector<std::string>> list(const std::string& path) override;
   Result<std::string> canonical(const std::string& path) override;
   bool exists(const std::string& path) override;
-  Result<std::string> read_link(const std::string& path) override;
-  Result<DeviceNumber> device_number(const std::string& path) override;
-  Result<FileStatus> file_status(const std::string& path) override;
 
 private:
-  Sysfs& m_inner;
   std::function<void(const std::string&)> m_log;
 };
 

@@ -67,4 +67,19 @@ public:
   virtual Result<FileStatus> file_status(const std::string& path);
 };
 
+// A Sysfs laid over another (--dry-run, --trace): the /proc queries it does not change pass
+// straight to `inner`.
+class SysfsLayer : public Sysfs
+{
+public:
+  explicit SysfsLayer(Sysfs& inner) : m_inner(inner) {}
+
+  Result<std::string> read_link(const std::string& path) override;
+  Result<DeviceNumber> device_number(const std::string& path) override;
+  Result<FileStatus> file_status(const std::string& path) override;
+
+protected:
+  Sysfs& m_inner;
+};
+
 } // namespace dax

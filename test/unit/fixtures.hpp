@@ -2,6 +2,7 @@
 
 #include "test/unit/fake_kernel.hpp"
 
+#include "core/non_copyable.hpp"
 #include "core/operations.hpp"
 
 #include <chrono>
@@ -48,11 +49,9 @@ std::vector<std::string> operator+(std::vector<std::string> a, const std::vector
 
 // Everything an operation needs, around a FakeKernel: a module loader, a retry policy whose
 // sleeps are recorded instead of slept, and the notes the operation printed.
-struct OpsFixture
+struct OpsFixture : NonCopyable
 {
   explicit OpsFixture(const FakeDeviceSpec& device = nfit_device());
-  OpsFixture(const OpsFixture&) = delete;
-  OpsFixture& operator=(const OpsFixture&) = delete;
 
   FakeKernel kernel;
   FakeModuleLoader loader{kernel};

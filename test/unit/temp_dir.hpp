@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/non_copyable.hpp"
+
 #include <filesystem>
 #include <string>
 
@@ -7,12 +9,10 @@ namespace dax::test {
 
 // A fresh directory under $TMPDIR, removed when the test is done: for the parts of core that
 // touch real files (RealSysfs, StateLock, /proc walking), tested against real trees.
-class TempDir
+class TempDir : private NonCopyable
 {
 public:
   TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
   ~TempDir();
 
   const std::string& path() const { return m_path; }

@@ -36,6 +36,8 @@ options:
     description: System-ram only; keep the memory online (true) or offline (false).
   movable:
     description: System-ram only; online as movable memory (true) or kernel memory (false).
+  force:
+    description: C(dax apply --force) (devdax while memory is online offlines it first; accepts the kernel's auto-online policy).
   state:
     description: C(present) installs the section; C(absent) removes its file (the devices are left as they are).
     type: str
@@ -45,8 +47,6 @@ options:
     description: Run C(dax apply) after installing the section.
     type: bool
     default: true
-  force:
-    description: C(dax apply --force) (devdax while memory is online offlines it first; accepts the kernel's auto-online policy).
 extends_documentation_fragment:
   - dax.dax.dax
   - dax.dax.dax.changes
