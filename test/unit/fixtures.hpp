@@ -6,7 +6,9 @@
 #include "core/operations.hpp"
 
 #include <chrono>
+#include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dax::test {
@@ -31,6 +33,9 @@ void add_nfit_system(FakeKernel& kernel, const FakeDeviceSpec& device = nfit_dev
 // of a 6.1+ kernel (node0 in memory_tier4, node1 in memory_tier22) and demotion_enabled "false".
 enum class Tiers { no, yes };
 void add_numa_files(FakeKernel& kernel, Tiers tiers);
+
+// Raw files in one table, {path, content}, each made as FakeKernel::set_file makes it.
+void set_files(FakeKernel& kernel, std::initializer_list<std::pair<std::string, std::string>> files);
 
 // "/sys/bus/dax/drivers/<driver>/<attr>".
 std::string driver_file(const std::string& driver, const std::string& attr);
