@@ -190,9 +190,8 @@ TEST_CASE("load_config: dax.conf, then dax.conf.d, then daxctl.conf.d, *.conf in
   Config config = load_ok(kernel);
   CHECK(config.files == std::vector<std::string>{"/etc/dax/dax.conf", "/etc/dax/dax.conf.d/a.conf",
                                                  "/etc/dax/dax.conf.d/b.conf", "/etc/daxctl.conf.d/daxctl.conf"});
-  std::vector<std::string> headers;
-  for (const auto& section : config.sections) headers.push_back(section.header());
-  CHECK(headers == std::vector<std::string>{"[device main]", "[device a]", "[device b]", "[reconfigure-device main]"});
+  CHECK(collect(config.sections, [](const ConfigSection& section) { return section.header(); }) ==
+        std::vector<std::string>{"[device main]", "[device a]", "[device b]", "[reconfigure-device main]"});
 }
 
 TEST_CASE("load_config: no files is an empty configuration", "[config]")
