@@ -226,20 +226,21 @@ int run_metrics(Env& env, const MetricsOptions& options)
   return failed == 0 ? k_exit_ok : k_exit_failure;
 }
 
+void add_metrics_options(CLI::App& app, MetricsOptions& options)
+{
+  add_target_options(app, options.targets, NoDevices::all);
+  app.add_option("--textfile", options.textfile,
+                 "Write to FILE atomically (a temporary file in its directory, then rename), not stdout")
+    ->type_name("FILE");
+}
+
 } // namespace
 
 Command metrics_command()
 {
-  return {"metrics", {}, "Print metrics in Prometheus' text format (for node_exporter's textfile collector)",
-          [](CLI::App& app) -> Runner {
-            auto options = std::make_shared<MetricsOptions>();
-            add_target_options(app, options->targets);
-            app.get_option("devices")->description("Devices: daxX.Y, X.Y, /dev/daxX.Y, or all (the default)");
-            app.add_option("--textfile", options->textfile,
-                           "Write to FILE atomically (a temporary file in its directory, then rename), not stdout")
-              ->type_name("FILE");
-            return [options](Env& env) { return run_metrics(env, *options); };
-          }};
+  return make_command<MetricsOptions>("metrics", {},
+                                      "Print metrics in Prometheus' text format (for node_exporter's textfile collector)",
+                                      add_metrics_options, run_metrics);
 }
 
 } // namespace dax::cli
