@@ -336,7 +336,7 @@ int run_status(Env& env, StatusOptions options)
 
 void add_status_options(CLI::App& app, StatusOptions& options)
 {
-  add_target_options(app, options.targets);
+  add_target_options(app, options.targets, NoDevices::all);
   add_format_option(app, options.format, "table or json (default: table, text for people)");
 }
 
