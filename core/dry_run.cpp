@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cerrno>
+#include <utility>
 
 namespace dax {
 
@@ -14,13 +16,22 @@ namespace {
 
 constexpr std::string_view k_device_prefix = "/sys/bus/dax/devices/";
 
+// "/sys/bus/dax/devices/dax0.0/size" -> {"dax0.0", "/size"}, the device directory itself -> {"dax0.0", ""};
+// {"", ""} for a path not under /sys/bus/dax/devices/daxX.Y.
+std::pair<std::string, std::string> split_device_path(const std::string& path)
+{
+  if (!path.starts_with(k_device_prefix) || path.size() == k_device_prefix.size()) return {};
+  std::string rest = path.substr(k_device_prefix.size());
+  size_t slash = rest.find('/');
+  if (slash == std::string::npos) return {rest, ""};
+  return {rest.substr(0, slash), rest.substr(slash)};
+}
+
 // "/sys/bus/dax/devices/dax0.0/driver" -> "dax0.0"; empty if `path` is not a driver link.
 std::string driver_link_device(const std::string& path)
 {
-  if (!path.starts_with(k_device_prefix) || !path.ends_with("/driver")) return {};
-  std::string device = path.substr(k_device_prefix.size());
-  device.resize(device.size() - std::string_view("/driver").size());
-  return device.find('/') == std::string::npos ? device : std::string();
+  auto [device, rest] = split_device_path(path);
+  return rest == "/driver" ? device : std::string();
 }
 
 bool is_block_file(const std::string& path, std::string_view file)
@@ -42,7 +53,10 @@ void DryRunSysfs::pretend_loaded(const std::string& driver)
 
 Result<std::string> DryRunSysfs::read(const std::string& path)
 {
-  if (auto it = m_files.find(path); it != m_files.end()) return it->second;
+  std::string real = resolve_device(path);
+  if (auto it = m_files.find(real); it != m_files.end()) return it->second;
+  // A device create would make starts empty.
+  if (real.ends_with("/size") && m_created.contains(split_device_path(path).first)) return std::string("0");
   auto result = m_inner.read(path);
   if (!result && result.error().code == ENOENT && m_kmem_bound) {
     // Blocks kmem would hot-add come up as auto_online_blocks said at the bind.
@@ -82,11 +96,17 @@ Result<void> DryRunSysfs::write(const std::string& path, std::string_view value)
                                     : value.starts_with("online") ? "Normal"
                                                                   : "Normal Movable";
   } else if (file == "create" && dir.ends_with("/dax_region")) {
-    m_files[dir + "/seed"] = predicted_seed(dir);
+    std::string seed = predicted_seed(dir);
+    m_files[dir + "/seed"] = seed;
+    if (!seed.empty() && !m_inner.exists(std::string(k_device_prefix) + seed)) {
+      m_created[seed] = fmt::format("{}/{}", dir.substr(0, dir.rfind('/')), seed);
+    }
   } else if (file == "delete" && dir.ends_with("/dax_region")) {
     m_deleted.insert(std::string(k_device_prefix) + name);
   } else {
-    m_files[path] = name;
+    std::string real = resolve_device(path);
+    m_files[real] = name;
+    if (file == "size" || file == "mapping") m_resized.insert(real.substr(0, real.rfind('/')));
   }
   return {};
 }
@@ -114,9 +134,30 @@ std::string DryRunSysfs::predicted_seed(const std::string& region_attrs)
   return fmt::format("dax{}.{}", *region, instance);
 }
 
+std::string DryRunSysfs::resolve_device(const std::string& path)
+{
+  auto [device, rest] = split_device_path(path);
+  if (device.empty() || rest.empty()) return path;
+  auto dir = canonical(std::string(k_device_prefix) + device);
+  return dir ? *dir + rest : path;
+}
+
+bool DryRunSysfs::hidden_mapping(const std::string& path) const
+{
+  for (const auto& dir : m_resized) {
+    std::string prefix = dir + "/mapping";
+    if (path.starts_with(prefix) && path.size() > prefix.size() && std::isdigit(static_cast<unsigned char>(path[prefix.size()]))) return true;
+  }
+  return false;
+}
+
 Result<std::vector<std::string>> DryRunSysfs::list(const std::string& path)
 {
-  return m_inner.list(path);
+  auto entries = m_inner.list(path);
+  if (!entries || path != k_dax_devices) return entries;
+  std::erase_if(*entries, [&](const std::string& entry) { return m_deleted.contains(std::string(k_device_prefix) + entry); });
+  for (const auto& [device, dir] : m_created) entries->push_back(device);
+  return entries;
 }
 
 Result<std::string> DryRunSysfs::canonical(const std::string& path)
@@ -126,6 +167,9 @@ Result<std::string> DryRunSysfs::canonical(const std::string& path)
     if (it->second.empty()) return std::unexpected(os_error(ENOENT, "resolve", path));
     return fmt::format("{}/{}", k_dax_drivers, it->second);
   }
+  if (m_deleted.contains(path)) return std::unexpected(os_error(ENOENT, "resolve", path));
+  auto [name, rest] = split_device_path(path);
+  if (auto it = m_created.find(name); rest.empty() && it != m_created.end()) return it->second;
   return m_inner.canonical(path);
 }
 
@@ -134,7 +178,11 @@ bool DryRunSysfs::exists(const std::string& path)
   std::string device = driver_link_device(path);
   if (auto it = m_drivers.find(device); !device.empty() && it != m_drivers.end()) return !it->second.empty();
   if (m_deleted.contains(path)) return false;
-  return m_loaded.contains(path) || m_files.contains(path) || m_inner.exists(path);
+  auto [name, rest] = split_device_path(path);
+  if (rest.empty() && m_created.contains(name)) return true;
+  std::string real = resolve_device(path);
+  if (hidden_mapping(real)) return false;
+  return m_loaded.contains(path) || m_files.contains(real) || m_inner.exists(path);
 }
 
 DryRunLoader::DryRunLoader(DryRunSysfs& sysfs, std::function<void(const std::string&)> report)
