@@ -33,8 +33,10 @@ struct CreateSpec
 
 // Creates a devdax device in dynamic region `region`: takes the region's seed device (writing
 // dax_region/create when there is none), writes align, then size (or each mapping), then binds
-// device_dax. Every check (space, alignment) is made before the first write; a failure after it
-// is rolled back: the size is set to 0 again and a device this call created is deleted.
+// device_dax, as daxctl does. Every check (space, alignment) is made before the first write. The
+// device is read back before and after the bind (check_device: size, align if asked, mappings,
+// driver); a failed write or a read-back that is not as asked is rolled back: the size is set to
+// 0 again and a device this call created is deleted.
 Result<DeviceName> create_device(Context& ctx, unsigned region, const CreateSpec& spec);
 
 // What destroy left of a device.
@@ -58,6 +60,7 @@ struct Resize
 
 // Resizes and/or realigns a disabled device of a dynamic region, in the order the kernel accepts;
 // when the second of two writes fails, a changed alignment is put back (a changed size is reported).
+// Succeeds only when size and asked alignment read back as asked (check_device).
 Result<void> resize_device(Context& ctx, const DeviceName& name, const Resize& resize);
 
 } // namespace dax
