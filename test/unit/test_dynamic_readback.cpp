@@ -155,3 +155,12 @@ TEST_CASE_METHOD(ReadbackFixture, "dry run: create and resize read back what the
   CHECK(kernel.writes().empty());
   CHECK_FALSE(kernel.has_device("dax1.1"));
 }
+
+TEST_CASE_METHOD(ReadbackFixture, "system-ram: a device of size 0 is refused for having no memory", "[dynamic][readback]")
+{
+  REQUIRE(kernel.write(k_hmem1 + "/dax_region/create", "1"));
+  kernel.clear_log();
+  CHECK(failure(reconfigure_to_system_ram(ctx, k_second, {})) ==
+        "dax1.1: has no memory (size 0): there is nothing to add as System RAM");
+  CHECK(kernel.writes().empty());
+}
