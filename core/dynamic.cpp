@@ -244,6 +244,9 @@ Result<Destroyed> destroy_device(Context& ctx, const DeviceName& name, Force for
     }
   }
   if (name.instance == 0) {
+    if (auto empty = check_device(ctx.sysfs, name, {0, std::nullopt, Driver::none, {}}); !empty) {
+      return std::unexpected(empty.error());
+    }
     if (ctx.note) {
       ctx.note(fmt::format("{}: size 0 now; the kernel keeps device 0 of a region, so it stays listed", name.str()));
     }

@@ -49,6 +49,7 @@ enum class Destroyed {
 // refused otherwise), sets its size to 0, and writes its name to dax_region/delete. A system-ram
 // device is first given back to devdax by reconfigure_to_devdax (which offlines its memory and
 // never unbinds kmem while a block is online); a devdax device open or mapped by a process is refused.
+// Read back: a deleted device must be gone, device 0 unbound at size 0.
 Result<Destroyed> destroy_device(Context& ctx, const DeviceName& name, Force force);
 
 // A new size and/or alignment for a device of a dynamic region.

@@ -164,3 +164,11 @@ TEST_CASE_METHOD(ReadbackFixture, "system-ram: a device of size 0 is refused for
         "dax1.1: has no memory (size 0): there is nothing to add as System RAM");
   CHECK(kernel.writes().empty());
 }
+
+TEST_CASE_METHOD(ReadbackFixture, "destroy: device 0 whose size the kernel keeps is not reported emptied", "[dynamic][readback]")
+{
+  kernel.drop_write("*/dax1.0/size");
+  CHECK(failure(destroy_device(ctx, k_first, Force::yes)) ==
+        "dax1.0: read back after the writes: size 0x40000000 (asked 0)");
+  CHECK(notes.empty());
+}
