@@ -6,6 +6,16 @@
 . /vm/lib.sh
 D=dax0.0
 
+# online_then_devdax STEP: the blocks, all offline, onlined by online-memory (as Movable, its
+# default) in step STEP; then back to devdax with -f, the memory removed
+online_then_devdax() {
+	check "all blocks offline" blocks_are $D offline
+	step "$1" 0 0 online-memory $D
+	check "all blocks online movable" blocks_are $D online Movable
+	step reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $D
+	check "memory removed" no_blocks $D
+}
+
 devdax_namespaces namespace0.0
 
 # ---------------------------------------------------------------- kmem not loaded
@@ -33,11 +43,7 @@ check "memory removed" no_blocks $D
 scenario no-online "system-ram --no-online leaves the blocks offline; then online them"
 stepj reconfigure-system-ram-no-online 0 0 reconfigure-device -m system-ram --no-online $D
 check "$D bound to kmem" driver_is $D kmem
-check "all blocks offline" blocks_are $D offline
-step online-memory 0 0 online-memory $D
-check "all blocks online movable" blocks_are $D online Movable
-step reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $D
-check "memory removed" no_blocks $D
+online_then_devdax online-memory
 
 # ---------------------------------------------------------------- --no-movable
 scenario no-movable "system-ram --no-movable onlines as kernel memory (ZONE_NORMAL)"
@@ -73,11 +79,7 @@ check "all blocks online movable" blocks_are $D online Movable
 begin offline-again
 if is_dax; then call 0 offline $D; else call 0 offline-memory $D; fi
 end
-check "all blocks offline" blocks_are $D offline
-step online-again 0 0 online-memory $D
-check "all blocks online movable" blocks_are $D online Movable
-step reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $D
-check "memory removed" no_blocks $D
+online_then_devdax online-again
 
 # ---------------------------------------------------------------- one block online
 scenario some-online "devdax while only some blocks are online: refused without -f; -f offlines them"
