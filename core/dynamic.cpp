@@ -80,7 +80,7 @@ Error roll_back_create(Context& ctx, const RegionInfo& region, const DeviceName&
 // The size a create gives the new device, checked with its alignment against region `who` (its
 // attributes in `attrs`) before the first write.
 Result<uint64_t> plan_create(Context& ctx, const std::string& who, const std::string& attrs,
-                                 const CreateSpec& spec)
+                             const CreateSpec& spec)
 {
   auto available = read_value(ctx.sysfs, attrs + "/available_size", parse_u64);
   if (!available) return std::unexpected(on_device(who, available.error()));
@@ -112,7 +112,8 @@ Result<uint64_t> plan_create(Context& ctx, const std::string& who, const std::st
 }
 
 // Writes the alignment (if asked), then the size or each mapping, of the new device `name`, and
-// reads them back before it is bound (the kernel binds any device of a size other than 0).
+// reads them back while it is unbound: a rollback can still empty it, and the message says what the
+// kernel kept rather than why the bind then failed.
 Result<void> lay_out(Context& ctx, const DeviceName& name, const CreateSpec& spec, const DeviceWanted& wanted)
 {
   if (wanted.align) {
