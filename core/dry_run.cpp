@@ -39,6 +39,17 @@ bool is_block_file(const std::string& path, std::string_view file)
   return path.starts_with(std::string(k_memory_root) + "/memory") && path.ends_with(file);
 }
 
+// The length of a mapping written as "START-END" (hex, inclusive), as mapping_store takes it.
+std::optional<uint64_t> mapping_length(std::string_view value)
+{
+  size_t dash = value.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  auto start = parse_hex_u64(value.substr(0, dash));
+  auto end = parse_hex_u64(value.substr(dash + 1));
+  if (!start || !end || *end < *start) return std::nullopt;
+  return *end - *start + 1;
+}
+
 } // namespace
 
 DryRunSysfs::DryRunSysfs(Sysfs& inner, std::function<void(const std::string&)> report)
@@ -56,7 +67,9 @@ Result<std::string> DryRunSysfs::read(const std::string& path)
   std::string real = resolve_device(path);
   if (auto it = m_files.find(real); it != m_files.end()) return it->second;
   // A device create would make starts empty.
-  if (real.ends_with("/size") && m_created.contains(split_device_path(path).first)) return std::string("0");
+  for (const auto& [device, dir] : m_created) {
+    if (real == dir + "/size") return std::string("0");
+  }
   auto result = m_inner.read(path);
   if (!result && result.error().code == ENOENT && m_kmem_bound) {
     // Blocks kmem would hot-add come up as auto_online_blocks said at the bind.
@@ -81,13 +94,7 @@ Result<void> DryRunSysfs::write(const std::string& path, std::string_view value)
       auto bound = m_drivers.find(name);
       bool unbound = bound != m_drivers.end() ? bound->second.empty()
                                               : !m_inner.exists(std::string(k_device_prefix) + name + "/driver");
-      if (unbound) {
-        m_drivers[name] = driver;
-        if (driver == "kmem") {
-          m_kmem_bound = true;
-          m_hot_add_zone = predicted_hot_add_zone();
-        }
-      }
+      if (unbound) bind(name, driver);
     }
   } else if (is_block_file(path, "/state")) {
     m_files[path] = value.starts_with("online") ? "online" : "offline";
@@ -104,11 +111,39 @@ Result<void> DryRunSysfs::write(const std::string& path, std::string_view value)
   } else if (file == "delete" && dir.ends_with("/dax_region")) {
     m_deleted.insert(std::string(k_device_prefix) + name);
   } else {
-    std::string real = resolve_device(path);
-    m_files[real] = name;
-    if (file == "size" || file == "mapping") m_resized.insert(real.substr(0, real.rfind('/')));
+    write_file(path, file, name);
   }
   return {};
+}
+
+void DryRunSysfs::bind(const std::string& device, const std::string& driver)
+{
+  m_drivers[device] = driver;
+  if (driver == "kmem") {
+    m_kmem_bound = true;
+    m_hot_add_zone = predicted_hot_add_zone();
+  }
+  // dax_bus_probe: a device that binds is no longer its region's seed.
+  if (auto dir = canonical(std::string(k_device_prefix) + device)) {
+    std::string seed = dir->substr(0, dir->rfind('/')) + "/dax_region/seed";
+    if (auto current = read(seed); current && *current == device) m_files[seed] = "";
+  }
+}
+
+void DryRunSysfs::write_file(const std::string& path, const std::string& file, const std::string& value)
+{
+  std::string real = resolve_device(path);
+  std::string dir = real.substr(0, real.rfind('/'));
+  if (file == "size" || file == "mapping") m_resized.insert(dir);
+  if (file != "mapping" || !real.starts_with("/sys/devices/")) {
+    m_files[real] = value;
+    return;
+  }
+  // mapping_store: the device grows by the range.
+  auto size = read(dir + "/size");
+  auto bytes = size ? parse_u64(*size) : std::nullopt;
+  auto length = mapping_length(value);
+  if (bytes && length) m_files[dir + "/size"] = std::to_string(*bytes + *length);
 }
 
 std::string DryRunSysfs::predicted_hot_add_zone()
@@ -130,7 +165,7 @@ std::string DryRunSysfs::predicted_seed(const std::string& region_attrs)
   auto region = id ? parse_u64(*id) : std::nullopt;
   if (!region) return {};
   unsigned instance = 0;
-  while (m_inner.exists(fmt::format("{}dax{}.{}", k_device_prefix, *region, instance))) ++instance;
+  while (exists(fmt::format("{}dax{}.{}", k_device_prefix, *region, instance))) ++instance;
   return fmt::format("dax{}.{}", *region, instance);
 }
 

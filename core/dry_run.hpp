@@ -35,6 +35,10 @@ public:
   void pretend_loaded(const std::string& driver);
 
 private:
+  // Records `device` as bound to `driver`, with what the bind would do (kmem's blocks, the seed).
+  void bind(const std::string& device, const std::string& driver);
+  // Records a write of `value` to attribute `file` at `path` (a device's mapping adds to its size).
+  void write_file(const std::string& path, const std::string& file, const std::string& value);
   // The zone blocks hot-added now would be onlined in, "" when they would stay offline.
   std::string predicted_hot_add_zone();
   // The device `echo 1 > <region_attrs>/create` would make the region's seed.

@@ -149,6 +149,10 @@ TEST_CASE_METHOD(ReadbackFixture, "dry run: create and resize read back what the
   CHECK(made->driver == Driver::device_dax);
   CHECK(list_device_names(dry.sysfs) == std::vector<DeviceName>{k_dax00, k_first, k_second});
 
+  std::vector<Range> mappings{{11 * GiB, GiB}, {10 * GiB, 512 * MiB}};
+  REQUIRE(create_device(dry.ctx, 1, {{}, {}, mappings}) == DeviceName{1, 2});
+  CHECK(read_device(dry.sysfs, DeviceName{1, 2})->size == GiB + 512 * MiB);
+
   REQUIRE(disable_device(dry.ctx, k_first) == EnableChange::changed);
   REQUIRE(resize_device(dry.ctx, k_first, {2 * GiB, {}}));
   CHECK(read_device(dry.sysfs, k_first)->size == 2 * GiB);
