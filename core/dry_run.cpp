@@ -181,7 +181,8 @@ bool DryRunSysfs::hidden_mapping(const std::string& path) const
 {
   for (const auto& dir : m_resized) {
     std::string prefix = dir + "/mapping";
-    if (path.starts_with(prefix) && path.size() > prefix.size() && std::isdigit(static_cast<unsigned char>(path[prefix.size()]))) return true;
+    if (!path.starts_with(prefix) || path.size() == prefix.size()) continue;
+    if (std::isdigit(static_cast<unsigned char>(path[prefix.size()]))) return true;
   }
   return false;
 }
@@ -190,7 +191,8 @@ Result<std::vector<std::string>> DryRunSysfs::list(const std::string& path)
 {
   auto entries = m_inner.list(path);
   if (!entries || path != k_dax_devices) return entries;
-  std::erase_if(*entries, [&](const std::string& entry) { return m_deleted.contains(std::string(k_device_prefix) + entry); });
+  std::erase_if(*entries,
+                [&](const std::string& entry) { return m_deleted.contains(std::string(k_device_prefix) + entry); });
   for (const auto& [device, dir] : m_created) entries->push_back(device);
   return entries;
 }
