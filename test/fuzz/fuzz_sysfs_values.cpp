@@ -269,6 +269,40 @@ std::vector<std::pair<u128, u128>> exact_plan(const std::vector<dax::Range>& ran
   return plan;
 }
 
+// The plan of ranges inside the 64-bit address space equals the one computed in 128 bits.
+void check_exact(const std::vector<dax::Range>& ranges, uint64_t block_size, const dax::HotplugPlan& plan)
+{
+  auto exact = exact_plan(ranges, block_size);
+  bool same = exact.size() == plan.ranges.size();
+  for (size_t i = 0; same && i < exact.size(); ++i) {
+    same = exact[i].first == plan.ranges[i].start && exact[i].second == plan.ranges[i].size;
+  }
+  if (same) return;
+  std::string shown;
+  for (const auto& range : ranges) shown += fmt::format(" {:#x}+{:#x}", range.start, range.size);
+  shown += " ->";
+  for (const auto& range : plan.ranges) shown += fmt::format(" {:#x}+{:#x}", range.start, range.size);
+  shown += ", exact:";
+  for (const auto& [start, size] : exact) shown += fmt::format(" {}+{}", hex128(start), hex128(size));
+  fail(fmt::format("plan_hotplug with block {:#x}:{}", block_size, shown));
+}
+
+// block_indexes gives one sorted index per planned block, each inside a planned range.
+void check_block_indexes(const dax::HotplugPlan& plan, uint64_t block_size, u128 blocks)
+{
+  auto indexes = dax::block_indexes(plan, block_size);
+  CHECK(std::is_sorted(indexes.begin(), indexes.end()), "block indexes not sorted");
+  for (uint64_t index : indexes) {
+    u128 address = u128{index} * block_size;
+    bool inside = std::any_of(plan.ranges.begin(), plan.ranges.end(), [&](const dax::Range& r) {
+      return address >= r.start && address + block_size <= u128{r.start} + r.size;
+    });
+    CHECK(inside, "block {} (address {}) is in no planned range", index, hex128(address));
+  }
+  CHECK(indexes.size() == blocks, "{} block indexes for {} blocks of {:#x} in {} ranges",
+        indexes.size(), static_cast<uint64_t>(blocks), block_size, plan.ranges.size());
+}
+
 // Checks plan_hotplug and block_indexes against exact arithmetic for ranges that lie inside the
 // 64-bit address space; for the others only that nothing crashes and the plan stays inside.
 void check_hotplug(const dax::DeviceName& name, const std::vector<dax::Range>& ranges,
@@ -306,22 +340,7 @@ void check_hotplug(const dax::DeviceName& name, const std::vector<dax::Range>& r
   }
   CHECK(plan.empty() == plan.ranges.empty(), "");
 
-  if (representable) {
-    auto exact = exact_plan(ranges, block_size);
-    bool same = exact.size() == plan.ranges.size();
-    for (size_t i = 0; same && i < exact.size(); ++i) {
-      same = exact[i].first == plan.ranges[i].start && exact[i].second == plan.ranges[i].size;
-    }
-    if (!same) {
-      std::string shown;
-      for (const auto& range : ranges) shown += fmt::format(" {:#x}+{:#x}", range.start, range.size);
-      shown += " ->";
-      for (const auto& range : plan.ranges) shown += fmt::format(" {:#x}+{:#x}", range.start, range.size);
-      shown += ", exact:";
-      for (const auto& [start, size] : exact) shown += fmt::format(" {}+{}", hex128(start), hex128(size));
-      fail(fmt::format("plan_hotplug with block {:#x}:{}", block_size, shown));
-    }
-  }
+  if (representable) check_exact(ranges, block_size, plan);
 
   if (plan.empty()) {
     auto why = dax::explain_empty_plan(name, ranges, block_size);
@@ -329,20 +348,7 @@ void check_hotplug(const dax::DeviceName& name, const std::vector<dax::Range>& r
   }
   CHECK(!dax::format_binary_size(plan.hotplug_bytes).empty(), "");
 
-  if (blocks > k_max_blocks) return; // see k_max_blocks
-  auto indexes = dax::block_indexes(plan, block_size);
-  CHECK(std::is_sorted(indexes.begin(), indexes.end()), "block indexes not sorted");
-  for (uint64_t index : indexes) {
-    u128 address = u128{index} * block_size;
-    bool inside = std::any_of(plan.ranges.begin(), plan.ranges.end(), [&](const dax::Range& r) {
-      return address >= r.start && address + block_size <= u128{r.start} + r.size;
-    });
-    CHECK(inside, "block {} (address {}) is in no planned range", index, hex128(address));
-  }
-  {
-    CHECK(indexes.size() == blocks, "{} block indexes for {} blocks of {:#x} in {} ranges",
-          indexes.size(), static_cast<uint64_t>(blocks), block_size, plan.ranges.size());
-  }
+  if (blocks <= k_max_blocks) check_block_indexes(plan, block_size, blocks); // see k_max_blocks
 }
 
 void check_device(dax::Sysfs& sysfs, const dax::Device& device, std::optional<uint64_t> block_size)

@@ -41,6 +41,20 @@ bool valid_align(uint64_t align)
   return align == k_page || align == 2 * MiB || align == GiB;
 }
 
+// Gives back BYTES from the end of the last ranges, as dev_dax_resize does when shrinking.
+void shrink_from_end(std::vector<FakeMapping>& ranges, uint64_t bytes)
+{
+  while (bytes > 0) {
+    FakeMapping& last = ranges.back();
+    if (bytes < length(last)) {
+      last.end -= bytes;
+      return;
+    }
+    bytes -= length(last);
+    ranges.pop_back();
+  }
+}
+
 } // namespace
 
 FakeKernel& FakeKernel::add_dynamic_region(unsigned id, const std::string& path, uint64_t start, uint64_t size,
@@ -187,17 +201,7 @@ int FakeKernel::resize(Device& device, uint64_t size)
   if (size == current) return 0;
   if (size > current && size - current > available(device.region)) return ENOSPC;
   if (size < current) {
-    uint64_t to_shrink = current - size;
-    while (to_shrink > 0) {
-      FakeMapping& last = device.ranges.back();
-      if (to_shrink >= length(last)) {
-        to_shrink -= length(last);
-        device.ranges.pop_back();
-      } else {
-        last.end -= to_shrink;
-        to_shrink = 0;
-      }
-    }
+    shrink_from_end(device.ranges, current - size);
     return 0;
   }
   const DynamicRegion& r = m_dynamic.at(device.region);

@@ -215,6 +215,11 @@ TEST_CASE_METHOD(MemoryFixture, "offline_blocks retries EBUSY with doubling dela
     CHECK(outcomes(pass) == std::vector{changed, failed, changed});
     CHECK(sleeps == std::vector{milliseconds(100)});
   }
+}
+
+TEST_CASE_METHOD(MemoryFixture, "offline_blocks: other errors, the default single attempt, a block offlined meanwhile", "[memory]")
+{
+  for (uint64_t index : k_nfit_blocks) kernel.set_block(index, "online");
   SECTION("errors other than EBUSY are not retried")
   {
     kernel.fail_write("*/memory34/state", EIO, FakeKernel::always);
