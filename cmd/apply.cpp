@@ -84,7 +84,7 @@ int run_apply(Env& env, const ApplyOptions& options)
 
 std::optional<ApplyPlan> load_apply_plan(Env& env)
 {
-  auto plan = plan_apply(env.sysfs);
+  auto plan = plan_apply(env.sysfs, env.config_root.value_or(ConfigRoot(env.sysfs)));
   if (!plan) {
     print_error(fmt::format("{}; nothing was applied", plan.error().message()));
     return std::nullopt;

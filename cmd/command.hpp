@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cmd/exit_status.hpp"
+#include "core/config.hpp"
 #include "core/memory.hpp"
 #include "core/modules.hpp"
 #include "core/operations.hpp"
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,7 @@ struct Env
   bool live_system = false; // the sysroot is this machine's root
   PassControl control = {};  // set while a state change runs: Ctrl-C and progress
   Report* report = nullptr;  // --report: where the devices' before/after go (report.hpp)
+  std::optional<ConfigRoot> config_root; // --config-root; nullopt: the sysroot's /etc
 };
 
 // The EBUSY retry policy of offlining: 5 tries, 100 ms doubling (about 1.5 s in all).

@@ -82,6 +82,7 @@ struct Introspection
 struct GlobalOptions
 {
   std::string sysroot = "/";
+  std::string config_root; // empty: SYSROOT/etc
   bool verbose = false;
   Introspection introspection;
   std::string help_topic;
@@ -102,6 +103,10 @@ void add_global_options(CLI::App& app, GlobalOptions& options)
   app.require_subcommand(0, 1);
   app.add_option("--sysroot", options.sysroot,
                  "Use DIR/sys, DIR/proc, DIR/dev, DIR/etc instead of /sys, /proc, /dev, /etc")
+    ->type_name("DIR");
+  app.add_option("--config-root", options.config_root,
+                 "Read the configuration from DIR/dax/dax.conf, DIR/dax/dax.conf.d and DIR/daxctl.conf.d "
+                 "instead of SYSROOT/etc")
     ->type_name("DIR");
   app.add_flag("-v,--verbose", options.verbose, "Print every sysfs read and write on stderr");
   app.add_flag("--list-cmds", options.introspection.list_cmds)->group("");
@@ -193,7 +198,19 @@ int run_on_sysroot(const CLI::App& app, const GlobalOptions& options, const std:
   NoModuleLoader no_kmod("modules are only loaded when --sysroot is /");
   bool live = real_root(sysroot);
   ModuleLoader& loader = live ? static_cast<ModuleLoader&>(kmod) : no_kmod;
-  Env env{sysfs, loader, sysroot, live};
+  // --config-root is a directory of this machine's, outside the sysroot: read through the host's root.
+  RealSysfs host("/");
+  TracingSysfs traced_host(host, [](const std::string& line) { print_note(line); });
+  std::optional<ConfigRoot> config_root;
+  if (!options.config_root.empty()) {
+    if (!std::filesystem::is_directory(options.config_root, ec)) {
+      return usage_error(fmt::format("--config-root {}: not a directory", options.config_root));
+    }
+    std::string etc = std::filesystem::absolute(options.config_root).lexically_normal().string();
+    while (etc.size() > 1 && etc.back() == '/') etc.pop_back();
+    config_root.emplace(options.verbose ? static_cast<Sysfs&>(traced_host) : host, etc);
+  }
+  Env env{sysfs, loader, sysroot, live, {}, nullptr, config_root};
 
   if (options.introspection.list_devices || options.introspection.list_regions) {
     return print_targets(sysfs, options.introspection.list_devices);

@@ -42,7 +42,7 @@ _dax()
     local i cmd=""
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-            --sysroot) ((i++)) ;;
+            --sysroot | --config-root) ((i++)) ;;
             -*) ;;
             *)
                 cmd=${words[i]}
@@ -52,7 +52,7 @@ _dax()
     done
 
     case $prev in
-        --sysroot)
+        --sysroot | --config-root)
             _filedir -d
             return
             ;;

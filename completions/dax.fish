@@ -36,7 +36,7 @@ function __dax_complete
     for token in $tokens[2..-1]
         if test $skip = 1
             set skip 0
-        else if test "$token" = --sysroot
+        else if contains -- $token --sysroot --config-root
             set skip 1
         else if not string match -q -- '-*' $token
             set cmd $token
@@ -55,7 +55,7 @@ function __dax_complete
         set opt $tokens[-1]
     end
     switch "$opt"
-        case --sysroot
+        case --sysroot --config-root
             __fish_complete_directories $cur | string replace -r -- '^' "$prefix"
             return
         case --input --textfile

@@ -34,10 +34,10 @@ std::vector<const ConfigSection*> ApplyPlan::unmatched() const
   return result;
 }
 
-Result<ApplyPlan> plan_apply(Sysfs& sysfs)
+Result<ApplyPlan> plan_apply(Sysfs& sysfs, const ConfigRoot& config_root)
 {
   ApplyPlan plan;
-  auto config = load_config(sysfs);
+  auto config = load_config(config_root);
   if (!config) return std::unexpected(config.error());
   plan.config = std::move(*config);
   auto names = list_device_names(sysfs);

@@ -30,9 +30,10 @@ struct ApplyPlan
   std::vector<const ConfigSection*> unmatched() const;
 };
 
-// Loads the configuration and matches every device to it. Malformed files and devices matched
-// by sections that disagree are errors ("FILE:LINE: why"): then nothing may be applied at all.
-Result<ApplyPlan> plan_apply(Sysfs& sysfs);
+// Loads the configuration below `config` and matches every device of `sysfs` to it. Malformed
+// files and devices matched by sections that disagree are errors ("FILE:LINE: why"): then nothing
+// may be applied at all.
+Result<ApplyPlan> plan_apply(Sysfs& sysfs, const ConfigRoot& config);
 
 // What bringing one device to its wanted state did.
 struct ApplyReport

@@ -289,10 +289,17 @@ Result<void> check_trusted(Sysfs& sysfs, const std::string& path, FileType expec
   return {};
 }
 
+// Whether directory `dir` lies above `top` ("/tmp" above "/tmp/candidate"): outside what is checked.
+bool above(const std::string& dir, const std::string& top)
+{
+  return top.size() > dir.size() && top.starts_with(dir) && (dir == "/" || top[dir.size()] == '/');
+}
+
 // Resolves `path`'s links and checks the file (or directory) it leads to and every directory
-// above it, below the root ("/etc/dax/dax.conf.d/a.conf": the file, /etc/dax/dax.conf.d,
-// /etc/dax and /etc).
-Result<std::string> trusted_path(Sysfs& sysfs, const std::string& path, FileType expected)
+// above it up to `top`, the resolved etc ("/etc/dax/dax.conf.d/a.conf": the file,
+// /etc/dax/dax.conf.d, /etc/dax and /etc); a link leading out of `top` has its target's
+// directories checked up to the root.
+Result<std::string> trusted_path(Sysfs& sysfs, const std::string& path, FileType expected, const std::string& top)
 {
   auto real = sysfs.canonical(path);
   if (!real) return std::unexpected(real.error());
@@ -301,19 +308,19 @@ Result<std::string> trusted_path(Sysfs& sysfs, const std::string& path, FileType
     return std::unexpected(ok.error());
   }
   for (size_t slash = real->rfind('/'); slash != std::string::npos && slash > 0; slash = real->rfind('/', slash - 1)) {
-    if (auto ok = check_trusted(sysfs, real->substr(0, slash), FileType::directory); !ok) {
-      return std::unexpected(ok.error());
-    }
+    std::string dir = real->substr(0, slash);
+    if (above(dir, top)) break;
+    if (auto ok = check_trusted(sysfs, dir, FileType::directory); !ok) return std::unexpected(ok.error());
   }
   return *real;
 }
 
 // The *.conf files of directory `dir`, in byte order; none when it does not exist. The directory
 // must be trusted; entries that are directories are skipped, anything else is checked when read.
-Result<std::vector<std::string>> conf_files(Sysfs& sysfs, const std::string& dir)
+Result<std::vector<std::string>> conf_files(Sysfs& sysfs, const std::string& dir, const std::string& top)
 {
   if (!sysfs.exists(dir)) return std::vector<std::string>{};
-  if (auto trusted = trusted_path(sysfs, dir, FileType::directory); !trusted) {
+  if (auto trusted = trusted_path(sysfs, dir, FileType::directory, top); !trusted) {
     return std::unexpected(trusted.error());
   }
   auto names = sysfs.list(dir);
@@ -336,19 +343,27 @@ Result<std::vector<ConfigSection>> parse_config(std::string_view text, const std
   return Parser(file).parse(text);
 }
 
-Result<Config> load_config(Sysfs& sysfs)
+Result<Config> load_config(const ConfigRoot& root)
 {
+  Sysfs& sysfs = root.files;
+  // The resolved etc, so that a link in the way to it ("/etc" -> "/usr/etc") is not taken for a way out.
+  std::string top = root.etc;
+  if (sysfs.exists(root.etc)) {
+    auto real = sysfs.canonical(root.etc);
+    if (!real) return std::unexpected(real.error());
+    top = *real;
+  }
   std::vector<std::string> files;
-  if (sysfs.exists(k_dax_config_file)) files.push_back(k_dax_config_file);
+  if (std::string file = root.etc + k_dax_config_file; sysfs.exists(file)) files.push_back(file);
   for (const char* dir : {k_dax_config_dir, k_daxctl_config_dir}) {
-    auto found = conf_files(sysfs, dir);
+    auto found = conf_files(sysfs, root.etc + dir, top);
     if (!found) return std::unexpected(found.error());
     files.insert(files.end(), found->begin(), found->end());
   }
 
   Config config;
   for (const auto& file : files) {
-    auto real = trusted_path(sysfs, file, FileType::regular);
+    auto real = trusted_path(sysfs, file, FileType::regular, top);
     if (!real) return std::unexpected(real.error());
     auto text = sysfs.read(*real);
     if (!text) return std::unexpected(text.error());

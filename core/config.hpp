@@ -12,13 +12,24 @@
 
 namespace dax {
 
-// Where the configuration lives (rooted by --sysroot like every other path), read in this order:
+// Where the configuration lives, below the directory that stands for /etc, read in this order:
 // dax's own file, then its drop-in directory, then daxctl's drop-in directory, each directory's
 // *.conf files in byte order. Order only decides the order of error messages: two sections that
 // match one device must want the same state, so no file overrides another.
-inline constexpr const char* k_dax_config_file = "/etc/dax/dax.conf";
-inline constexpr const char* k_dax_config_dir = "/etc/dax/dax.conf.d";
-inline constexpr const char* k_daxctl_config_dir = "/etc/daxctl.conf.d";
+inline constexpr const char* k_dax_config_file = "/dax/dax.conf";
+inline constexpr const char* k_dax_config_dir = "/dax/dax.conf.d";
+inline constexpr const char* k_daxctl_config_dir = "/daxctl.conf.d";
+
+// The directory that stands for /etc, and the files it is read through: the system's /etc (rooted
+// by --sysroot like every other path), or another directory, to try a configuration before
+// installing it.
+struct ConfigRoot
+{
+  ConfigRoot(Sysfs& through, std::string dir = "/etc") : files(through), etc(std::move(dir)) {}
+
+  Sysfs& files;
+  std::string etc; // absolute, no trailing slash
+};
 
 // Which kind of section: dax's `[device NAME]` or daxctl's `[reconfigure-device NAME]`. Both take
 // the same keys; daxctl's files use only nvdimm.uuid, mode, online and movable.
@@ -76,12 +87,13 @@ struct Config
 // value, repeated key, or a section without a match key or mode is an error "FILE:LINE: why".
 Result<std::vector<ConfigSection>> parse_config(std::string_view text, const std::string& file);
 
-// Reads and parses every configuration file through `sysfs`. Missing files and directories are
+// Reads and parses every configuration file below `root`. Missing files and directories are
 // no configuration; a section name used twice (in any files) is an error. dax runs as root at
 // boot, so a file is trusted as sshd's StrictModes and sudo trust theirs: the file (after its
-// links) and every directory above it must be owned by root (or by the user running dax) and not
+// links) and every directory above it up to the root's etc (itself included: /etc, or the
+// directory standing for it) must be owned by root (or by the user running dax) and not
 // writable by group or others, and the file must be a regular file (no FIFO, device or socket);
 // otherwise the error is "FILE: why" and nothing is read further. Reads are bounded (RealSysfs).
-Result<Config> load_config(Sysfs& sysfs);
+Result<Config> load_config(const ConfigRoot& root);
 
 } // namespace dax

@@ -91,7 +91,7 @@ struct SystemRamFixture : ApplyFixture
 std::string apply_refusal(FakeKernel& kernel, Context& ctx)
 {
   kernel.clear_log();
-  auto plan = plan_apply(kernel);
+  auto plan = plan_apply(kernel, kernel);
   REQUIRE(plan);
   ctx.hint = cli::config_hints(*plan);
   auto report = apply_wanted(ctx, k_dax00, plan->section_of(k_dax00)->wanted, Force::no);
@@ -204,7 +204,7 @@ TEST_CASE_METHOD(OpsFixture, "plan: sections decide devices; agreeing duplicates
                                        "[device elsewhere]\nregion = /platform/hmem.0\nmode = devdax\n");
   kernel.set_file("/etc/daxctl.conf.d/d.conf",
                   "[reconfigure-device d]\nnvdimm.uuid = " + k_uuid + "\nmode = system-ram\nonline = yes\n");
-  auto plan = plan_apply(kernel);
+  auto plan = plan_apply(kernel, kernel);
   INFO((plan ? std::string() : plan.error().message()));
   REQUIRE(plan);
   REQUIRE(plan->section_of(k_dax00));
@@ -221,7 +221,7 @@ TEST_CASE_METHOD(OpsFixture, "plan: two sections wanting different states for on
   kernel.set_file("/etc/dax/dax.conf", "[device a]\nresource = 0x101200000\nmode = system-ram\n");
   kernel.set_file("/etc/daxctl.conf.d/d.conf",
                   "# old\n[reconfigure-device d]\nnvdimm.uuid = " + k_uuid + "\nmode = system-ram\nmovable = no\n");
-  auto plan = plan_apply(kernel);
+  auto plan = plan_apply(kernel, kernel);
   REQUIRE_FALSE(plan);
   CHECK(plan.error().message() ==
         "/etc/daxctl.conf.d/d.conf:2: [reconfigure-device d] and [device a] (/etc/dax/dax.conf:1) both match "

@@ -254,3 +254,30 @@ TEST_CASE("load_config trusts only root's files that no one else may change", "[
     CHECK(load_error(kernel).starts_with("/etc/daxctl.conf.d: owned by uid 1000"));
   }
 }
+
+TEST_CASE("load_config from another directory standing for /etc, trusted as /etc is", "[config]")
+{
+  FakeKernel kernel;
+  kernel.set_file("/etc/dax/dax.conf", "this is not read", 0644);
+  kernel.set_file("/srv/candidate/dax/dax.conf.d/x.conf", "[device x]\ndevice = dax1.0\nmode = devdax\n", 0644);
+  kernel.set_owner("/srv", 1000); // above the directory: not the configuration's
+  auto config = load_config(ConfigRoot(kernel, "/srv/candidate"));
+  REQUIRE(config);
+  CHECK(config->files == std::vector<std::string>{"/srv/candidate/dax/dax.conf.d/x.conf"});
+
+  SECTION("a file there writable by group or others")
+  {
+    kernel.set_file("/srv/candidate/dax/dax.conf.d/x.conf", "[device x]\ndevice = dax1.0\nmode = devdax\n", 0664);
+    auto refused = load_config(ConfigRoot(kernel, "/srv/candidate"));
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message() == "/srv/candidate/dax/dax.conf.d/x.conf: writable by group or others (mode "
+                                       "0664): refused, as sshd and sudo do");
+  }
+  SECTION("the directory itself, as /etc is checked")
+  {
+    kernel.set_owner("/srv/candidate", 1000);
+    auto refused = load_config(ConfigRoot(kernel, "/srv/candidate"));
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().message().starts_with("/srv/candidate: owned by uid 1000, not root"));
+  }
+}

@@ -16,8 +16,15 @@ description:
   - dax checks the whole configuration before it writes anything; when it refuses the new file
     (C(FILE:LINE why)) the file is put back as it was and the module fails with that message.
   - C(changed) is true when the file changed or C(dax apply) changed a device (read back by dax).
-    In check mode nothing is written; when the file would change, C(dax apply) cannot be run on
-    the new content and C(apply_predicted) is false, else C(dax apply --dry-run) predicts.
+  - In check mode nothing is written and C(dax apply --dry-run) predicts. When the file would
+    change, the files dax reads (C(SYSROOT/etc/dax/dax.conf), C(dax.conf.d/*.conf),
+    C(daxctl.conf.d/*.conf)) are copied into a private temporary directory (mode 0700, files 0644,
+    owned by the module's user, removed afterwards) with the new file in its place, and
+    C(dax --config-root TMP apply --dry-run) runs on that copy against the real devices, so the
+    prediction is of the new configuration, and a configuration dax would refuse fails check mode
+    with dax's C(FILE:LINE why), named as in C(/etc). The copy does not keep the files' owners and
+    modes, so dax's trust checks on the installed files are only made by a real run.
+  - C(state=absent) runs no C(dax apply), in check mode as in a real run.
 options:
   name:
     description: The section name (letters, digits, C(.), C(_), C(-)); also the file name C(NAME.conf).
@@ -77,7 +84,9 @@ file_changed:
   returned: always
   type: bool
 apply_predicted:
-  description: In check mode, whether C(report) predicts the apply (false when the file would change first).
+  description:
+    - Whether C(report) is check mode's prediction (C(dax apply --dry-run), on the configuration as it
+      would be when the file changes); false outside check mode and when no apply runs.
   returned: always
   type: bool
 report:
@@ -86,12 +95,19 @@ report:
   type: dict
 '''
 
+import json
 import os
 import re
+import shutil
+import stat
+import tempfile
 
 from ansible_collections.dax.dax.plugins.module_utils.dax import MODE_ARGS, dax_module, report_diff, try_report
 
 CONF_DIR = 'etc/dax/dax.conf.d'
+# What dax reads below /etc (dax-apply(1), CONFIGURATION): its file, then the *.conf of two directories.
+CONFIG_FILE = 'dax/dax.conf'
+CONFIG_DIRS = ('dax/dax.conf.d', 'daxctl.conf.d')
 
 
 def section_text(params):
@@ -129,6 +145,60 @@ def write(module, path, content):
     module.atomic_move(temp, path)
 
 
+def config_files(etc):
+    """The configuration files dax reads below `etc`, relative to it, chosen as dax chooses them."""
+    files = [CONFIG_FILE] if os.path.exists(os.path.join(etc, CONFIG_FILE)) else []
+    for directory in CONFIG_DIRS:
+        if not os.path.isdir(os.path.join(etc, directory)):
+            continue
+        for name in sorted(os.listdir(os.path.join(etc, directory))):
+            entry = os.path.join(directory, name)
+            if len(name) > 5 and name.endswith('.conf') and not name.startswith('.') and \
+                    not stat.S_ISDIR(os.lstat(os.path.join(etc, entry)).st_mode):
+                files.append(entry)
+    return files
+
+
+def copy_config(module, etc, copy):
+    """Copies the configuration files below `etc` to directory `copy`: regular files only, as dax
+    reads no other kind (and a FIFO would hang the copy)."""
+    for entry in config_files(etc):
+        source, target = os.path.join(etc, entry), os.path.join(copy, entry)
+        if not os.path.isfile(source):
+            module.fail_json(msg='%s: not a regular file: dax refuses it' % source)
+        os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
+        shutil.copyfile(source, target)
+        os.chmod(target, 0o644)
+
+
+def predict_apply(module, path, new):
+    """Check mode when the file would change: `dax --config-root COPY apply --dry-run --report` on a
+    private copy of the configuration with `new` at `path`. Returns try_report's (report, error),
+    the copy's paths named as /etc (as a real run names them)."""
+    etc = os.path.join(module.params['sysroot'], 'etc')
+    copy = tempfile.mkdtemp(prefix='dax-config-')  # in TMPDIR; removed here, whatever happens
+    try:
+        copy_config(module, etc, copy)
+        target = os.path.join(copy, os.path.relpath(path, etc))
+        os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
+        with open(target, 'w') as f:
+            f.write(new)
+        os.chmod(target, 0o644)
+        report, error = try_report(module, '--config-root', copy, 'apply', *force_args(module.params))
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+
+    def as_etc(value):
+        return None if value is None else json.loads(json.dumps(value).replace(copy, '/etc'))
+    if error:
+        error.update(msg=as_etc(error['msg']), stderr=as_etc(error.get('stderr')), report=as_etc(error.get('report')))
+    return as_etc(report), error
+
+
+def force_args(params):
+    return ['--force'] if params['force'] else []
+
+
 def main():
     argument_spec = dict(
         name=dict(type='str', required=True),
@@ -152,9 +222,11 @@ def main():
 
     if file_changed and not module.check_mode:
         write(module, path, new)
-    if params['apply'] and params['state'] == 'present' and not (file_changed and module.check_mode):
-        args = ['apply'] + (['--force'] if params['force'] else [])
-        report, error = try_report(module, *args)
+    if params['apply'] and params['state'] == 'present':
+        if file_changed and module.check_mode:
+            report, error = predict_apply(module, path, new)
+        else:
+            report, error = try_report(module, 'apply', *force_args(params))
         if error:
             if file_changed and not module.check_mode and error.get('rc') == 2:
                 write(module, path, old)  # dax refused the configuration: put the old file back
