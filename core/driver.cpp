@@ -11,6 +11,7 @@ std::string_view driver_dir_name(Driver driver)
   switch (driver) {
   case Driver::device_dax: return "device_dax";
   case Driver::kmem: return "kmem";
+  case Driver::fsdev_dax: return "fsdev_dax";
   case Driver::none:
   case Driver::other: break;
   }
@@ -42,8 +43,9 @@ Result<Driver> read_driver(Sysfs& sysfs, const DeviceName& name, std::string* dr
   if (!target) return std::unexpected(target.error());
   std::string base = target->substr(target->rfind('/') + 1);
   if (driver_name) *driver_name = base;
-  if (base == "kmem") return Driver::kmem;
-  if (base == "device_dax") return Driver::device_dax;
+  for (Driver known : {Driver::kmem, Driver::device_dax, Driver::fsdev_dax}) {
+    if (base == driver_dir_name(known)) return known;
+  }
   return Driver::other;
 }
 
