@@ -276,6 +276,8 @@ public:
   explicit FakeModuleLoader(FakeKernel& kernel) : m_kernel(kernel) {}
 
   Result<void> load(std::string_view name) override;
+  // Whether the kernel offers the module; recorded nowhere.
+  Result<void> check(std::string_view name) override;
 
   // Makes every later load fail with `error` (errno).
   void fail_with(int error) { m_error = error; }

@@ -236,11 +236,15 @@ Result<void> FakeModuleLoader::load(std::string_view name)
 {
   m_requests.emplace_back(name);
   if (m_error != 0) return std::unexpected(os_error(m_error, "load module", std::string(name)));
-  if (!m_kernel.module_available(std::string(name))) {
-    return std::unexpected(os_error(ENOENT, "load module", std::string(name)));
-  }
+  if (auto present = check(name); !present) return present;
   m_kernel.load_driver(std::string(name));
   return {};
+}
+
+Result<void> FakeModuleLoader::check(std::string_view name)
+{
+  if (m_kernel.module_available(std::string(name))) return {};
+  return std::unexpected(os_error(ENOENT, "load module", std::string(name)));
 }
 
 } // namespace dax::test

@@ -277,3 +277,22 @@ TEST_CASE("dax list shows a famfs device as daxctl 85 does", "[famfs][cmd]")
   CHECK(json[0]["mode"] == "famfs");
   CHECK_FALSE(json[0].contains("online_memblocks"));
 }
+
+TEST_CASE("a dry run without fsdev_dax fails as the real run does, planning nothing", "[famfs][cmd]")
+{
+  OpsFixture dry;
+  auto planned = reconfigure(dry, {"-m", "famfs", "--dry-run", "dax0.0"});
+  OpsFixture real;
+  auto made = reconfigure(real, {"-m", "famfs", "dax0.0"});
+  CHECK(planned.code == made.code);
+  CHECK(planned.out.empty());
+  CHECK(planned.err == made.err + "dax: dry run: nothing was changed\n");
+
+  OpsFixture offered;
+  offered.kernel.offer_module("fsdev_dax");
+  auto loads = reconfigure(offered, {"-m", "famfs", "--dry-run", "dax0.0"});
+  CHECK(loads.code == cli::k_exit_ok);
+  CHECK(loads.out.starts_with("modprobe fsdev_dax\necho dax0.0 > /sys/bus/dax/drivers/device_dax/remove_id\n"));
+  CHECK(offered.loader.requests().empty());
+  CHECK_FALSE(offered.kernel.driver_loaded("fsdev_dax"));
+}
