@@ -33,6 +33,25 @@ std::string describe_report(const ApplyReport& report, const WantedState& wanted
   return line;
 }
 
+// A device of size 0 (a dynamic region's seed, a destroyed device 0) has no memory to configure.
+// Under a section that matches it by region it is left alone with a line through `say` (success);
+// a section naming it by device name asks for memory it does not have (failure).
+std::optional<Result<DeviceName>> skip_empty(Env& env, const Context& ctx, const DeviceName& name,
+                                             const ConfigSection& section,
+                                             const std::function<void(const std::string&)>& say)
+{
+  auto device = read_device(env.sysfs, name);
+  if (!device || device->size > 0) return std::nullopt;
+  if (section.match.device) {
+    return std::unexpected(refusal(name.str(), fmt::format("has no memory (size 0), but {} ({}) names it; give it "
+                                                           "a size first ({})", section.header(), section.where(),
+                                                           ctx.words(Hint::set_size, name))));
+  }
+  say(fmt::format("{}: size 0, no memory to configure; left as it is ({} {})", name.str(), section.header(),
+                  section.where()));
+  return name;
+}
+
 int run_apply(Env& env, const ApplyOptions& options)
 {
   TargetOptions targets = options.targets;
@@ -87,6 +106,7 @@ ApplyOutcome apply_devices(Env& env, const ApplyPlan& plan, const std::vector<De
                       identity ? describe(*identity) : std::string("not present")));
       return name;
     }
+    if (auto skipped = skip_empty(env, ctx, name, *section, say)) return *skipped;
     Json asked{{"mode", to_string(section->wanted.mode)},
                {"online", section->wanted.online == OnlineAfter::yes},
                {"movable", section->wanted.as == OnlineAs::movable},

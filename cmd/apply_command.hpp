@@ -21,7 +21,8 @@ struct ApplyOutcome
 
 // Brings each of `names` to the state its section wants, saying one line per device through `say`
 // ("dax0.0: devdax -> system-ram, online, movable ([device fast] /etc/dax/dax.conf:3)"); devices
-// no section matches are left alone with a line saying so (not a failure, as with daxctl -C).
+// no section matches are left alone with a line saying so (not a failure, as with daxctl -C), and
+// so are devices of size 0, unless their section names them by device name (a failure).
 ApplyOutcome apply_devices(Env& env, const ApplyPlan& plan, const std::vector<DeviceName>& names, Force force,
                            const std::function<void(const std::string&)>& say);
 

@@ -138,6 +138,19 @@ Result<std::vector<unsigned>> target_regions(const std::vector<RegionInfo>& regi
   return ids;
 }
 
+// Adds the create in `region` to the report: the device read back after it. A failed create names
+// the device it took (the region's seed), so what is left of it is reported; it counts as changed
+// when it holds memory (created, or a rollback that failed).
+void report_create(Env& env, unsigned region, const Result<DeviceName>& name)
+{
+  Json asked = env.report->asked();
+  asked["region"] = region;
+  auto device = name ? std::optional(*name) : parse_device_name(name.error().device);
+  Json after = device ? device_state(env.sysfs, *device) : Json(nullptr);
+  bool changed = after.is_object() && after["size"].get<uint64_t>() > 0;
+  env.report->add(device, asked, nullptr, after, name ? nullptr : &name.error(), changed);
+}
+
 int create_devices(Env& env, const CreateOptions& options, const CreatePlan& plan, const std::vector<unsigned>& regions)
 {
   Context ctx = operation_context(env);
@@ -146,13 +159,7 @@ int create_devices(Env& env, const CreateOptions& options, const CreatePlan& pla
   unsigned failed = 0;
   for (unsigned region : regions) {
     auto name = create_device(ctx, region, plan.spec);
-    if (env.report) {
-      Json asked = env.report->asked();
-      asked["region"] = region;
-      env.report->add(name ? std::optional(*name) : std::nullopt, asked, nullptr,
-                      name ? device_state(env.sysfs, *name) : Json(nullptr), name ? nullptr : &name.error(),
-                      name.has_value()); // a dry run cannot read the device it would create
-    }
+    if (env.report) report_create(env, region, name);
     if (name) {
       created.push_back(*name);
     } else {

@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cerrno>
+#include <utility>
 
 namespace dax {
 
@@ -14,18 +16,38 @@ namespace {
 
 constexpr std::string_view k_device_prefix = "/sys/bus/dax/devices/";
 
+// "/sys/bus/dax/devices/dax0.0/size" -> {"dax0.0", "/size"}, the device directory itself -> {"dax0.0", ""};
+// {"", ""} for a path not under /sys/bus/dax/devices/daxX.Y.
+std::pair<std::string, std::string> split_device_path(const std::string& path)
+{
+  if (!path.starts_with(k_device_prefix) || path.size() == k_device_prefix.size()) return {};
+  std::string rest = path.substr(k_device_prefix.size());
+  size_t slash = rest.find('/');
+  if (slash == std::string::npos) return {rest, ""};
+  return {rest.substr(0, slash), rest.substr(slash)};
+}
+
 // "/sys/bus/dax/devices/dax0.0/driver" -> "dax0.0"; empty if `path` is not a driver link.
 std::string driver_link_device(const std::string& path)
 {
-  if (!path.starts_with(k_device_prefix) || !path.ends_with("/driver")) return {};
-  std::string device = path.substr(k_device_prefix.size());
-  device.resize(device.size() - std::string_view("/driver").size());
-  return device.find('/') == std::string::npos ? device : std::string();
+  auto [device, rest] = split_device_path(path);
+  return rest == "/driver" ? device : std::string();
 }
 
 bool is_block_file(const std::string& path, std::string_view file)
 {
   return path.starts_with(std::string(k_memory_root) + "/memory") && path.ends_with(file);
+}
+
+// The length of a mapping written as "START-END" (hex, inclusive), as mapping_store takes it.
+std::optional<uint64_t> mapping_length(std::string_view value)
+{
+  size_t dash = value.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  auto start = parse_hex_u64(value.substr(0, dash));
+  auto end = parse_hex_u64(value.substr(dash + 1));
+  if (!start || !end || *end < *start) return std::nullopt;
+  return *end - *start + 1;
 }
 
 } // namespace
@@ -42,7 +64,12 @@ void DryRunSysfs::pretend_loaded(const std::string& driver)
 
 Result<std::string> DryRunSysfs::read(const std::string& path)
 {
-  if (auto it = m_files.find(path); it != m_files.end()) return it->second;
+  std::string real = resolve_device(path);
+  if (auto it = m_files.find(real); it != m_files.end()) return it->second;
+  // A device create would make starts empty.
+  for (const auto& [device, dir] : m_created) {
+    if (real == dir + "/size") return std::string("0");
+  }
   auto result = m_inner.read(path);
   if (!result && result.error().code == ENOENT && m_kmem_bound) {
     // Blocks kmem would hot-add come up as auto_online_blocks said at the bind.
@@ -67,13 +94,7 @@ Result<void> DryRunSysfs::write(const std::string& path, std::string_view value)
       auto bound = m_drivers.find(name);
       bool unbound = bound != m_drivers.end() ? bound->second.empty()
                                               : !m_inner.exists(std::string(k_device_prefix) + name + "/driver");
-      if (unbound) {
-        m_drivers[name] = driver;
-        if (driver == "kmem") {
-          m_kmem_bound = true;
-          m_hot_add_zone = predicted_hot_add_zone();
-        }
-      }
+      if (unbound) bind(name, driver);
     }
   } else if (is_block_file(path, "/state")) {
     m_files[path] = value.starts_with("online") ? "online" : "offline";
@@ -82,13 +103,47 @@ Result<void> DryRunSysfs::write(const std::string& path, std::string_view value)
                                     : value.starts_with("online") ? "Normal"
                                                                   : "Normal Movable";
   } else if (file == "create" && dir.ends_with("/dax_region")) {
-    m_files[dir + "/seed"] = predicted_seed(dir);
+    std::string seed = predicted_seed(dir);
+    m_files[dir + "/seed"] = seed;
+    if (!seed.empty() && !m_inner.exists(std::string(k_device_prefix) + seed)) {
+      m_created[seed] = fmt::format("{}/{}", dir.substr(0, dir.rfind('/')), seed);
+    }
   } else if (file == "delete" && dir.ends_with("/dax_region")) {
     m_deleted.insert(std::string(k_device_prefix) + name);
   } else {
-    m_files[path] = name;
+    write_file(path, file, name);
   }
   return {};
+}
+
+void DryRunSysfs::bind(const std::string& device, const std::string& driver)
+{
+  m_drivers[device] = driver;
+  if (driver == "kmem") {
+    m_kmem_bound = true;
+    m_hot_add_zone = predicted_hot_add_zone();
+  }
+  // dax_bus_probe: a device that binds is no longer its region's seed.
+  if (auto dir = canonical(std::string(k_device_prefix) + device)) {
+    std::string seed = dir->substr(0, dir->rfind('/')) + "/dax_region/seed";
+    if (auto current = read(seed); current && *current == device) m_files[seed] = "";
+  }
+}
+
+void DryRunSysfs::write_file(const std::string& path, const std::string& file, const std::string& value)
+{
+  std::string real = resolve_device(path);
+  std::string dir = real.substr(0, real.rfind('/'));
+  if (file == "size" || file == "mapping") m_resized.insert(dir);
+  if (file != "mapping" || !real.starts_with("/sys/devices/")) {
+    m_files[real] = value;
+    return;
+  }
+  // mapping_store: the device grows by the range.
+  auto size = read(dir + "/size");
+  auto bytes = size ? parse_u64(*size) : std::nullopt;
+  auto length = mapping_length(value);
+  if (bytes && length) m_files[dir + "/size"] = std::to_string(*bytes + *length);
 }
 
 std::string DryRunSysfs::predicted_hot_add_zone()
@@ -110,13 +165,36 @@ std::string DryRunSysfs::predicted_seed(const std::string& region_attrs)
   auto region = id ? parse_u64(*id) : std::nullopt;
   if (!region) return {};
   unsigned instance = 0;
-  while (m_inner.exists(fmt::format("{}dax{}.{}", k_device_prefix, *region, instance))) ++instance;
+  while (exists(fmt::format("{}dax{}.{}", k_device_prefix, *region, instance))) ++instance;
   return fmt::format("dax{}.{}", *region, instance);
+}
+
+std::string DryRunSysfs::resolve_device(const std::string& path)
+{
+  auto [device, rest] = split_device_path(path);
+  if (device.empty() || rest.empty()) return path;
+  auto dir = canonical(std::string(k_device_prefix) + device);
+  return dir ? *dir + rest : path;
+}
+
+bool DryRunSysfs::hidden_mapping(const std::string& path) const
+{
+  for (const auto& dir : m_resized) {
+    std::string prefix = dir + "/mapping";
+    if (!path.starts_with(prefix) || path.size() == prefix.size()) continue;
+    if (std::isdigit(static_cast<unsigned char>(path[prefix.size()]))) return true;
+  }
+  return false;
 }
 
 Result<std::vector<std::string>> DryRunSysfs::list(const std::string& path)
 {
-  return m_inner.list(path);
+  auto entries = m_inner.list(path);
+  if (!entries || path != k_dax_devices) return entries;
+  std::erase_if(*entries,
+                [&](const std::string& entry) { return m_deleted.contains(std::string(k_device_prefix) + entry); });
+  for (const auto& [device, dir] : m_created) entries->push_back(device);
+  return entries;
 }
 
 Result<std::string> DryRunSysfs::canonical(const std::string& path)
@@ -126,6 +204,9 @@ Result<std::string> DryRunSysfs::canonical(const std::string& path)
     if (it->second.empty()) return std::unexpected(os_error(ENOENT, "resolve", path));
     return fmt::format("{}/{}", k_dax_drivers, it->second);
   }
+  if (m_deleted.contains(path)) return std::unexpected(os_error(ENOENT, "resolve", path));
+  auto [name, rest] = split_device_path(path);
+  if (auto it = m_created.find(name); rest.empty() && it != m_created.end()) return it->second;
   return m_inner.canonical(path);
 }
 
@@ -134,7 +215,11 @@ bool DryRunSysfs::exists(const std::string& path)
   std::string device = driver_link_device(path);
   if (auto it = m_drivers.find(device); !device.empty() && it != m_drivers.end()) return !it->second.empty();
   if (m_deleted.contains(path)) return false;
-  return m_loaded.contains(path) || m_files.contains(path) || m_inner.exists(path);
+  auto [name, rest] = split_device_path(path);
+  if (rest.empty() && m_created.contains(name)) return true;
+  std::string real = resolve_device(path);
+  if (hidden_mapping(real)) return false;
+  return m_loaded.contains(path) || m_files.contains(real) || m_inner.exists(path);
 }
 
 DryRunLoader::DryRunLoader(DryRunSysfs& sysfs, ModuleLoader& inner, std::function<void(const std::string&)> report)

@@ -1,6 +1,7 @@
 #include "core/dynamic.hpp"
 
 #include "core/attribute.hpp"
+#include "core/device_check.hpp"
 #include "core/device_users.hpp"
 #include "core/enable_disable.hpp"
 
@@ -14,12 +15,6 @@ namespace dax {
 namespace {
 
 constexpr uint64_t k_page = 4096; // the smallest granule of a device size (memremap_compat_align on x86)
-
-// printf's "%#llx", as libdaxctl writes sizes and ranges ("0" for zero).
-std::string hex(uint64_t value)
-{
-  return value == 0 ? std::string("0") : fmt::format("{:#x}", value);
-}
 
 std::string device_file(const DeviceName& name, std::string_view file)
 {
@@ -82,16 +77,10 @@ Error roll_back_create(Context& ctx, const RegionInfo& region, const DeviceName&
   return with_outcome(on_device(name.str(), error), outcome);
 }
 
-// The size and alignment a create writes, checked against region `who` (its attributes in
-// `attrs`) before the first write.
-struct CreateLayout
-{
-  uint64_t size = 0;
-  uint64_t align = 0;
-};
-
-Result<CreateLayout> plan_create(Context& ctx, const std::string& who, const std::string& attrs,
-                                 const CreateSpec& spec)
+// The size a create gives the new device, checked with its alignment against region `who` (its
+// attributes in `attrs`) before the first write.
+Result<uint64_t> plan_create(Context& ctx, const std::string& who, const std::string& attrs,
+                             const CreateSpec& spec)
 {
   auto available = read_value(ctx.sysfs, attrs + "/available_size", parse_u64);
   if (!available) return std::unexpected(on_device(who, available.error()));
@@ -119,7 +108,25 @@ Result<CreateLayout> plan_create(Context& ctx, const std::string& who, const std
     if (!aligned) return std::unexpected(aligned.error());
   }
   if (auto aligned = check_multiple(who, "size", size, align); !aligned) return std::unexpected(aligned.error());
-  return CreateLayout{size, align};
+  return size;
+}
+
+// Writes the alignment (if asked), then the size or each mapping, of the new device `name`, and
+// reads them back while it is unbound: a rollback can still empty it, and the message says what the
+// kernel kept rather than why the bind then failed.
+Result<void> lay_out(Context& ctx, const DeviceName& name, const CreateSpec& spec, const DeviceWanted& wanted)
+{
+  if (wanted.align) {
+    if (auto written = ctx.sysfs.write(device_file(name, "align"), hex(*wanted.align)); !written) return written;
+  }
+  if (spec.mappings.empty()) {
+    if (auto written = ctx.sysfs.write(device_file(name, "size"), hex(*wanted.size)); !written) return written;
+  }
+  for (const auto& range : spec.mappings) {
+    std::string value = fmt::format("{}-{}", hex(range.start), hex(range.end() - 1));
+    if (auto written = ctx.sysfs.write(device_file(name, "mapping"), value); !written) return written;
+  }
+  return check_device(ctx.sysfs, name, wanted);
 }
 
 // Why a device cannot be resized now, checked before any write: a static region, system-ram
@@ -173,9 +180,8 @@ Result<DeviceName> create_device(Context& ctx, unsigned id, const CreateSpec& sp
     return std::unexpected(refusal(who, static_refusal("devices cannot be created in it")));
   }
   std::string attrs = region->path + "/dax_region";
-  auto layout = plan_create(ctx, who, attrs, spec);
-  if (!layout) return std::unexpected(layout.error());
-  auto [size, align] = *layout;
+  auto size = plan_create(ctx, who, attrs, spec);
+  if (!size) return std::unexpected(size.error());
 
   // The seed is the region's empty, unbound device; the kernel makes one on each create.
   auto seed = ctx.sysfs.read(attrs + "/seed");
@@ -196,19 +202,12 @@ Result<DeviceName> create_device(Context& ctx, unsigned id, const CreateSpec& sp
   auto undo = [&](Error error) {
     return std::unexpected(roll_back_create(ctx, *region, *name, created, std::move(error)));
   };
-
-  if (spec.align) {
-    if (auto written = ctx.sysfs.write(device_file(*name, "align"), hex(align)); !written) return undo(written.error());
-  }
-  if (spec.mappings.empty()) {
-    if (auto written = ctx.sysfs.write(device_file(*name, "size"), hex(size)); !written) return undo(written.error());
-  }
-  for (const auto& range : spec.mappings) {
-    std::string value = fmt::format("{}-{}", hex(range.start), hex(range.end() - 1));
-    if (auto written = ctx.sysfs.write(device_file(*name, "mapping"), value); !written) return undo(written.error());
-  }
+  DeviceWanted wanted{*size, spec.align, std::nullopt, spec.mappings};
+  if (auto laid = lay_out(ctx, *name, spec, wanted); !laid) return undo(laid.error());
   if (auto driver = ensure_driver(ctx.sysfs, ctx.loader, Driver::device_dax); !driver) return undo(driver.error());
   if (auto bound = bind_device(ctx.sysfs, *name, Driver::device_dax); !bound) return undo(bound.error());
+  wanted.driver = Driver::device_dax;
+  if (auto checked = check_device(ctx.sysfs, *name, wanted); !checked) return undo(checked.error());
   return *name;
 }
 
@@ -249,6 +248,9 @@ Result<Destroyed> destroy_device(Context& ctx, const DeviceName& name, Force for
     }
   }
   if (name.instance == 0) {
+    if (auto empty = check_device(ctx.sysfs, name, {0, std::nullopt, Driver::none, {}}); !empty) {
+      return std::unexpected(empty.error());
+    }
     if (ctx.note) {
       ctx.note(fmt::format("{}: size 0 now; the kernel keeps device 0 of a region, so it stays listed", name.str()));
     }
@@ -317,7 +319,7 @@ Result<void> resize_device(Context& ctx, const DeviceName& name, const Resize& r
                                           fmt::format("the size is {:#x} now", size)));
     }
   }
-  return {};
+  return check_device(ctx.sysfs, name, {size, resize.align, std::nullopt, {}});
 }
 
 } // namespace dax

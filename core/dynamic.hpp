@@ -33,8 +33,10 @@ struct CreateSpec
 
 // Creates a devdax device in dynamic region `region`: takes the region's seed device (writing
 // dax_region/create when there is none), writes align, then size (or each mapping), then binds
-// device_dax. Every check (space, alignment) is made before the first write; a failure after it
-// is rolled back: the size is set to 0 again and a device this call created is deleted.
+// device_dax, as daxctl does. Every check (space, alignment) is made before the first write. The
+// device is read back before and after the bind (check_device: size, align if asked, mappings,
+// driver); a failed write or a read-back that is not as asked is rolled back: the size is set to
+// 0 again and a device this call created is deleted.
 Result<DeviceName> create_device(Context& ctx, unsigned region, const CreateSpec& spec);
 
 // What destroy left of a device.
@@ -47,6 +49,7 @@ enum class Destroyed {
 // refused otherwise), sets its size to 0, and writes its name to dax_region/delete. A system-ram
 // device is first given back to devdax by reconfigure_to_devdax (which offlines its memory and
 // never unbinds kmem while a block is online); a devdax device open or mapped by a process is refused.
+// Read back: a deleted device must be gone, device 0 unbound at size 0.
 Result<Destroyed> destroy_device(Context& ctx, const DeviceName& name, Force force);
 
 // A new size and/or alignment for a device of a dynamic region.
@@ -58,6 +61,7 @@ struct Resize
 
 // Resizes and/or realigns a disabled device of a dynamic region, in the order the kernel accepts;
 // when the second of two writes fails, a changed alignment is put back (a changed size is reported).
+// Succeeds only when size and asked alignment read back as asked (check_device).
 Result<void> resize_device(Context& ctx, const DeviceName& name, const Resize& resize);
 
 } // namespace dax

@@ -1,5 +1,6 @@
 #include "core/enable_disable.hpp"
 
+#include "core/device_check.hpp"
 #include "core/device_users.hpp"
 
 #include <fmt/format.h>
@@ -19,6 +20,19 @@ Result<void> require_devdax(const Context& ctx, const Device& device)
   return {};
 }
 
+// The verdict of enable and disable: the driver read back after the writes. A failed write is
+// reported with what it left when that is not as asked.
+Result<EnableChange> read_back(Context& ctx, const DeviceName& name, Driver wanted, const Result<void>& written)
+{
+  auto checked = check_device(ctx.sysfs, name, {std::nullopt, std::nullopt, wanted, {}});
+  if (!written) {
+    Error error = on_device(name.str(), written.error());
+    return std::unexpected(checked ? error : with_outcome(error, checked.error().detail));
+  }
+  if (!checked) return std::unexpected(checked.error());
+  return EnableChange::changed;
+}
+
 } // namespace
 
 Result<EnableChange> enable_device(Context& ctx, const DeviceName& name)
@@ -34,10 +48,7 @@ Result<EnableChange> enable_device(Context& ctx, const DeviceName& name)
   if (auto driver = ensure_driver(ctx.sysfs, ctx.loader, Driver::device_dax); !driver) {
     return std::unexpected(on_device(name.str(), driver.error()));
   }
-  if (auto bound = bind_device(ctx.sysfs, name, Driver::device_dax); !bound) {
-    return std::unexpected(on_device(name.str(), bound.error()));
-  }
-  return EnableChange::changed;
+  return read_back(ctx, name, Driver::device_dax, bind_device(ctx.sysfs, name, Driver::device_dax));
 }
 
 Result<EnableChange> disable_device(Context& ctx, const DeviceName& name)
@@ -51,10 +62,7 @@ Result<EnableChange> disable_device(Context& ctx, const DeviceName& name)
                                                            "memory from under them; stop them first", name.str(),
                                                            describe_users(users))));
   }
-  if (auto unbound = unbind_device(ctx.sysfs, name, Driver::device_dax); !unbound) {
-    return std::unexpected(on_device(name.str(), unbound.error()));
-  }
-  return EnableChange::changed;
+  return read_back(ctx, name, Driver::none, unbind_device(ctx.sysfs, name, Driver::device_dax));
 }
 
 } // namespace dax

@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cerrno>
 
+#include <unistd.h>
+
 namespace dax {
 
 namespace {
@@ -24,6 +26,9 @@ Result<void> check_system_ram_possible(Context& ctx, const Device& device, uint6
     return std::unexpected(refusal(name.str(), fmt::format("bound to driver '{}', not device_dax; dax leaves it "
                                                            "alone", device.driver_name)));
   }
+  if (device.size == 0) {
+    return std::unexpected(refusal(name.str(), "has no memory (size 0): there is nothing to add as System RAM"));
+  }
   if (!device.target_node || *device.target_node < 0) {
     return std::unexpected(refusal(name.str(), fmt::format(
       "no target NUMA node (target_node {}): kmem refuses such a device; the firmware gave "
@@ -32,7 +37,8 @@ Result<void> check_system_ram_possible(Context& ctx, const Device& device, uint6
   auto ranges = device.ranges();
   if (ranges.empty()) {
     return std::unexpected(refusal(name.str(), fmt::format("cannot read its address range ({}/resource and "
-                                                           "mappingN are unreadable; run as root)", device.path)));
+                                                           "mappingN are unreadable{})", device.path,
+                                                           ::geteuid() == 0 ? "" : "; run as root")));
   }
   if (plan_hotplug(ranges, block_size).empty()) {
     return std::unexpected(logic_error("", "", explain_empty_plan(name, ranges, block_size)));

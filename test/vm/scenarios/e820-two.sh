@@ -82,18 +82,8 @@ check "$A memory removed" no_blocks $A
 
 # ---------------------------------------------------------------- e820 with auto-online
 scenario auto-online-e820 "auto_online_blocks=online on e820 pmem below 4 GiB: kernel memory is ZONE_DMA32" kmem-loaded online
-step reconfigure-system-ram 0 240 reconfigure-device -m system-ram $A
-differs "system-ram under auto_online_blocks=online ends online Movable, exit 0 (daxctl: 'kernel policy will auto-online memory', 240)"
-nocompare "dax hot-adds and onlines Movable; daxctl refuses"
-dcheck "$A online Movable" blocks_are $A online Movable
-is_dax || check "nothing changed" driver_is $A device_dax
-step reconfigure-devdax-after-movable 0 0 reconfigure-device -m devdax -f $A
-nocompare "dax had memory to remove; daxctl had none"
-check "$A memory removed" no_blocks $A
-stepj reconfigure-system-ram-no-movable 0 0 reconfigure-device -m system-ram --no-movable $A
-check "$A online DMA32" blocks_are $A online DMA32
-step reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $A
-check "$A memory removed" no_blocks $A
+system_ram_under_online $A
+no_movable_then_devdax $A DMA32
 
 # ---------------------------------------------------------------- enable/disable, static-region refusals
 scenario device-state "disable-device/enable-device on a static region; create/destroy/resize refused there"

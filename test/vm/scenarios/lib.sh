@@ -391,6 +391,32 @@ stdout_count() { _c=$(grep -E -c -- "$1" "$STEPDIR/$CALLN.out"); [ "$_c" -eq "$2
 stderr_has() { grep -E -i -q -- "$1" "$STEPDIR/$CALLN.err" || { echo "stderr: $(cat "$STEPDIR/$CALLN.err")"; return 1; }; }
 kmem_loaded() { [ -d $SYS/module/kmem ]; }
 
+# ------------------------------------------------------------ step sequences shared by groups
+# system_ram_under_online DEV: with auto_online_blocks=online, system-ram: dax onlines DEV's blocks
+# Movable (exit 0), says what it did with the policy and restores it; daxctl refuses (240) and
+# changes nothing; then devdax -f takes dax's memory away again
+system_ram_under_online() {
+	step reconfigure-system-ram 0 240 reconfigure-device -m system-ram $1
+	differs "system-ram under auto_online_blocks=online ends online Movable, exit 0: the policy is held at offline for the kmem bind alone (daxctl: 'kernel policy will auto-online memory', 240)"
+	nocompare "dax hot-adds and onlines Movable; daxctl refuses"
+	dcheck "dax says what it did with the policy" stderr_has "auto_online_blocks"
+	dcheck "$1 online Movable" blocks_are $1 online Movable
+	is_dax || check "nothing changed" driver_is $1 device_dax
+	check "auto_online_blocks restored" sh -c "[ \"\$(cat $AOB)\" = online ]"
+	step reconfigure-devdax-after-movable 0 0 reconfigure-device -m devdax -f $1
+	nocompare "dax had memory to remove; daxctl had none"
+	check "$1 memory removed" no_blocks $1
+}
+
+# no_movable_then_devdax DEV ZONE: system-ram --no-movable onlines DEV's blocks in the kernel zone
+# ZONE (Normal; DMA32 below 4 GiB), both tools printing the same JSON; devdax -f removes them again
+no_movable_then_devdax() {
+	stepj reconfigure-system-ram-no-movable 0 0 reconfigure-device -m system-ram --no-movable $1
+	check "$1 online $2" blocks_are $1 online $2
+	step reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $1
+	check "$1 memory removed" no_blocks $1
+}
+
 finish() {
 	sync
 	log "done"

@@ -6,6 +6,16 @@
 . /vm/lib.sh
 D=dax0.0
 
+# online_then_devdax STEP: the blocks, all offline, onlined by online-memory (as Movable, its
+# default) in step STEP; then back to devdax with -f, the memory removed
+online_then_devdax() {
+	check "all blocks offline" blocks_are $D offline
+	step "$1" 0 0 online-memory $D
+	check "all blocks online movable" blocks_are $D online Movable
+	step reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $D
+	check "memory removed" no_blocks $D
+}
+
 devdax_namespaces namespace0.0
 
 # ---------------------------------------------------------------- kmem not loaded
@@ -33,11 +43,7 @@ check "memory removed" no_blocks $D
 scenario no-online "system-ram --no-online leaves the blocks offline; then online them"
 stepj reconfigure-system-ram-no-online 0 0 reconfigure-device -m system-ram --no-online $D
 check "$D bound to kmem" driver_is $D kmem
-check "all blocks offline" blocks_are $D offline
-step online-memory 0 0 online-memory $D
-check "all blocks online movable" blocks_are $D online Movable
-step reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $D
-check "memory removed" no_blocks $D
+online_then_devdax online-memory
 
 # ---------------------------------------------------------------- --no-movable
 scenario no-movable "system-ram --no-movable onlines as kernel memory (ZONE_NORMAL)"
@@ -73,11 +79,7 @@ check "all blocks online movable" blocks_are $D online Movable
 begin offline-again
 if is_dax; then call 0 offline $D; else call 0 offline-memory $D; fi
 end
-check "all blocks offline" blocks_are $D offline
-step online-again 0 0 online-memory $D
-check "all blocks online movable" blocks_are $D online Movable
-step reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $D
-check "memory removed" no_blocks $D
+online_then_devdax online-again
 
 # ---------------------------------------------------------------- one block online
 scenario some-online "devdax while only some blocks are online: refused without -f; -f offlines them"
@@ -161,16 +163,7 @@ check "/dev/dax0.0 accepted" driver_is $D device_dax
 
 # ---------------------------------------------------------------- auto_online_blocks=online
 scenario auto-online "auto_online_blocks=online: the kernel onlines hot-added memory as kernel memory" kmem-loaded online
-step reconfigure-system-ram 0 240 reconfigure-device -m system-ram $D
-differs "system-ram under auto_online_blocks=online ends online Movable, exit 0: the policy is held at offline for the kmem bind alone (daxctl: 'kernel policy will auto-online memory', 240)"
-nocompare "dax hot-adds and onlines Movable; daxctl refuses"
-dcheck "dax says what it did with the policy" stderr_has "auto_online_blocks"
-dcheck "blocks online Movable" blocks_are $D online Movable
-is_dax || check "nothing changed" driver_is $D device_dax
-check "auto_online_blocks restored" sh -c "[ \"\$(cat $AOB)\" = online ]"
-step reconfigure-devdax-after-movable 0 0 reconfigure-device -m devdax -f $D
-nocompare "dax had memory to remove; daxctl had none"
-check "memory removed" no_blocks $D
+system_ram_under_online $D
 step reconfigure-system-ram-no-online 0 240 reconfigure-device -m system-ram --no-online $D
 differs "system-ram --no-online under auto_online_blocks=online ends offline, exit 0 (daxctl: 240)"
 nocompare "dax hot-adds the memory offline; daxctl refuses"
@@ -179,10 +172,7 @@ is_dax || check "nothing changed" driver_is $D device_dax
 step reconfigure-devdax-after-offline 0 0 reconfigure-device -m devdax $D
 nocompare "dax had memory to remove; daxctl had none"
 check "memory removed" no_blocks $D
-stepj reconfigure-system-ram-no-movable 0 0 reconfigure-device -m system-ram --no-movable $D
-check "blocks online Normal" blocks_are $D online Normal
-step reconfigure-devdax-force 0 0 reconfigure-device -m devdax -f $D
-check "memory removed" no_blocks $D
+no_movable_then_devdax $D Normal
 step reconfigure-system-ram-force 0 0 reconfigure-device -m system-ram -f $D
 differs "-f with system-ram changes nothing: dax still gives what was asked, Movable (daxctl -f: the kernel's choice, Normal)"
 nocompare "dax onlines Movable; daxctl takes the kernel's Normal"
