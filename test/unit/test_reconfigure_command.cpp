@@ -32,10 +32,22 @@ std::vector<nlohmann::json> printed_devices(const std::string& out)
   return json.get<std::vector<nlohmann::json>>();
 }
 
-CommandRun reconfigure(FakeKernel& kernel, const std::vector<std::string>& args)
+// `dax reconfigure -m system-ram TARGET` while the writes matching `glob` fail with `error`.
+CommandRun to_system_ram_failing(FakeKernel& kernel, const std::string& glob, int error,
+                                 const std::string& target = "dax0.0")
 {
+  kernel.fail_write(glob, error, FakeKernel::always);
   FakeModuleLoader loader(kernel);
-  return run_command(cli::reconfigure_command(), kernel, loader, args);
+  return run_command(cli::reconfigure_command(), kernel, loader, {"-m", "system-ram", target});
+}
+
+// A run in which no device switched: exit 1, none counted or printed.
+void check_none_switched(const CommandRun& run)
+{
+  CHECK(run.code == cli::k_exit_failure);
+  CHECK(run.err.find("dax: reconfigured 0 devices\n") != std::string::npos);
+  CHECK(run.err.find("partly") == std::string::npos);
+  CHECK(run.out.empty());
 }
 
 } // namespace
@@ -46,9 +58,7 @@ TEST_CASE("a device whose driver switched but whose memory did not all come onli
   FakeKernel kernel;
   add_nfit_system(kernel);
   // memory35 refuses to come online (ENOMEM: the kernel could not allocate its memory map).
-  kernel.fail_write("*/memory35/state", ENOMEM, FakeKernel::always);
-
-  auto run = reconfigure(kernel, {"-m", "system-ram", "dax0.0"});
+  auto run = to_system_ram_failing(kernel, "*/memory35/state", ENOMEM);
 
   CHECK(run.code == cli::k_exit_failure);
   CHECK(kernel.driver_of("dax0.0") == "kmem");
@@ -67,9 +77,7 @@ TEST_CASE("the tally counts the partly switched device beside a fully switched o
   FakeKernel kernel;
   add_nfit_system(kernel);
   add_second_device(kernel, "device_dax");
-  kernel.fail_write("*/memory35/state", ENOMEM, FakeKernel::always);
-
-  auto run = reconfigure(kernel, {"-m", "system-ram", "all"});
+  auto run = to_system_ram_failing(kernel, "*/memory35/state", ENOMEM, "all");
 
   CHECK(run.code == cli::k_exit_partial);
   CHECK(run.err.find("dax: reconfigured 2 devices (1 partly: see the errors above)\n") != std::string::npos);
@@ -87,26 +95,14 @@ TEST_CASE("a device already in system-ram mode whose onlining fails did not swit
 {
   FakeKernel kernel;
   add_nfit_system(kernel, nfit_device("kmem")); // hot-added offline (auto_online_blocks offline)
-  kernel.fail_write("*/memory35/state", ENOMEM, FakeKernel::always);
-
-  auto run = reconfigure(kernel, {"-m", "system-ram", "dax0.0"});
-
-  CHECK(run.code == cli::k_exit_failure);
-  CHECK(run.err.find("dax: reconfigured 0 devices\n") != std::string::npos);
-  CHECK(run.err.find("partly") == std::string::npos);
-  CHECK(run.out.empty());
+  check_none_switched(to_system_ram_failing(kernel, "*/memory35/state", ENOMEM));
+  CHECK(kernel.block_state(33) == "online");
 }
 
 TEST_CASE("a failure before the driver changed is no partial switch", "[reconfigure][partly]")
 {
   FakeKernel kernel;
   add_nfit_system(kernel);
-  kernel.fail_write("*/kmem/new_id", EIO, FakeKernel::always);
-
-  auto run = reconfigure(kernel, {"-m", "system-ram", "dax0.0"});
-
-  CHECK(run.code == cli::k_exit_failure);
+  check_none_switched(to_system_ram_failing(kernel, "*/kmem/new_id", EIO));
   CHECK(kernel.driver_of("dax0.0") == "device_dax");
-  CHECK(run.err.find("dax: reconfigured 0 devices\n") != std::string::npos);
-  CHECK(run.out.empty());
 }
