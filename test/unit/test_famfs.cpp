@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 
 using namespace dax;
@@ -295,4 +296,47 @@ TEST_CASE("a dry run without fsdev_dax fails as the real run does, planning noth
   CHECK(loads.out.starts_with("modprobe fsdev_dax\necho dax0.0 > /sys/bus/dax/drivers/device_dax/remove_id\n"));
   CHECK(offered.loader.requests().empty());
   CHECK_FALSE(offered.kernel.driver_loaded("fsdev_dax"));
+}
+
+TEST_CASE("dax status says what a famfs device is used as, and offers famfs where fsdev_dax is", "[famfs][cmd]")
+{
+  auto status = [](OpsFixture& f) {
+    auto run = run_command(cli::status_command(), f.kernel, f.loader, {"--format=json"});
+    REQUIRE(run.code == cli::k_exit_ok);
+    auto json = nlohmann::json::parse(run.out);
+    REQUIRE(json.size() == 1);
+    std::vector<std::string> next;
+    for (const auto& step : json[0]["next"]) next.push_back(step["command"]);
+    return std::make_pair(json[0], next);
+  };
+  OpsFixture famfs(nfit_device("fsdev_dax"));
+  auto [device, next] = status(famfs);
+  CHECK(device["mode"] == "famfs");
+  CHECK(device["used_as"] == "the famfs file system's memory (fsdev_dax; /dev/dax0.0 cannot be mapped)");
+  CHECK(next == std::vector<std::string>{"dax reconfigure -m devdax dax0.0"});
+
+  auto offers_famfs = [](const std::vector<std::string>& steps) {
+    return std::find(steps.begin(), steps.end(), "dax reconfigure -m famfs dax0.0") != steps.end();
+  };
+  OpsFixture without;
+  CHECK_FALSE(offers_famfs(status(without).second));
+  OpsFixture with;
+  with.kernel.load_driver("fsdev_dax");
+  CHECK(offers_famfs(status(with).second));
+}
+
+TEST_CASE("dax apply and reconfigure -C bring a device to mode = famfs", "[famfs][cmd]")
+{
+  for (const cli::Command& command : {cli::apply_command(), cli::reconfigure_command()}) {
+    OpsFixture f;
+    f.kernel.load_driver("fsdev_dax");
+    f.kernel.set_file("/etc/dax/dax.conf", "[device shared]\ndevice = dax0.0\nmode = famfs\n", 0644);
+    std::vector<std::string> args{"dax0.0"};
+    if (command.name == "reconfigure") args.insert(args.begin(), "-C");
+    auto run = run_command(command, f.kernel, f.loader, args);
+    INFO(run.err);
+    CHECK(run.code == cli::k_exit_ok);
+    CHECK(f.kernel.driver_of("dax0.0") == "fsdev_dax");
+    if (command.name == "apply") CHECK(run.out.starts_with("dax0.0: devdax -> famfs ([device shared]"));
+  }
 }
