@@ -228,6 +228,24 @@ Json reconfigure_asked(const ReconfigureOptions& options)
           {"destroy_data_in_use", options.destroy_in_use}};
 }
 
+// Why the options do not go with `mode` (a usage error), "" when they do.
+std::string mode_conflict(const ReconfigureOptions& options, Mode mode)
+{
+  if (mode == Mode::famfs) {
+    // daxctl 85: "--no-online is incompatible with --mode=famfs"; the other memory options too.
+    std::string flag = given_ram_flag(options);
+    return flag.empty() ? "" : fmt::format("{} is incompatible with --mode=famfs", flag);
+  }
+  if (mode == Mode::system_ram) return {};
+  if (!options.online) return "--no-online is incompatible with --mode=devdax";
+  if (options.destroy_in_use) return "--destroy-data-in-use is for --mode=system-ram";
+  if (!options.movable) return "--no-movable is incompatible with --mode=devdax";
+  if (options.memmap != MemmapOnMemory::keep) {
+    return "--memmap-on-memory and --no-memmap-on-memory need --mode=system-ram";
+  }
+  return {};
+}
+
 int run_reconfigure(Env& env, const ReconfigureOptions& options)
 {
   if (options.report && (!options.format.empty() || !options.columns.empty() || options.human)) {
@@ -244,25 +262,7 @@ int run_reconfigure(Env& env, const ReconfigureOptions& options)
   }
   auto mode = parse_mode(options.mode);
   if (!mode) return usage_error(fmt::format("--mode '{}': expected system-ram, devdax or famfs", options.mode));
-  if (*mode == Mode::famfs) {
-    // daxctl 85: "--no-online is incompatible with --mode=famfs"; the other memory options too.
-    if (std::string flag = given_ram_flag(options); !flag.empty()) {
-      return usage_error(fmt::format("{} is incompatible with --mode=famfs", flag));
-    }
-  }
-  bool to_ram = *mode == Mode::system_ram;
-  if (!to_ram && !options.online) {
-    return usage_error("--no-online is incompatible with --mode=devdax");
-  }
-  if (!to_ram && options.destroy_in_use) {
-    return usage_error("--destroy-data-in-use is for --mode=system-ram");
-  }
-  if (!to_ram && !options.movable) {
-    return usage_error("--no-movable is incompatible with --mode=devdax");
-  }
-  if (!to_ram && options.memmap != MemmapOnMemory::keep) {
-    return usage_error("--memmap-on-memory and --no-memmap-on-memory need --mode=system-ram");
-  }
+  if (std::string conflict = mode_conflict(options, *mode); !conflict.empty()) return usage_error(conflict);
   return run_on_targets(env, options.targets, options.dry_run,
                         [&](Env& target, const std::vector<DeviceName>& names) {
                           return reconfigure_devices(target, options, *mode, names, *view);

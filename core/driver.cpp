@@ -103,4 +103,12 @@ Result<void> bind_device(Sysfs& sysfs, const DeviceName& name, Driver to)
   return {};
 }
 
+std::string give_back(Sysfs& sysfs, const DeviceName& name, Driver former)
+{
+  auto back = bind_device(sysfs, name, former);
+  if (back) return fmt::format("the device was given back to {}", driver_dir_name(former));
+  return fmt::format("giving it back to {} failed too ({}): the device is left unbound", driver_dir_name(former),
+                     back.error().message());
+}
+
 } // namespace dax

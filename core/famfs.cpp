@@ -49,13 +49,8 @@ Result<OpReport> switch_driver(Context& ctx, const Device& device, Mode to)
   }
   if (auto bound = bind_device(ctx.sysfs, name, target); !bound) {
     (void)ctx.sysfs.write(fmt::format("{}/{}/remove_id", k_dax_drivers, driver_dir_name(target)), name.str());
-    std::string outcome = "the device is left unbound";
-    if (device.driver != Driver::none) {
-      auto back = bind_device(ctx.sysfs, name, device.driver);
-      outcome = back ? fmt::format("the device was given back to {}", driver_dir_name(device.driver))
-                     : fmt::format("giving it back to {} failed too ({}): the device is left unbound",
-                                   driver_dir_name(device.driver), back.error().message());
-    }
+    std::string outcome = device.driver == Driver::none ? "the device is left unbound"
+                                                       : give_back(ctx.sysfs, name, device.driver);
     return std::unexpected(with_outcome(on_device(name.str(), bound.error()), outcome));
   }
   if (auto now = check_driver(ctx.sysfs, name, target); !now) return std::unexpected(now.error());

@@ -65,11 +65,7 @@ Error return_to_former_driver(Context& ctx, const Device& device, std::optional<
   Driver former = device.driver == Driver::fsdev_dax ? Driver::fsdev_dax : Driver::device_dax;
   (void)ctx.sysfs.write(fmt::format("{}/kmem/remove_id", k_dax_drivers), name.str());
   if (memmap_written) (void)write_memmap_on_memory(ctx.sysfs, name, !*memmap_written);
-  auto back = bind_device(ctx.sysfs, name, former);
-  std::string outcome = back ? fmt::format("the device was given back to {}", driver_dir_name(former))
-                             : fmt::format("giving it back to {} failed too ({}): the device is left unbound",
-                                           driver_dir_name(former), back.error().message());
-  return with_outcome(on_device(name.str(), std::move(bind_error)), outcome);
+  return with_outcome(on_device(name.str(), std::move(bind_error)), give_back(ctx.sysfs, name, former));
 }
 
 Result<Device> read_system_ram_device(Context& ctx, const DeviceName& name)
