@@ -126,22 +126,26 @@ ApplyOutcome apply_devices(Env& env, const ApplyPlan& plan, const std::vector<De
   return outcome;
 }
 
+namespace {
+
+void add_apply_options(CLI::App& app, ApplyOptions& options)
+{
+  add_target_options(app, options.targets, NoDevices::all);
+  app.add_flag("-f,--force", options.force,
+               "devdax: offline online memory first (a device in use is never bound to kmem)");
+}
+
+Json apply_asked(const ApplyOptions& options)
+{
+  return {{"force", options.force}};
+}
+
+} // namespace
+
 Command apply_command()
 {
-  return {"apply", {}, "Bring devices to the state the configuration files ask for", [](CLI::App& app) -> Runner {
-            auto options = std::make_shared<ApplyOptions>();
-            add_target_options(app, options->targets);
-            app.get_option("devices")->description("Devices: daxX.Y, X.Y, /dev/daxX.Y, or all (the default)");
-            app.add_flag("-f,--force",
-                         options->force,
-                         "devdax: offline online memory first (a device in use is never bound to kmem)");
-            add_dry_run_option(app, options->dry_run);
-            add_report_option(app, options->report);
-            return [options](Env& env) {
-              return with_report(env, options->report, options->dry_run, "apply", {{"force", options->force}},
-                                 [&](Env& reporting) { return run_apply(reporting, *options); });
-            };
-          }};
+  return change_command<ApplyOptions>("apply", {}, "Bring devices to the state the configuration files ask for",
+                                      add_apply_options, apply_asked, run_apply);
 }
 
 } // namespace dax::cli

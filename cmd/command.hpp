@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,21 @@ struct Command
   std::string summary;
   std::function<Runner(CLI::App& app)> setup;
 };
+
+// A command whose options live in an `Options` it owns: `add_options` binds them to its CLI::App,
+// `run` runs with them once they are parsed.
+template <class Options>
+Command make_command(std::string name, std::vector<std::string> aliases, std::string summary,
+                     std::function<void(CLI::App&, Options&)> add_options,
+                     std::function<int(Env&, const Options&)> run)
+{
+  return {std::move(name), std::move(aliases), std::move(summary),
+          [add_options = std::move(add_options), run = std::move(run)](CLI::App& app) -> Runner {
+            auto options = std::make_shared<Options>();
+            add_options(app, *options);
+            return [options, run](Env& env) { return run(env, *options); };
+          }};
+}
 
 Command list_command();
 Command reconfigure_command();

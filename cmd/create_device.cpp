@@ -197,30 +197,29 @@ int run_create(Env& env, const CreateOptions& options)
                           [&](Env& target) { return create_devices(target, options, *plan, *regions); });
 }
 
+void add_create_options(CLI::App& app, CreateOptions& options)
+{
+  app.add_option("-r,--region", options.region, "The region (N or regionN); default: every dynamic region")
+    ->type_name("REGION");
+  app.add_option("-s,--size", options.size, "Size (4G, 512M, 0x..., bytes); default: all available")
+    ->type_name("SIZE");
+  app.add_option("-a,--align", options.align, "Alignment (4K, 2M, 1G); default: the region's")->type_name("ALIGN");
+  app.add_option("--input", options.input, "Recreate the device described by FILE (dax list -M output)")
+    ->type_name("FILE");
+  app.add_flag("-u,--human", options.human, "Human-readable sizes in the printed JSON");
+}
+
+Json create_asked(const CreateOptions& options)
+{
+  return {{"create", true}, {"size", options.size}, {"align", options.align}, {"input", options.input}};
+}
+
 } // namespace
 
 Command create_device_command()
 {
-  return {"create-device", {}, "Create a devdax device from a dynamic region's free space",
-          [](CLI::App& app) -> Runner {
-            auto options = std::make_shared<CreateOptions>();
-            app.add_option("-r,--region", options->region, "The region (N or regionN); default: every dynamic region")
-              ->type_name("REGION");
-            app.add_option("-s,--size", options->size, "Size (4G, 512M, 0x..., bytes); default: all available")
-              ->type_name("SIZE");
-            app.add_option("-a,--align", options->align, "Alignment (4K, 2M, 1G); default: the region's")
-              ->type_name("ALIGN");
-            app.add_option("--input", options->input, "Recreate the device described by FILE (dax list -M output)")
-              ->type_name("FILE");
-            app.add_flag("-u,--human", options->human, "Human-readable sizes in the printed JSON");
-            add_dry_run_option(app, options->dry_run);
-            add_report_option(app, options->report);
-            return [options](Env& env) {
-              Json asked{{"create", true}, {"size", options->size}, {"align", options->align}, {"input", options->input}};
-              return with_report(env, options->report, options->dry_run, "create-device", asked,
-                                 [&](Env& reporting) { return run_create(reporting, *options); });
-            };
-          }};
+  return change_command<CreateOptions>("create-device", {}, "Create a devdax device from a dynamic region's free space",
+                                       add_create_options, create_asked, run_create);
 }
 
 } // namespace dax::cli

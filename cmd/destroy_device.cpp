@@ -27,29 +27,32 @@ int destroy_devices(Env& env, const DestroyOptions& options, const std::vector<D
   return outcomes.exit_code();
 }
 
+void add_destroy_options(CLI::App& app, DestroyOptions& options)
+{
+  add_change_targets(app, options);
+  app.add_flag("-f,--force", options.force,
+               "Disable an enabled device first (system-ram: offline and remove its memory first)");
+}
+
+Json destroy_asked(const DestroyOptions& options)
+{
+  return {{"destroy", true}, {"force", options.force}};
+}
+
+int run_destroy(Env& env, const DestroyOptions& options)
+{
+  return run_on_targets(env, options.targets, options.dry_run, [&](Env& target, const std::vector<DeviceName>& names) {
+    return destroy_devices(target, options, names);
+  });
+}
+
 } // namespace
 
 Command destroy_device_command()
 {
-  return {"destroy-device", {}, "Destroy devices of dynamic regions, giving their memory back to the region",
-          [](CLI::App& app) -> Runner {
-            auto options = std::make_shared<DestroyOptions>();
-            add_target_options(app, options->targets);
-            add_human_compat_option(app);
-            app.add_flag("-f,--force", options->force,
-                         "Disable an enabled device first (system-ram: offline and remove its memory first)");
-            add_dry_run_option(app, options->dry_run);
-            add_report_option(app, options->report);
-            return [options](Env& env) {
-              Json asked{{"destroy", true}, {"force", options->force}};
-              return with_report(env, options->report, options->dry_run, "destroy-device", asked, [&](Env& reporting) {
-                return run_on_targets(reporting, options->targets, options->dry_run,
-                                      [&](Env& target, const std::vector<DeviceName>& names) {
-                                        return destroy_devices(target, *options, names);
-                                      });
-              });
-            };
-          }};
+  return change_command<DestroyOptions>("destroy-device", {},
+                                        "Destroy devices of dynamic regions, giving their memory back to the region",
+                                        add_destroy_options, destroy_asked, run_destroy);
 }
 
 } // namespace dax::cli

@@ -33,23 +33,15 @@ int enable_or_disable(Env& env, const std::vector<DeviceName>& names, const Enab
 
 Command enable_command(std::string name, std::string summary, EnableAction action)
 {
-  return {std::move(name), {}, std::move(summary), [action](CLI::App& app) -> Runner {
-            auto options = std::make_shared<ChangeOptions>();
-            add_target_options(app, options->targets);
-            add_human_compat_option(app);
-            add_dry_run_option(app, options->dry_run);
-            add_report_option(app, options->report);
-            std::string command = app.get_name();
-            return [options, action, command](Env& env) {
-              Json asked{{"enabled", action.state == "enabled"}};
-              return with_report(env, options->report, options->dry_run, command, asked, [&](Env& reporting) {
-                return run_on_targets(reporting, options->targets, options->dry_run,
-                                      [&](Env& target, const std::vector<DeviceName>& names) {
-                                        return enable_or_disable(target, names, action);
-                                      });
-              });
-            };
-          }};
+  return change_command<ChangeOptions>(
+    std::move(name), {}, std::move(summary), add_change_targets,
+    [action](const ChangeOptions&) { return Json{{"enabled", action.state == "enabled"}}; },
+    [action](Env& env, const ChangeOptions& options) {
+      return run_on_targets(env, options.targets, options.dry_run,
+                            [&](Env& target, const std::vector<DeviceName>& names) {
+                              return enable_or_disable(target, names, action);
+                            });
+    });
 }
 
 } // namespace

@@ -208,27 +208,28 @@ int run_list(Env& env, ListOptions options)
   return report_unreadable(bad, k_exit_ok);
 }
 
+void add_list_options(CLI::App& app, ListOptions& options)
+{
+  app.add_option("-r,--region", options.region, "Only this region (N or regionN)")->type_name("REGION");
+  app.add_option("-d,--dev", options.device, "Only this device (daxX.Y, X.Y or all)")->type_name("DEVICE");
+  app.add_flag("-D,--devices", options.devices, "Include devices");
+  app.add_flag("-R,--regions", options.regions, "Include regions");
+  app.add_flag("-M,--mappings", options.mappings, "Include each device's mapping ranges");
+  app.add_flag("-i,--idle", options.idle, "Include devices of size 0");
+  app.add_flag("-u,--human", options.human, "Human-readable sizes and hex addresses");
+  app.add_flag("--memory", options.memory, "Per device: hot-plug ranges, memory blocks, what alignment lost");
+  app.add_flag("--numa", options.numa, "NUMA nodes: memory, distances, tiers, dax memory");
+  add_view_options(app, options.format, options.columns,
+                   "table or json (default: json, a table for --memory and --numa)");
+}
+
 } // namespace
 
 Command list_command()
 {
-  return {"list", {}, "List regions and devices as JSON (daxctl's schema) or tables; memory and NUMA views",
-          [](CLI::App& app) -> Runner {
-            auto options = std::make_shared<ListOptions>();
-            app.add_option("-r,--region", options->region, "Only this region (N or regionN)")->type_name("REGION");
-            app.add_option("-d,--dev", options->device, "Only this device (daxX.Y, X.Y or all)")->type_name("DEVICE");
-            app.add_flag("-D,--devices", options->devices, "Include devices");
-            app.add_flag("-R,--regions", options->regions, "Include regions");
-            app.add_flag("-M,--mappings", options->mappings, "Include each device's mapping ranges");
-            app.add_flag("-i,--idle", options->idle, "Include devices of size 0");
-            app.add_flag("-u,--human", options->human, "Human-readable sizes and hex addresses");
-            app.add_flag("--memory", options->memory,
-                         "Per device: hot-plug ranges, memory blocks, what alignment lost");
-            app.add_flag("--numa", options->numa, "NUMA nodes: memory, distances, tiers, dax memory");
-            add_view_options(app, options->format, options->columns,
-                             "table or json (default: json, a table for --memory and --numa)");
-            return [options](Env& env) { return run_list(env, *options); };
-          }};
+  return make_command<ListOptions>(
+    "list", {}, "List regions and devices as JSON (daxctl's schema) or tables; memory and NUMA views",
+    add_list_options, run_list);
 }
 
 } // namespace dax::cli

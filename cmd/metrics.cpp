@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <filesystem>
 #include <map>
@@ -30,27 +31,40 @@ struct MetricsOptions
   std::string textfile; // write here atomically instead of stdout
 };
 
-// Every family dax writes, in output order. All are gauges: each says how things are now.
+// Every family dax writes, in output order, with its help text. All are gauges: each says how things are now.
+struct MetricFamily
+{
+  const char* name;
+  const char* help;
+};
+
+constexpr std::array k_metric_families{
+  MetricFamily{"dax_build_info", "The dax that wrote these metrics (always 1)."},
+  MetricFamily{"dax_memory_block_size_bytes", "Size of a memory block (block_size_bytes)."},
+  MetricFamily{"dax_memory_auto_online_info",
+               "The kernel's policy for hot-added memory blocks (auto_online_blocks) in label policy (always 1)."},
+  MetricFamily{"dax_device_info",
+               "A dax device with its region, mode, driver, state and target NUMA node as labels (always 1)."},
+  MetricFamily{"dax_device_read_error", "1 when the device's sysfs files could not be read (the error is on stderr)."},
+  MetricFamily{"dax_device_size_bytes", "Size of the device."},
+  MetricFamily{"dax_device_align_bytes", "Alignment of the device."},
+  MetricFamily{"dax_device_hotplug_bytes",
+               "Bytes of the device that kmem hot-adds: its ranges rounded to whole memory blocks."},
+  MetricFamily{"dax_device_alignment_lost_bytes",
+               "Bytes of the device outside whole memory blocks, never usable as System RAM."},
+  MetricFamily{"dax_device_memory_blocks", "Memory blocks of a system-ram device by state and zone."},
+  MetricFamily{"dax_device_users", "Processes that have /dev/daxX.Y of a devdax or famfs device open or mapped."},
+  MetricFamily{"dax_metric_unreadable",
+               "1 for each metric left out because what it needs is unreadable (not root); absent means 0."},
+  MetricFamily{"dax_region_size_bytes", "Size of the dax region."},
+  MetricFamily{"dax_region_available_bytes", "Free space of a dynamic dax region (for new devices)."},
+  MetricFamily{"dax_node_hotplugged_bytes",
+               "Dax memory hot-added on the NUMA node (memory blocks of system-ram devices), by state."},
+};
+
 void declare_metrics(Exposition& out)
 {
-  out.gauge("dax_build_info", "The dax that wrote these metrics (always 1).");
-  out.gauge("dax_memory_block_size_bytes", "Size of a memory block (block_size_bytes).");
-  out.gauge("dax_memory_auto_online_info",
-            "The kernel's policy for hot-added memory blocks (auto_online_blocks) in label policy (always 1).");
-  out.gauge("dax_device_info",
-            "A dax device with its region, mode, driver, state and target NUMA node as labels (always 1).");
-  out.gauge("dax_device_read_error", "1 when the device's sysfs files could not be read (the error is on stderr).");
-  out.gauge("dax_device_size_bytes", "Size of the device.");
-  out.gauge("dax_device_align_bytes", "Alignment of the device.");
-  out.gauge("dax_device_hotplug_bytes", "Bytes of the device that kmem hot-adds: its ranges rounded to whole memory blocks.");
-  out.gauge("dax_device_alignment_lost_bytes", "Bytes of the device outside whole memory blocks, never usable as System RAM.");
-  out.gauge("dax_device_memory_blocks", "Memory blocks of a system-ram device by state and zone.");
-  out.gauge("dax_device_users", "Processes that have /dev/daxX.Y of a devdax or famfs device open or mapped.");
-  out.gauge("dax_metric_unreadable",
-            "1 for each metric left out because what it needs is unreadable (not root); absent means 0.");
-  out.gauge("dax_region_size_bytes", "Size of the dax region.");
-  out.gauge("dax_region_available_bytes", "Free space of a dynamic dax region (for new devices).");
-  out.gauge("dax_node_hotplugged_bytes", "Dax memory hot-added on the NUMA node (memory blocks of system-ram devices), by state.");
+  for (const auto& family : k_metric_families) out.gauge(family.name, family.help);
 }
 
 // Hot-added dax memory per node and block state ("online", "offline").
@@ -212,20 +226,21 @@ int run_metrics(Env& env, const MetricsOptions& options)
   return failed == 0 ? k_exit_ok : k_exit_failure;
 }
 
+void add_metrics_options(CLI::App& app, MetricsOptions& options)
+{
+  add_target_options(app, options.targets, NoDevices::all);
+  app.add_option("--textfile", options.textfile,
+                 "Write to FILE atomically (a temporary file in its directory, then rename), not stdout")
+    ->type_name("FILE");
+}
+
 } // namespace
 
 Command metrics_command()
 {
-  return {"metrics", {}, "Print metrics in Prometheus' text format (for node_exporter's textfile collector)",
-          [](CLI::App& app) -> Runner {
-            auto options = std::make_shared<MetricsOptions>();
-            add_target_options(app, options->targets);
-            app.get_option("devices")->description("Devices: daxX.Y, X.Y, /dev/daxX.Y, or all (the default)");
-            app.add_option("--textfile", options->textfile,
-                           "Write to FILE atomically (a temporary file in its directory, then rename), not stdout")
-              ->type_name("FILE");
-            return [options](Env& env) { return run_metrics(env, *options); };
-          }};
+  return make_command<MetricsOptions>("metrics", {},
+                                      "Print metrics in Prometheus' text format (for node_exporter's textfile collector)",
+                                      add_metrics_options, run_metrics);
 }
 
 } // namespace dax::cli

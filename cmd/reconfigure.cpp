@@ -269,50 +269,44 @@ int run_reconfigure(Env& env, const ReconfigureOptions& options)
                         });
 }
 
+void add_reconfigure_options(CLI::App& app, ReconfigureOptions& options)
+{
+  add_target_options(app, options.targets);
+  app.add_option("-m,--mode", options.mode, "system-ram (hot-add as RAM), devdax, or famfs (fsdev_dax, Linux 7.2+)")
+    ->check(CLI::IsMember({"system-ram", "devdax", "famfs"}))
+    ->type_name("MODE");
+  app.add_option("-s,--size", options.size, "Resize a disabled device of a dynamic region (4G, 512M, 0x..., bytes)")
+    ->type_name("SIZE");
+  app.add_option("-a,--align", options.align, "Set the alignment of a disabled device (4K, 2M, 1G)")->type_name("ALIGN");
+  add_switch(app, "-N,--no-online", "--online", options.online, "system-ram: leave the new memory offline",
+             "Undo --no-online (the default)");
+  add_switch(app, "--no-movable", "--movable", options.movable, "system-ram: online as kernel memory, not movable",
+             "Undo --no-movable (the default)");
+  app.add_flag_callback("--memmap-on-memory", [&options] { options.memmap = MemmapOnMemory::on; },
+                        "system-ram: keep the memory map on the device itself (Linux 6.8+)");
+  app.add_flag_callback("--no-memmap-on-memory", [&options] { options.memmap = MemmapOnMemory::off; },
+                        "system-ram: keep the memory map in boot RAM (Linux 6.8+)");
+  app.add_flag("-f,--force", options.force,
+               "devdax: offline online memory first (accepted and unneeded with system-ram and famfs)");
+  app.add_flag("--destroy-data-in-use", options.destroy_in_use,
+               "system-ram: bind kmem although a process has /dev/daxX.Y open or mapped (its data is lost)");
+  app.add_flag("-C,--check-config", options.check_config,
+               "Take the mode, online and movable from the configuration files (see dax-apply(1))");
+  for (const char* flag : {"--no-online", "--online", "--no-movable", "--movable", "--memmap-on-memory",
+                           "--no-memmap-on-memory", "--destroy-data-in-use"}) {
+    options.ram_flags.push_back(app.get_option(flag));
+  }
+  app.add_flag("-u,--human", options.human, "Human-readable sizes in the printed JSON");
+  add_view_options(app, options.format, options.columns, "json (the default, daxctl's) or table");
+}
+
 } // namespace
 
 Command reconfigure_command()
 {
-  return {"reconfigure", {"reconfigure-device"}, "Switch devices between devdax, system-ram and famfs mode",
-          [](CLI::App& app) -> Runner {
-            auto options = std::make_shared<ReconfigureOptions>();
-            add_target_options(app, options->targets);
-            app.add_option("-m,--mode", options->mode,
-                           "system-ram (hot-add as RAM), devdax, or famfs (fsdev_dax, Linux 7.2+)")
-              ->check(CLI::IsMember({"system-ram", "devdax", "famfs"}))
-              ->type_name("MODE");
-            app.add_option("-s,--size", options->size,
-                           "Resize a disabled device of a dynamic region (4G, 512M, 0x..., bytes)")
-              ->type_name("SIZE");
-            app.add_option("-a,--align", options->align, "Set the alignment of a disabled device (4K, 2M, 1G)")
-              ->type_name("ALIGN");
-            add_switch(app, "-N,--no-online", "--online", options->online,
-                       "system-ram: leave the new memory offline", "Undo --no-online (the default)");
-            add_switch(app, "--no-movable", "--movable", options->movable,
-                       "system-ram: online as kernel memory, not movable", "Undo --no-movable (the default)");
-            app.add_flag_callback("--memmap-on-memory", [options] { options->memmap = MemmapOnMemory::on; },
-                                  "system-ram: keep the memory map on the device itself (Linux 6.8+)");
-            app.add_flag_callback("--no-memmap-on-memory", [options] { options->memmap = MemmapOnMemory::off; },
-                                  "system-ram: keep the memory map in boot RAM (Linux 6.8+)");
-            app.add_flag("-f,--force", options->force,
-                         "devdax: offline online memory first (accepted and unneeded with system-ram and famfs)");
-            app.add_flag("--destroy-data-in-use", options->destroy_in_use,
-                         "system-ram: bind kmem although a process has /dev/daxX.Y open or mapped (its data is lost)");
-            app.add_flag("-C,--check-config", options->check_config,
-                         "Take the mode, online and movable from the configuration files (see dax-apply(1))");
-            for (const char* flag : {"--no-online", "--online", "--no-movable", "--movable", "--memmap-on-memory",
-                                     "--no-memmap-on-memory", "--destroy-data-in-use"}) {
-              options->ram_flags.push_back(app.get_option(flag));
-            }
-            app.add_flag("-u,--human", options->human, "Human-readable sizes in the printed JSON");
-            add_view_options(app, options->format, options->columns, "json (the default, daxctl's) or table");
-            add_dry_run_option(app, options->dry_run);
-            add_report_option(app, options->report);
-            return [options](Env& env) {
-              return with_report(env, options->report, options->dry_run, "reconfigure", reconfigure_asked(*options),
-                                 [&](Env& reporting) { return run_reconfigure(reporting, *options); });
-            };
-          }};
+  return change_command<ReconfigureOptions>("reconfigure", {"reconfigure-device"},
+                                            "Switch devices between devdax, system-ram and famfs mode",
+                                            add_reconfigure_options, reconfigure_asked, run_reconfigure);
 }
 
 } // namespace dax::cli

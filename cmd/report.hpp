@@ -50,6 +50,27 @@ void add_report_option(CLI::App& app, bool& report);
 int with_report(Env& env, bool enabled, DryRun dry_run, const std::string& command, Json asked,
                 const std::function<int(Env&)>& run);
 
+// A command that changes devices: make_command with -n/--dry-run and --report after its own options,
+// run through with_report, where `asked` says what was asked. `Options` has dry_run and report.
+template <class Options>
+Command change_command(std::string name, std::vector<std::string> aliases, std::string summary,
+                       std::function<void(CLI::App&, Options&)> add_options,
+                       std::function<Json(const Options&)> asked, std::function<int(Env&, const Options&)> run)
+{
+  std::string command = name;
+  return make_command<Options>(
+    std::move(name), std::move(aliases), std::move(summary),
+    [add_options = std::move(add_options)](CLI::App& app, Options& options) {
+      add_options(app, options);
+      add_dry_run_option(app, options.dry_run);
+      add_report_option(app, options.report);
+    },
+    [command, asked = std::move(asked), run = std::move(run)](Env& env, const Options& options) {
+      return with_report(env, options.report, options.dry_run, command, asked(options),
+                         [&](Env& reporting) { return run(reporting, options); });
+    });
+}
+
 // Runs `operation` on `name`; with a report, records the device's state before and after it.
 // `asked` replaces the command's (apply: the device's section).
 template<typename Operation>

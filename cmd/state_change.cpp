@@ -110,6 +110,12 @@ void add_dry_run_option(CLI::App& app, DryRun& dry_run)
                         "Print the sysfs writes that would be made, in order; change nothing");
 }
 
+void add_change_targets(CLI::App& app, ChangeOptions& options)
+{
+  add_target_options(app, options.targets);
+  add_human_compat_option(app);
+}
+
 int run_state_change(Env& env, DryRun dry_run, const std::function<int(Env&)>& change)
 {
   if (dry_run == DryRun::yes) {

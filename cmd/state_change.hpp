@@ -30,4 +30,7 @@ int run_on_targets(Env& env, const TargetOptions& targets, DryRun dry_run,
 // Adds -n/--dry-run to `app`: it sets `dry_run` to DryRun::yes.
 void add_dry_run_option(CLI::App& app, DryRun& dry_run);
 
+// Adds DEVICE..., -r/--region and daxctl's -u/--human, for a command that prints no sizes.
+void add_change_targets(CLI::App& app, ChangeOptions& options);
+
 } // namespace dax::cli

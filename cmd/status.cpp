@@ -360,16 +360,18 @@ int run_status(Env& env, StatusOptions options)
   return bad.empty() ? code : k_exit_failure;
 }
 
+void add_status_options(CLI::App& app, StatusOptions& options)
+{
+  add_target_options(app, options.targets, NoDevices::all);
+  add_format_option(app, options.format, "table or json (default: table, text for people)");
+}
+
 } // namespace
 
 Command status_command()
 {
-  return {"status", {}, "What each device is, what it is used as, and what to do next", [](CLI::App& app) -> Runner {
-            auto options = std::make_shared<StatusOptions>();
-            add_target_options(app, options->targets);
-            add_format_option(app, options->format, "table or json (default: table, text for people)");
-            return [options](Env& env) { return run_status(env, *options); };
-          }};
+  return make_command<StatusOptions>("status", {}, "What each device is, what it is used as, and what to do next",
+                                     add_status_options, run_status);
 }
 
 } // namespace dax::cli

@@ -8,10 +8,11 @@
 
 namespace dax::cli {
 
-void add_target_options(CLI::App& app, TargetOptions& options)
+void add_target_options(CLI::App& app, TargetOptions& options, NoDevices none)
 {
-  app.add_option("devices", options.devices, "Devices: daxX.Y, X.Y, /dev/daxX.Y, or all")
-    ->type_name("DEVICE");
+  std::string help = "Devices: daxX.Y, X.Y, /dev/daxX.Y, or all";
+  if (none == NoDevices::all) help += " (the default)";
+  app.add_option("devices", options.devices, help)->type_name("DEVICE");
   app.add_option("-r,--region", options.region, "Only devices of this region (N or regionN)")
     ->type_name("REGION");
 }

@@ -20,8 +20,11 @@ struct TargetOptions
 // (2); a /sys/bus/dax that cannot be read is a failure (1), as malformed sysfs is everywhere.
 int print_target_error(const Error& error);
 
-// Adds DEVICE... and -r/--region to `app`.
-void add_target_options(CLI::App& app, TargetOptions& options);
+// What no device argument means: a usage error (the user names the devices), or every device.
+enum class NoDevices { refused, all };
+
+// Adds DEVICE... and -r/--region to `app`; its help says what no device means.
+void add_target_options(CLI::App& app, TargetOptions& options, NoDevices none = NoDevices::refused);
 
 // Adds daxctl's -u/--human to a command that prints no sizes, so that daxctl's scripts run.
 void add_human_compat_option(CLI::App& app);

@@ -39,6 +39,11 @@ void add_numa_files(FakeKernel& kernel, Tiers tiers)
   }
 }
 
+void set_files(FakeKernel& kernel, std::initializer_list<std::pair<std::string, std::string>> files)
+{
+  for (const auto& [path, content] : files) kernel.set_file(path, content);
+}
+
 std::string driver_file(const std::string& driver, const std::string& attr)
 {
   return fmt::format("/sys/bus/dax/drivers/{}/{}", driver, attr);

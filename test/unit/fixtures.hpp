@@ -6,7 +6,11 @@
 #include "core/operations.hpp"
 
 #include <chrono>
+#include <initializer_list>
+#include <iterator>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace dax::test {
@@ -32,6 +36,9 @@ void add_nfit_system(FakeKernel& kernel, const FakeDeviceSpec& device = nfit_dev
 enum class Tiers { no, yes };
 void add_numa_files(FakeKernel& kernel, Tiers tiers);
 
+// Raw files in one table, {path, content}, each made as FakeKernel::set_file makes it.
+void set_files(FakeKernel& kernel, std::initializer_list<std::pair<std::string, std::string>> files);
+
 // "/sys/bus/dax/drivers/<driver>/<attr>".
 std::string driver_file(const std::string& driver, const std::string& attr);
 
@@ -43,6 +50,19 @@ std::vector<std::string> state_writes(const std::vector<uint64_t>& indexes, cons
 
 // The writes that move `device` from `from` to `to` (remove_id, unbind, new_id), as core does.
 std::vector<std::string> switch_writes(const std::string& device, const std::string& from, const std::string& to);
+
+// Those of dax0.0: to system-ram (kmem) and back to devdax (device_dax).
+inline const std::vector<std::string> k_to_ram = switch_writes("dax0.0", "device_dax", "kmem");
+inline const std::vector<std::string> k_to_devdax = switch_writes("dax0.0", "kmem", "device_dax");
+
+// `f` of each of `items`, in order: what a test compares of a list (GCC 12 has no std::ranges::to).
+template <class Items, class F>
+auto collect(const Items& items, F f)
+{
+  std::vector<std::decay_t<decltype(f(*std::begin(items)))>> result;
+  for (const auto& item : items) result.push_back(f(item));
+  return result;
+}
 
 // Concatenation, for building expected write sequences.
 std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b);

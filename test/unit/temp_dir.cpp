@@ -33,4 +33,14 @@ void TempDir::link(const std::string& relative, const std::string& target) const
   std::filesystem::create_symlink(target, file);
 }
 
+void TempDir::write_all(Entries files) const
+{
+  for (const auto& [relative, content] : files) write(relative, content);
+}
+
+void TempDir::link_all(Entries links) const
+{
+  for (const auto& [relative, target] : links) link(relative, target);
+}
+
 } // namespace dax::test

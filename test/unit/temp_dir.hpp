@@ -3,7 +3,9 @@
 #include "core/non_copyable.hpp"
 
 #include <filesystem>
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 namespace dax::test {
 
@@ -21,6 +23,11 @@ public:
   void write(const std::string& relative, const std::string& content) const;
   // Creates symlink `relative` pointing at `target` (which need not exist).
   void link(const std::string& relative, const std::string& target) const;
+
+  // A tree in one table: {relative, content} files, {relative, target} links.
+  using Entries = std::initializer_list<std::pair<std::string, std::string>>;
+  void write_all(Entries files) const;
+  void link_all(Entries links) const;
 
 private:
   std::string m_path;

@@ -13,7 +13,6 @@ namespace {
 
 const std::string k_uuid = "f16929ea-0ac0-4df8-b80c-e2c221ab96c8";
 const std::string k_raw_uuid = "6bd2a8e0-9a3c-4c1e-8f6e-2c6c4f1d7a11";
-const std::vector<std::string> k_to_ram = switch_writes("dax0.0", "device_dax", "kmem");
 
 // The nd_dax parent of dax0.0 as the nfit-node1 VM shows it, on namespace0.0.
 void add_nd_dax(FakeKernel& kernel)
@@ -50,9 +49,41 @@ WantedState ram(OnlineAfter online = OnlineAfter::yes, OnlineAs as = OnlineAs::m
 
 const WantedState k_devdax{Mode::devdax, OnlineAfter::yes, OnlineAs::movable};
 
-struct SystemRamFixture : OpsFixture
+// OpsFixture with apply's steps on dax0.0.
+struct ApplyFixture : OpsFixture
 {
-  SystemRamFixture() : OpsFixture(nfit_device("kmem")) {}
+  using OpsFixture::OpsFixture;
+
+  // Applies `wanted` to dax0.0, which must succeed: the report.
+  ApplyReport applied(const WantedState& wanted, Force force = Force::no)
+  {
+    auto report = apply_wanted(ctx, k_dax00, wanted, force);
+    INFO((report ? std::string() : report.error().message()));
+    REQUIRE(report);
+    return *report;
+  }
+
+  // Applies `wanted` once more, the log cleared: no block is left to change and nothing is written.
+  ApplyReport applied_again(const WantedState& wanted)
+  {
+    kernel.clear_log();
+    ApplyReport report = applied(wanted);
+    CHECK(report.blocks.count(BlockOutcome::changed) == 0);
+    CHECK(kernel.writes().empty());
+    return report;
+  }
+
+  // Every block of dax0.0 in `state`, the log cleared.
+  void set_blocks(const std::string& state)
+  {
+    for (uint64_t index : k_nfit_blocks) kernel.set_block(index, state);
+    kernel.clear_log();
+  }
+};
+
+struct SystemRamFixture : ApplyFixture
+{
+  SystemRamFixture() : ApplyFixture(nfit_device("kmem")) {}
 };
 
 // Applies /etc/dax/dax.conf to dax0.0 with hints worded for apply, as cmd/apply does, expecting a
@@ -129,25 +160,28 @@ TEST_CASE_METHOD(OpsFixture, "matching: every key given must match", "[apply]")
 {
   add_nd_dax(kernel);
   DeviceIdentity identity = identity_of(kernel);
-  auto match = [&](const std::string& keys) {
-    INFO(keys);
-    return matches(section("[device x]\n" + keys + "mode = devdax\n").match, identity);
+  // Keys of a section, and whether they match dax0.0.
+  const std::vector<std::pair<std::string, bool>> cases{
+    {"nvdimm.uuid = " + k_uuid + "\n", true},
+    {"nvdimm.uuid = F16929EA-0AC0-4DF8-B80C-E2C221AB96C8\n", true},
+    {"nvdimm.uuid = " + k_raw_uuid + "\n", false},
+    {"resource = 0x101200000\n", true},
+    {"resource = 0x101000000\n", false},
+    {"range = 0x101200000-0x13fffffff\n", true},
+    {"range = 0x101200000-0x13ffffffe\n", false},
+    {"region = /LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0/region0/dax0.0\n", true},
+    {"region = /sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0/region0/dax0.0\n", true},
+    {"region = /platform/hmem.0\n", false},
+    {"device = dax0.0\n", true},
+    {"device = dax0.1\n", false},
+    {"cxl.region = region0\n", false},
+    {"device = dax0.0\nresource = 0x101200000\n", true},
+    {"device = dax0.0\nresource = 0x0\n", false},
   };
-  CHECK(match("nvdimm.uuid = " + k_uuid + "\n"));
-  CHECK(match("nvdimm.uuid = F16929EA-0AC0-4DF8-B80C-E2C221AB96C8\n"));
-  CHECK_FALSE(match("nvdimm.uuid = " + k_raw_uuid + "\n"));
-  CHECK(match("resource = 0x101200000\n"));
-  CHECK_FALSE(match("resource = 0x101000000\n"));
-  CHECK(match("range = 0x101200000-0x13fffffff\n"));
-  CHECK_FALSE(match("range = 0x101200000-0x13ffffffe\n"));
-  CHECK(match("region = /LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0/region0/dax0.0\n"));
-  CHECK(match("region = /sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0/region0/dax0.0\n"));
-  CHECK_FALSE(match("region = /platform/hmem.0\n"));
-  CHECK(match("device = dax0.0\n"));
-  CHECK_FALSE(match("device = dax0.1\n"));
-  CHECK_FALSE(match("cxl.region = region0\n"));
-  CHECK(match("device = dax0.0\nresource = 0x101200000\n"));
-  CHECK_FALSE(match("device = dax0.0\nresource = 0x0\n"));
+  for (const auto& [keys, expected] : cases) {
+    INFO(keys);
+    CHECK(matches(section("[device x]\n" + keys + "mode = devdax\n").match, identity) == expected);
+  }
 }
 
 TEST_CASE_METHOD(OpsFixture, "range matches a device whose mappings join into it", "[apply]")
@@ -195,44 +229,34 @@ TEST_CASE_METHOD(OpsFixture, "plan: two sections wanting different states for on
   CHECK(kernel.writes().empty());
 }
 
-TEST_CASE_METHOD(OpsFixture, "apply devdax -> system-ram, online movable, then again: no writes", "[apply]")
+TEST_CASE_METHOD(ApplyFixture, "apply devdax -> system-ram, online movable, then again: no writes", "[apply]")
 {
-  auto report = apply_wanted(ctx, k_dax00, ram(), Force::no);
-  REQUIRE(report);
-  CHECK(report->before == Mode::devdax);
-  CHECK(report->mode == ModeChange::changed);
-  CHECK(report->blocks.count(BlockOutcome::changed) == 7);
+  ApplyReport report = applied(ram());
+  CHECK(report.before == Mode::devdax);
+  CHECK(report.mode == ModeChange::changed);
+  CHECK(report.blocks.count(BlockOutcome::changed) == 7);
   CHECK(kernel.writes() == k_to_ram + state_writes(k_nfit_blocks, "online_movable"));
 
-  kernel.clear_log();
-  report = apply_wanted(ctx, k_dax00, ram(), Force::no);
-  REQUIRE(report);
-  CHECK(report->before == Mode::system_ram);
-  CHECK(report->mode == ModeChange::already);
-  CHECK(report->blocks.count(BlockOutcome::changed) == 0);
-  CHECK(kernel.writes().empty());
+  report = applied_again(ram());
+  CHECK(report.before == Mode::system_ram);
+  CHECK(report.mode == ModeChange::already);
 }
 
-TEST_CASE_METHOD(OpsFixture, "apply system-ram offline: kmem bound, no block onlined", "[apply]")
+TEST_CASE_METHOD(ApplyFixture, "apply system-ram offline: kmem bound, no block onlined", "[apply]")
 {
-  auto report = apply_wanted(ctx, k_dax00, ram(OnlineAfter::no), Force::no);
-  REQUIRE(report);
+  applied(ram(OnlineAfter::no));
   CHECK(kernel.writes() == k_to_ram);
   for (uint64_t index : k_nfit_blocks) CHECK(kernel.block_state(index) == "offline");
 }
 
-TEST_CASE_METHOD(OpsFixture, "apply devdax to a devdax device writes nothing; to an unbound one binds it", "[apply]")
+TEST_CASE_METHOD(ApplyFixture, "apply devdax to a devdax device writes nothing; to an unbound one binds it", "[apply]")
 {
-  auto report = apply_wanted(ctx, k_dax00, k_devdax, Force::no);
-  REQUIRE(report);
-  CHECK(report->mode == ModeChange::already);
+  CHECK(applied(k_devdax).mode == ModeChange::already);
   CHECK(kernel.writes().empty());
 
   REQUIRE(kernel.write(driver_file("device_dax", "unbind"), "dax0.0"));
   kernel.clear_log();
-  report = apply_wanted(ctx, k_dax00, k_devdax, Force::no);
-  REQUIRE(report);
-  CHECK(report->mode == ModeChange::changed);
+  CHECK(applied(k_devdax).mode == ModeChange::changed);
   CHECK(kernel.writes() == std::vector<std::string>{wrote(driver_file("device_dax", "new_id"), "dax0.0")});
 }
 
@@ -240,64 +264,45 @@ TEST_CASE_METHOD(SystemRamFixture, "apply onlines only the offline blocks of a s
 {
   kernel.set_block(33, "online_movable");
   kernel.clear_log();
-  auto report = apply_wanted(ctx, k_dax00, ram(), Force::no);
-  REQUIRE(report);
-  CHECK(report->mode == ModeChange::already);
-  CHECK(report->blocks.count(BlockOutcome::changed) == 6);
+  ApplyReport report = applied(ram());
+  CHECK(report.mode == ModeChange::already);
+  CHECK(report.blocks.count(BlockOutcome::changed) == 6);
   CHECK(kernel.writes() == state_writes({34, 35, 36, 37, 38, 39}, "online_movable"));
 }
 
 TEST_CASE_METHOD(SystemRamFixture, "apply online = no offlines online blocks; offline ones are left", "[apply]")
 {
-  for (uint64_t index : k_nfit_blocks) kernel.set_block(index, "online_movable");
-  kernel.clear_log();
-  auto report = apply_wanted(ctx, k_dax00, ram(OnlineAfter::no), Force::no);
-  REQUIRE(report);
-  CHECK(report->blocks.count(BlockOutcome::changed) == 7);
+  set_blocks("online_movable");
+  CHECK(applied(ram(OnlineAfter::no)).blocks.count(BlockOutcome::changed) == 7);
   CHECK(kernel.writes() == state_writes(k_nfit_blocks, "offline"));
-
-  kernel.clear_log();
-  report = apply_wanted(ctx, k_dax00, ram(OnlineAfter::no), Force::no);
-  REQUIRE(report);
-  CHECK(report->blocks.count(BlockOutcome::changed) == 0);
-  CHECK(kernel.writes().empty());
+  applied_again(ram(OnlineAfter::no));
 }
 
 TEST_CASE_METHOD(SystemRamFixture, "apply moves memory online in the other zone, block by block", "[apply]")
 {
-  for (uint64_t index : k_nfit_blocks) kernel.set_block(index, "online");
-  kernel.clear_log();
-  auto report = apply_wanted(ctx, k_dax00, ram(), Force::no);
-  REQUIRE(report);
-  CHECK(report->mode == ModeChange::already);
-  CHECK(report->blocks.count(BlockOutcome::changed) == 7);
+  set_blocks("online");
+  ApplyReport report = applied(ram());
+  CHECK(report.mode == ModeChange::already);
+  CHECK(report.blocks.count(BlockOutcome::changed) == 7);
   std::vector<std::string> moves;
   for (uint64_t index : k_nfit_blocks) {
     moves = moves + state_writes({index}, "offline") + state_writes({index}, "online_movable");
   }
   CHECK(kernel.writes() == moves);
   for (uint64_t index : k_nfit_blocks) CHECK(kernel.block_zones(index) == "Movable");
-
-  kernel.clear_log();
-  report = apply_wanted(ctx, k_dax00, ram(), Force::no);
-  REQUIRE(report);
-  CHECK(report->blocks.count(BlockOutcome::changed) == 0);
-  CHECK(kernel.writes().empty());
+  applied_again(ram());
 }
 
 TEST_CASE_METHOD(SystemRamFixture, "apply devdax to online system-ram: refused, with --force offlined first", "[apply]")
 {
-  for (uint64_t index : k_nfit_blocks) kernel.set_block(index, "online_movable");
-  kernel.clear_log();
-  auto report = apply_wanted(ctx, k_dax00, k_devdax, Force::no);
-  REQUIRE_FALSE(report);
+  set_blocks("online_movable");
+  REQUIRE_FALSE(apply_wanted(ctx, k_dax00, k_devdax, Force::no));
   CHECK(kernel.writes().empty());
 
-  report = apply_wanted(ctx, k_dax00, k_devdax, Force::yes);
-  REQUIRE(report);
-  CHECK(report->before == Mode::system_ram);
-  CHECK(report->mode == ModeChange::changed);
-  CHECK(kernel.writes() == state_writes(k_nfit_blocks, "offline") + switch_writes("dax0.0", "kmem", "device_dax"));
+  ApplyReport report = applied(k_devdax, Force::yes);
+  CHECK(report.before == Mode::system_ram);
+  CHECK(report.mode == ModeChange::changed);
+  CHECK(kernel.writes() == state_writes(k_nfit_blocks, "offline") + k_to_devdax);
 }
 
 TEST_CASE_METHOD(OpsFixture, "apply names the configuration key and FILE:LINE it follows, not a flag", "[apply]")

@@ -1,5 +1,5 @@
 // The configuration parser: both formats, every error with its line, and how files are found.
-#include "test/unit/fake_kernel.hpp"
+#include "test/unit/fixtures.hpp"
 
 #include "core/config.hpp"
 
@@ -24,6 +24,21 @@ std::string parse_error(const std::string& text)
   auto sections = parse_config(text, "/etc/dax/dax.conf");
   REQUIRE_FALSE(sections);
   return sections.error().message();
+}
+
+Config load_ok(FakeKernel& kernel)
+{
+  auto config = load_config(kernel);
+  INFO((config ? std::string() : config.error().message()));
+  REQUIRE(config);
+  return *config;
+}
+
+std::string load_error(FakeKernel& kernel)
+{
+  auto config = load_config(kernel);
+  REQUIRE_FALSE(config);
+  return config.error().message();
 }
 
 } // namespace
@@ -164,58 +179,48 @@ TEST_CASE("wishes compare equal where online and movable do not apply", "[config
 TEST_CASE("load_config: dax.conf, then dax.conf.d, then daxctl.conf.d, *.conf in byte order", "[config]")
 {
   FakeKernel kernel;
-  kernel.set_file("/etc/dax/dax.conf", "[device main]\ndevice = dax0.0\nmode = devdax\n");
-  kernel.set_file("/etc/dax/dax.conf.d/b.conf", "[device b]\ndevice = dax1.0\nmode = devdax\n");
-  kernel.set_file("/etc/dax/dax.conf.d/a.conf", "[device a]\ndevice = dax2.0\nmode = devdax\n");
-  kernel.set_file("/etc/dax/dax.conf.d/a.conf.orig", "this is not read");
-  kernel.set_file("/etc/dax/dax.conf.d/.hidden.conf", "this is not read either");
-  kernel.set_file("/etc/daxctl.conf.d/daxctl.conf",
-                  "[reconfigure-device main]\nnvdimm.uuid = ed93e918-e165-49d8-921d-383d7b9660c5\nmode = devdax\n");
-  auto config = load_config(kernel);
-  INFO((config ? std::string() : config.error().message()));
-  REQUIRE(config);
-  CHECK(config->files == std::vector<std::string>{"/etc/dax/dax.conf", "/etc/dax/dax.conf.d/a.conf",
-                                                  "/etc/dax/dax.conf.d/b.conf", "/etc/daxctl.conf.d/daxctl.conf"});
-  std::vector<std::string> headers;
-  for (const auto& section : config->sections) headers.push_back(section.header());
-  CHECK(headers == std::vector<std::string>{"[device main]", "[device a]", "[device b]", "[reconfigure-device main]"});
+  set_files(kernel, {{"/etc/dax/dax.conf", "[device main]\ndevice = dax0.0\nmode = devdax\n"},
+                     {"/etc/dax/dax.conf.d/b.conf", "[device b]\ndevice = dax1.0\nmode = devdax\n"},
+                     {"/etc/dax/dax.conf.d/a.conf", "[device a]\ndevice = dax2.0\nmode = devdax\n"},
+                     {"/etc/dax/dax.conf.d/a.conf.orig", "this is not read"},
+                     {"/etc/dax/dax.conf.d/.hidden.conf", "this is not read either"},
+                     {"/etc/daxctl.conf.d/daxctl.conf", "[reconfigure-device main]\n"
+                                                        "nvdimm.uuid = ed93e918-e165-49d8-921d-383d7b9660c5\n"
+                                                        "mode = devdax\n"}});
+  Config config = load_ok(kernel);
+  CHECK(config.files == std::vector<std::string>{"/etc/dax/dax.conf", "/etc/dax/dax.conf.d/a.conf",
+                                                 "/etc/dax/dax.conf.d/b.conf", "/etc/daxctl.conf.d/daxctl.conf"});
+  CHECK(collect(config.sections, [](const ConfigSection& section) { return section.header(); }) ==
+        std::vector<std::string>{"[device main]", "[device a]", "[device b]", "[reconfigure-device main]"});
 }
 
 TEST_CASE("load_config: no files is an empty configuration", "[config]")
 {
   FakeKernel kernel;
-  auto config = load_config(kernel);
-  REQUIRE(config);
-  CHECK(config->sections.empty());
-  CHECK(config->files.empty());
+  Config config = load_ok(kernel);
+  CHECK(config.sections.empty());
+  CHECK(config.files.empty());
 }
 
 TEST_CASE("load_config: a section name used twice is an error naming both places", "[config]")
 {
   FakeKernel kernel;
-  kernel.set_file("/etc/dax/dax.conf", "[device fast]\ndevice = dax0.0\nmode = devdax\n");
-  kernel.set_file("/etc/dax/dax.conf.d/x.conf", "\n[device fast]\ndevice = dax1.0\nmode = devdax\n");
-  auto config = load_config(kernel);
-  REQUIRE_FALSE(config);
-  CHECK(config.error().message() ==
-        "/etc/dax/dax.conf.d/x.conf:2: [device fast] is already defined at /etc/dax/dax.conf:1");
+  set_files(kernel, {{"/etc/dax/dax.conf", "[device fast]\ndevice = dax0.0\nmode = devdax\n"},
+                     {"/etc/dax/dax.conf.d/x.conf", "\n[device fast]\ndevice = dax1.0\nmode = devdax\n"}});
+  CHECK(load_error(kernel) == "/etc/dax/dax.conf.d/x.conf:2: [device fast] is already defined at /etc/dax/dax.conf:1");
 }
 
 TEST_CASE("load_config: a malformed file stops everything; an unreadable one too", "[config]")
 {
   FakeKernel kernel;
-  kernel.set_file("/etc/dax/dax.conf", "[device fast]\ndevice = dax0.0\nmode = devdax\n");
-  kernel.set_file("/etc/daxctl.conf.d/old.conf", "[reconfigure-device x]\nmode = system-ram\n");
-  auto config = load_config(kernel);
-  REQUIRE_FALSE(config);
-  CHECK(config.error().message() == "/etc/daxctl.conf.d/old.conf:1: [reconfigure-device x] has no match key: "
-                                    "give region, resource, range, nvdimm.uuid, cxl.region or device");
+  set_files(kernel, {{"/etc/dax/dax.conf", "[device fast]\ndevice = dax0.0\nmode = devdax\n"},
+                     {"/etc/daxctl.conf.d/old.conf", "[reconfigure-device x]\nmode = system-ram\n"}});
+  CHECK(load_error(kernel) == "/etc/daxctl.conf.d/old.conf:1: [reconfigure-device x] has no match key: "
+                              "give region, resource, range, nvdimm.uuid, cxl.region or device");
 
   kernel.remove("/etc/daxctl.conf.d/old.conf");
   kernel.fail_read("/etc/dax/dax.conf", EACCES);
-  config = load_config(kernel);
-  REQUIRE_FALSE(config);
-  CHECK(config.error().message() == "read /etc/dax/dax.conf: Permission denied");
+  CHECK(load_error(kernel) == "read /etc/dax/dax.conf: Permission denied");
 }
 
 TEST_CASE("load_config trusts only root's files that no one else may change", "[config]")
@@ -224,33 +229,28 @@ TEST_CASE("load_config trusts only root's files that no one else may change", "[
   kernel.set_file("/etc/dax/dax.conf", "[device fast]\ndevice = dax0.0\nmode = devdax\n", 0644);
   kernel.set_file("/etc/dax/dax.conf.d/x.conf", "[device x]\ndevice = dax1.0\nmode = devdax\n", 0644);
   REQUIRE(load_config(kernel));
-  auto refused = [&] {
-    auto config = load_config(kernel);
-    REQUIRE_FALSE(config);
-    return config.error().message();
-  };
 
   SECTION("a file writable by group or others")
   {
     kernel.set_file("/etc/dax/dax.conf.d/x.conf", "[device x]\ndevice = dax1.0\nmode = devdax\n", 0664);
-    CHECK(refused() == "/etc/dax/dax.conf.d/x.conf: writable by group or others (mode 0664): refused, as sshd "
+    CHECK(load_error(kernel) == "/etc/dax/dax.conf.d/x.conf: writable by group or others (mode 0664): refused, as sshd "
                        "and sudo do");
   }
   SECTION("a file owned by another user")
   {
     kernel.set_owner("/etc/dax/dax.conf", 1000);
-    CHECK(refused() == "/etc/dax/dax.conf: owned by uid 1000, not root: refused (dax runs as root at boot; only "
+    CHECK(load_error(kernel) == "/etc/dax/dax.conf: owned by uid 1000, not root: refused (dax runs as root at boot; only "
                        "root may decide what it does)");
   }
   SECTION("a directory above it that others may write")
   {
     kernel.set_owner("/etc/dax", 1000);
-    CHECK(refused().starts_with("/etc/dax: owned by uid 1000, not root"));
+    CHECK(load_error(kernel).starts_with("/etc/dax: owned by uid 1000, not root"));
   }
   SECTION("a drop-in directory writable by others")
   {
     kernel.set_file("/etc/daxctl.conf.d/.keep", "", 0644);
     kernel.set_owner("/etc/daxctl.conf.d", 1000);
-    CHECK(refused().starts_with("/etc/daxctl.conf.d: owned by uid 1000"));
+    CHECK(load_error(kernel).starts_with("/etc/daxctl.conf.d: owned by uid 1000"));
   }
 }

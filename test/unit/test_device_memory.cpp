@@ -23,9 +23,7 @@ DeviceMemory memory_of(FakeKernel& kernel, WithZone zone = WithZone::yes)
 
 std::vector<uint64_t> indexes(const DeviceMemory& memory)
 {
-  std::vector<uint64_t> result;
-  for (const auto& block : memory.blocks) result.push_back(block.index);
-  return result;
+  return collect(memory.blocks, [](const auto& block) { return block.index; });
 }
 
 } // namespace

@@ -32,24 +32,24 @@ void make_node(const TempDir& root, const std::string& relative, unsigned major,
 TEST_CASE("find_device_users matches the device number, whatever the node is called", "[device_users]")
 {
   TempDir root;
-  root.write("sys/bus/dax/devices/dax0.0/dev", "252:0\n");
-  root.write("sys/bus/dax/devices/dax1.0/dev", "252:1\n");
-  root.write("proc/100/comm", "qemu-system-x86\n");
-  root.write("proc/200/comm", "fio\n");
-  root.write("proc/300/comm", "other\n");
-  root.write("proc/400/comm", "ctr\x1b[2J\n");
-  root.write("dev/.keep", "");
+  root.write_all({{"sys/bus/dax/devices/dax0.0/dev", "252:0\n"},
+                  {"sys/bus/dax/devices/dax1.0/dev", "252:1\n"},
+                  {"proc/100/comm", "qemu-system-x86\n"},
+                  {"proc/200/comm", "fio\n"},
+                  {"proc/300/comm", "other\n"},
+                  {"proc/400/comm", "ctr\x1b[2J\n"},
+                  {"proc/meminfo", "MemTotal: 1 kB\n"},
+                  {"dev/.keep", ""}});
   make_node(root, "dev/renamed", 252, 0);  // a node renamed or made elsewhere (a container's /dev)
   make_node(root, "dev/dax0.00", 252, 7);  // a name that starts like the device's: another device
   make_node(root, "dev/dax1.0", 252, 1);
-  root.link("proc/100/fd/0", "/dev/.keep");
-  root.link("proc/100/fd/7", "/dev/renamed");
-  root.link("proc/200/map_files/7f00000-7f20000", "/dev/renamed"); // mapped, descriptor closed
-  root.link("proc/300/fd/1", "/dev/dax1.0");
-  root.link("proc/300/map_files/1000-2000", "/dev/dax0.00");
-  root.link("proc/400/fd/3", "/dev/dax0.0 (deleted)"); // a deleted node: dangling in a capture
-  root.link("proc/400/fd/4", "../../../dev/renamed");
-  root.write("proc/meminfo", "MemTotal: 1 kB\n");
+  root.link_all({{"proc/100/fd/0", "/dev/.keep"},
+                 {"proc/100/fd/7", "/dev/renamed"},
+                 {"proc/200/map_files/7f00000-7f20000", "/dev/renamed"}, // mapped, descriptor closed
+                 {"proc/300/fd/1", "/dev/dax1.0"},
+                 {"proc/300/map_files/1000-2000", "/dev/dax0.00"},
+                 {"proc/400/fd/3", "/dev/dax0.0 (deleted)"}, // a deleted node: dangling in a capture
+                 {"proc/400/fd/4", "../../../dev/renamed"}});
   RealSysfs sysfs(root.path());
 
   auto users = find_device_users(sysfs, DeviceName{0, 0});

@@ -15,8 +15,6 @@ namespace {
 
 const std::string k_state = "/sys/bus/dax/devices/dax0.0/state";
 const std::string k_memmap = "/sys/bus/dax/devices/dax0.0/memmap_on_memory";
-const std::vector<std::string> k_to_ram = switch_writes("dax0.0", "device_dax", "kmem");
-const std::vector<std::string> k_to_devdax = switch_writes("dax0.0", "kmem", "device_dax");
 
 // The device path as the fake kernel resolves it.
 std::string resolved(FakeKernel& kernel, const std::string& path)

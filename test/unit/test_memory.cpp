@@ -34,16 +34,12 @@ struct MemoryFixture
 
 std::vector<BlockOutcome> outcomes(const BlockPass& pass)
 {
-  std::vector<BlockOutcome> result;
-  for (const auto& block : pass.blocks) result.push_back(block.outcome);
-  return result;
+  return collect(pass.blocks, [](const auto& block) { return block.outcome; });
 }
 
 std::vector<uint64_t> indexes_of(const BlockPass& pass)
 {
-  std::vector<uint64_t> result;
-  for (const auto& block : pass.blocks) result.push_back(block.index);
-  return result;
+  return collect(pass.blocks, [](const auto& block) { return block.index; });
 }
 
 constexpr auto changed = BlockOutcome::changed;

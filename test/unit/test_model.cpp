@@ -39,9 +39,7 @@ FakeDeviceSpec plain_device(const std::string& name, uint64_t start, uint64_t si
 
 std::vector<std::string> names_of(const Region& region)
 {
-  std::vector<std::string> names;
-  for (const auto& device : region.devices) names.push_back(device.name.str());
-  return names;
+  return collect(region.devices, [](const Device& device) { return device.name.str(); });
 }
 
 } // namespace

@@ -21,9 +21,7 @@ NumaView numa_of(FakeKernel& kernel)
 
 std::vector<int> distances(const NumaNode& node)
 {
-  std::vector<int> result;
-  for (const auto& distance : node.distances) result.push_back(static_cast<int>(distance.distance));
-  return result;
+  return collect(node.distances, [](const auto& distance) { return static_cast<int>(distance.distance); });
 }
 
 } // namespace

@@ -10,9 +10,6 @@ using namespace dax::test;
 
 namespace {
 
-const std::vector<std::string> k_to_ram = switch_writes("dax0.0", "device_dax", "kmem");
-const std::vector<std::string> k_to_devdax = switch_writes("dax0.0", "kmem", "device_dax");
-
 std::string error_of(const Result<OpReport>& result)
 {
   REQUIRE_FALSE(result);

@@ -2,8 +2,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 using namespace dax;
 
@@ -16,60 +19,64 @@ std::string argument(std::string_view text)
   return name ? name->str() : "error: " + name.error().message();
 }
 
+// What `parse` gives when it accepts a text.
+template <class Parse>
+using Parsed = typename std::invoke_result_t<Parse, std::string_view>::value_type;
+
+// `parse` accepts each text of `cases` as its value.
+template <class Parse>
+void check_parsed(Parse parse, std::initializer_list<std::pair<const char*, Parsed<Parse>>> cases)
+{
+  for (const auto& [text, value] : cases) {
+    INFO("input '" << text << "'");
+    CHECK(parse(text) == value);
+  }
+}
+
+// `parse` refuses each of `inputs`.
+template <class Parse>
+void check_refused(Parse parse, std::initializer_list<const char*> inputs)
+{
+  for (const char* bad : inputs) {
+    INFO("input '" << bad << "'");
+    CHECK_FALSE(parse(bad).has_value());
+  }
+}
+
 } // namespace
 
 TEST_CASE("parse_u64 takes decimal and 0x-hex, nothing else", "[parse]")
 {
-  CHECK(parse_u64("0") == 0U);
-  CHECK(parse_u64("1054867456") == 1054867456U);
-  CHECK(parse_u64("0x101200000") == 0x101200000U);
-  CHECK(parse_u64("0X1f") == 0x1fU);
-  CHECK(parse_u64("18446744073709551615") == UINT64_MAX);
-  CHECK(parse_u64("0xffffffffffffffff") == UINT64_MAX);
-  for (const char* bad : {"", "-1", "+1", " 1", "1 ", "1\n", "0x", "0x-1", "12a", "1e3",
-                          "18446744073709551616", "0x10000000000000000", "abc", "\xc2\xb9"}) {
-    INFO("input '" << bad << "'");
-    CHECK_FALSE(parse_u64(bad).has_value());
-  }
+  check_parsed(parse_u64, {{"0", 0},
+                           {"1054867456", 1054867456},
+                           {"0x101200000", 0x101200000},
+                           {"0X1f", 0x1f},
+                           {"18446744073709551615", UINT64_MAX},
+                           {"0xffffffffffffffff", UINT64_MAX}});
+  check_refused(parse_u64, {"", "-1", "+1", " 1", "1 ", "1\n", "0x", "0x-1", "12a", "1e3", "18446744073709551616",
+                            "0x10000000000000000", "abc", "\xc2\xb9"});
 }
 
 TEST_CASE("parse_hex_u64 takes hex digits with or without 0x", "[parse]")
 {
-  CHECK(parse_hex_u64("8000000") == 0x8000000U);
-  CHECK(parse_hex_u64("0x80000000") == 0x80000000U);
-  CHECK(parse_hex_u64("00000021") == 33U);
-  CHECK(parse_hex_u64("ffffffffffffffff") == UINT64_MAX);
-  for (const char* bad : {"", "0x", "g", "-8", "8000000 ", "10000000000000000", "0x0x1"}) {
-    INFO("input '" << bad << "'");
-    CHECK_FALSE(parse_hex_u64(bad).has_value());
-  }
+  check_parsed(parse_hex_u64, {{"8000000", 0x8000000}, {"0x80000000", 0x80000000}, {"00000021", 33},
+                               {"ffffffffffffffff", UINT64_MAX}});
+  check_refused(parse_hex_u64, {"", "0x", "g", "-8", "8000000 ", "10000000000000000", "0x0x1"});
 }
 
 TEST_CASE("parse_int takes signed decimal within int", "[parse]")
 {
-  CHECK(parse_int("-1") == -1);
-  CHECK(parse_int("0") == 0);
-  CHECK(parse_int("1") == 1);
-  CHECK(parse_int("-2147483648") == INT32_MIN);
-  CHECK(parse_int("2147483647") == INT32_MAX);
-  for (const char* bad : {"", "-", "+1", "1x", "2147483648", "-2147483649", "0x1", " 1"}) {
-    INFO("input '" << bad << "'");
-    CHECK_FALSE(parse_int(bad).has_value());
-  }
+  check_parsed(parse_int, {{"-1", -1}, {"0", 0}, {"1", 1}, {"-2147483648", INT32_MIN}, {"2147483647", INT32_MAX}});
+  check_refused(parse_int, {"", "-", "+1", "1x", "2147483648", "-2147483649", "0x1", " 1"});
 }
 
 TEST_CASE("parse_device_name accepts exactly daxX.Y", "[parse]")
 {
-  CHECK(parse_device_name("dax0.0") == DeviceName{0, 0});
-  CHECK(parse_device_name("dax10.3") == DeviceName{10, 3});
-  CHECK(parse_device_name("dax123456789.2") == DeviceName{123456789, 2});
-  for (const char* bad : {"", "dax", "dax0", "dax0.", "dax.0", "dax0.0x", "dax0.0.0", "dax-1.0",
-                          "dax+1.0", "DAX0.0", " dax0.0", "dax0.0\n", "daxa.b", "dax_0.0",
-                          "dax4294967296.0", "dax0.99999999999999999999", "dax1234567890.0",
-                          "dax\xef\xbc\x90.\xef\xbc\x90", "dax0.0\xc3\xa9", "region0"}) {
-    INFO("input '" << bad << "'");
-    CHECK_FALSE(parse_device_name(bad).has_value());
-  }
+  check_parsed(parse_device_name, {{"dax0.0", {0, 0}}, {"dax10.3", {10, 3}}, {"dax123456789.2", {123456789, 2}}});
+  check_refused(parse_device_name, {"", "dax", "dax0", "dax0.", "dax.0", "dax0.0x", "dax0.0.0", "dax-1.0", "dax+1.0",
+                                    "DAX0.0", " dax0.0", "dax0.0\n", "daxa.b", "dax_0.0", "dax4294967296.0",
+                                    "dax0.99999999999999999999", "dax1234567890.0", "dax\xef\xbc\x90.\xef\xbc\x90",
+                                    "dax0.0\xc3\xa9", "region0"});
 }
 
 TEST_CASE("DeviceName prints and orders naturally", "[parse]")
@@ -131,28 +138,24 @@ TEST_CASE("parse_device_argument shortens a long input in its message", "[parse]
 
 TEST_CASE("parse_region_argument takes N or regionN", "[parse]")
 {
-  CHECK(parse_region_argument("0") == 0U);
-  CHECK(parse_region_argument("region3") == 3U);
-  CHECK(parse_region_argument("12") == 12U);
-  for (const char* bad : {"", "region", "r3", "-1", "3x", "region-1", "Region3", "99999999999", "dax0.0"}) {
-    INFO("input '" << bad << "'");
-    CHECK_FALSE(parse_region_argument(bad).has_value());
-  }
+  check_parsed(parse_region_argument, {{"0", 0}, {"region3", 3}, {"12", 12}});
+  check_refused(parse_region_argument,
+                {"", "region", "r3", "-1", "3x", "region-1", "Region3", "99999999999", "dax0.0"});
 }
 
 TEST_CASE("parse_size takes bytes, 0x-hex and k/m/g/t binary suffixes", "[parse]")
 {
-  CHECK(parse_size("0") == 0U);
-  CHECK(parse_size("4096") == 4096U);
-  CHECK(parse_size("0x40000000") == 0x40000000U);
-  CHECK(parse_size("4G") == 4ULL << 30);
-  CHECK(parse_size("4g") == 4ULL << 30);
-  CHECK(parse_size("512M") == 512ULL << 20);
-  CHECK(parse_size("2k") == 2048U);
-  CHECK(parse_size("1T") == 1ULL << 40);
-  CHECK(parse_size("0x10M") == 16ULL << 20);
-  CHECK(parse_size("16777215T") == 16777215ULL << 40);
-  CHECK(parse_size("18446744073709551615") == UINT64_MAX);
+  check_parsed(parse_size, {{"0", 0},
+                            {"4096", 4096},
+                            {"0x40000000", 0x40000000},
+                            {"4G", 4ULL << 30},
+                            {"4g", 4ULL << 30},
+                            {"512M", 512ULL << 20},
+                            {"2k", 2048},
+                            {"1T", 1ULL << 40},
+                            {"0x10M", 16ULL << 20},
+                            {"16777215T", 16777215ULL << 40},
+                            {"18446744073709551615", UINT64_MAX}});
   for (const char* bad : {"", "G", "-1G", "+4G", " 4G", "4G ", "4 G", "4GB", "4GiB", "1.5G", "010",
                           "0x", "16777216T", "18446744073709551616", "4P", "0xG", "abc"}) {
     INFO("input '" << bad << "'");

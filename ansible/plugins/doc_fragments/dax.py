@@ -28,13 +28,16 @@ author:
 '''
 
     # dax.dax.dax.changes: modules that bring devices to a mode (module_utils/dax.py MODE_ARGS; each
-    # module words the options' descriptions), show the change with --diff, and dax.dax.info reads it.
+    # module describes force, which stands for its own command's --force), show the change with --diff,
+    # and dax.dax.info reads it.
     CHANGES = r'''
 options:
   online:
+    description: System-ram only; the memory online (true) or offline (false).
     type: bool
     default: true
   movable:
+    description: System-ram only; online as movable memory (zone Movable, true) or as kernel memory (zone Normal, false).
     type: bool
     default: true
   force:

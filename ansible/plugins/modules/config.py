@@ -32,10 +32,6 @@ options:
     description: The mode wanted (C(famfs) binds fsdev_dax, Linux 7.2+).
     type: str
     choices: [system-ram, devdax, famfs]
-  online:
-    description: System-ram only; keep the memory online (true) or offline (false).
-  movable:
-    description: System-ram only; online as movable memory (true) or kernel memory (false).
   force:
     description: C(dax apply --force) (devdax while memory is online offlines it first; accepts the kernel's auto-online policy).
   state:
@@ -52,6 +48,7 @@ extends_documentation_fragment:
   - dax.dax.dax.changes
 seealso:
   - module: dax.dax.device
+    description: The same states once, without a configuration file (not kept across reboots).
 '''
 
 EXAMPLES = r'''

@@ -31,10 +31,6 @@ options:
     type: str
     required: true
     choices: [system-ram, devdax, famfs]
-  online:
-    description: System-ram only; the memory online (true) or offline (false).
-  movable:
-    description: System-ram only; online as movable memory (zone Movable) or as kernel memory (zone Normal).
   force:
     description:
       - C(dax --force). To devdax, offline online memory first; to system-ram, go ahead although a process
@@ -44,6 +40,7 @@ extends_documentation_fragment:
   - dax.dax.dax.changes
 seealso:
   - module: dax.dax.config
+    description: Keeps a device in its state at every boot, through dax's configuration (dax apply).
 '''
 
 EXAMPLES = r'''
