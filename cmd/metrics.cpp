@@ -53,7 +53,7 @@ constexpr std::array k_metric_families{
   MetricFamily{"dax_device_alignment_lost_bytes",
                "Bytes of the device outside whole memory blocks, never usable as System RAM."},
   MetricFamily{"dax_device_memory_blocks", "Memory blocks of a system-ram device by state and zone."},
-  MetricFamily{"dax_device_users", "Processes that have the devdax device /dev/daxX.Y open or mapped."},
+  MetricFamily{"dax_device_users", "Processes that have /dev/daxX.Y of a devdax or famfs device open or mapped."},
   MetricFamily{"dax_metric_unreadable",
                "1 for each metric left out because what it needs is unreadable (not root); absent means 0."},
   MetricFamily{"dax_region_size_bytes", "Size of the dax region."},
@@ -126,7 +126,7 @@ bool add_device(Exposition& out, Sysfs& sysfs, const DeviceName& name, const Acc
     out.add("dax_device_size_bytes", {{"device", name.str()}}, device->size);
     if (device->align) out.add("dax_device_align_bytes", {{"device", name.str()}}, *device->align);
     if (access.block_size) memory = add_device_memory(out, sysfs, *device, *access.block_size, nodes);
-    if (device->mode() == Mode::devdax && device->enabled()) {
+    if (device->mode() != Mode::system_ram && device->enabled()) {
       if (access.proc) out.add("dax_device_users", {{"device", name.str()}}, find_device_users(sysfs, name).size());
       else add_unreadable(out, name.str(), {"dax_device_users"});
     }

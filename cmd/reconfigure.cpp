@@ -1,4 +1,4 @@
-// dax reconfigure: switch devices between devdax and system-ram mode, or resize them (-s/-a).
+// dax reconfigure: switch devices between devdax, system-ram and famfs mode, or resize them (-s/-a).
 #include "cmd/apply_command.hpp"
 #include "cmd/command.hpp"
 #include "cmd/device_json.hpp"
@@ -8,6 +8,7 @@
 #include "cmd/targets.hpp"
 #include "cmd/views.hpp"
 #include "core/dynamic.hpp"
+#include "core/famfs.hpp"
 #include "core/operations.hpp"
 
 #include <fmt/format.h>
@@ -32,7 +33,25 @@ struct ReconfigureOptions : ChangeOptions
   bool check_config = false;
   std::string format;  // --format: "json" (the default, daxctl's) or "table"
   std::string columns; // -o
+  std::vector<const CLI::Option*> ram_flags; // the options that only system-ram takes, to refuse with famfs
 };
+
+// The first option only system-ram takes that the command line gives, "" when none.
+std::string given_ram_flag(const ReconfigureOptions& options)
+{
+  for (const CLI::Option* flag : options.ram_flags) {
+    if (flag->count() > 0) return flag->get_name();
+  }
+  return {};
+}
+
+// The mode a device is in now, if it can be read.
+std::optional<Mode> mode_now(Sysfs& sysfs, const DeviceName& name)
+{
+  auto device = read_device(sysfs, name);
+  if (!device) return std::nullopt;
+  return device->mode();
+}
 
 // The devices as they are now, as a table.
 int print_reconfigured_table(Env& env, const std::vector<DeviceName>& names, const ViewOptions& view)
@@ -60,20 +79,29 @@ int print_result(Env& env, const std::vector<DeviceName>& names, const Reconfigu
   return k_exit_ok;
 }
 
-int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::vector<DeviceName>& names,
+// Switches one device to `mode` as the options ask.
+Result<OpReport> reconfigure_one(Context& ctx, const DeviceName& name, Mode mode, const ReconfigureOptions& options)
+{
+  switch (mode) {
+  case Mode::devdax: return reconfigure_to_devdax(ctx, name, options.force ? Force::yes : Force::no);
+  case Mode::famfs: return reconfigure_to_famfs(ctx, name);
+  case Mode::system_ram: break;
+  }
+  return reconfigure_to_system_ram(ctx, name, {options.online ? OnlineAfter::yes : OnlineAfter::no,
+                                               options.movable ? OnlineAs::movable : OnlineAs::kernel,
+                                               options.destroy_in_use ? InUse::destroy_data : InUse::refuse,
+                                               options.memmap});
+}
+
+int reconfigure_devices(Env& env, const ReconfigureOptions& options, Mode mode, const std::vector<DeviceName>& names,
                         const ViewOptions& view)
 {
-  bool to_ram = options.mode == "system-ram";
   Context ctx = operation_context(env);
-  SystemRamOptions ram{options.online ? OnlineAfter::yes : OnlineAfter::no,
-                       options.movable ? OnlineAs::movable : OnlineAs::kernel,
-                       options.destroy_in_use ? InUse::destroy_data : InUse::refuse, options.memmap};
-
+  // The devices that were in another mode before: only those can have switched partly.
+  std::vector<DeviceName> switching;
   auto outcomes = for_each_device<DeviceName>(names, [&](const DeviceName& name) -> Result<DeviceName> {
-    auto report = reported(env, name, [&] {
-      return to_ram ? reconfigure_to_system_ram(ctx, name, ram)
-                    : reconfigure_to_devdax(ctx, name, options.force ? Force::yes : Force::no);
-    });
+    if (auto before = mode_now(env.sysfs, name); before && *before != mode) switching.push_back(name);
+    auto report = reported(env, name, [&] { return reconfigure_one(ctx, name, mode, options); });
     if (!report) return std::unexpected(report.error());
     if (report->mode == ModeChange::already) {
       unsigned changed = report->blocks.count(BlockOutcome::changed);
@@ -84,13 +112,13 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, const std::
     return name;
   });
   // A device that failed after its driver changed (kmem bound, some blocks not online) is in the
-  // new mode now: it is printed and counted as partly done, never hidden.
+  // new mode now: it is printed and counted as partly done, never hidden. One that failed in the
+  // mode it was already in did not switch at all.
   std::vector<DeviceName> shown = outcomes.succeeded;
   size_t partial = 0;
-  for (const auto& name : names) {
+  for (const auto& name : switching) {
     if (options.dry_run == DryRun::yes || std::find(shown.begin(), shown.end(), name) != shown.end()) continue;
-    auto now = read_device(env.sysfs, name);
-    if (now && to_string(now->mode()) == options.mode) {
+    if (mode_now(env.sysfs, name) == mode) {
       shown.push_back(name);
       ++partial;
     }
@@ -193,10 +221,29 @@ Json reconfigure_asked(const ReconfigureOptions& options)
   if (options.check_config) return {{"check_config", true}, {"force", options.force}};
   if (options.mode.empty()) return {{"size", options.size}, {"align", options.align}};
   if (options.mode == "devdax") return {{"mode", "devdax"}, {"force", options.force}};
+  if (options.mode == "famfs") return {{"mode", "famfs"}};
   return {{"mode", options.mode},
           {"online", options.online},
           {"movable", options.movable},
           {"destroy_data_in_use", options.destroy_in_use}};
+}
+
+// Why the options do not go with `mode` (a usage error), "" when they do.
+std::string mode_conflict(const ReconfigureOptions& options, Mode mode)
+{
+  if (mode == Mode::famfs) {
+    // daxctl 85: "--no-online is incompatible with --mode=famfs"; the other memory options too.
+    std::string flag = given_ram_flag(options);
+    return flag.empty() ? "" : fmt::format("{} is incompatible with --mode=famfs", flag);
+  }
+  if (mode == Mode::system_ram) return {};
+  if (!options.online) return "--no-online is incompatible with --mode=devdax";
+  if (options.destroy_in_use) return "--destroy-data-in-use is for --mode=system-ram";
+  if (!options.movable) return "--no-movable is incompatible with --mode=devdax";
+  if (options.memmap != MemmapOnMemory::keep) {
+    return "--memmap-on-memory and --no-memmap-on-memory need --mode=system-ram";
+  }
+  return {};
 }
 
 int run_reconfigure(Env& env, const ReconfigureOptions& options)
@@ -213,30 +260,20 @@ int run_reconfigure(Env& env, const ReconfigureOptions& options)
   if (options.mode.empty()) {
     return usage_error("reconfigure: a --mode, --size or --align is required");
   }
-  bool to_ram = options.mode == "system-ram";
-  if (!to_ram && !options.online) {
-    return usage_error("--no-online is incompatible with --mode=devdax");
-  }
-  if (!to_ram && options.destroy_in_use) {
-    return usage_error("--destroy-data-in-use is for --mode=system-ram");
-  }
-  if (!to_ram && !options.movable) {
-    return usage_error("--no-movable is incompatible with --mode=devdax");
-  }
-  if (!to_ram && options.memmap != MemmapOnMemory::keep) {
-    return usage_error("--memmap-on-memory and --no-memmap-on-memory need --mode=system-ram");
-  }
+  auto mode = parse_mode(options.mode);
+  if (!mode) return usage_error(fmt::format("--mode '{}': expected system-ram, devdax or famfs", options.mode));
+  if (std::string conflict = mode_conflict(options, *mode); !conflict.empty()) return usage_error(conflict);
   return run_on_targets(env, options.targets, options.dry_run,
                         [&](Env& target, const std::vector<DeviceName>& names) {
-                          return reconfigure_devices(target, options, names, *view);
+                          return reconfigure_devices(target, options, *mode, names, *view);
                         });
 }
 
 void add_reconfigure_options(CLI::App& app, ReconfigureOptions& options)
 {
   add_target_options(app, options.targets);
-  app.add_option("-m,--mode", options.mode, "system-ram (hot-add as RAM) or devdax")
-    ->check(CLI::IsMember({"system-ram", "devdax"}))
+  app.add_option("-m,--mode", options.mode, "system-ram (hot-add as RAM), devdax, or famfs (fsdev_dax, Linux 7.2+)")
+    ->check(CLI::IsMember({"system-ram", "devdax", "famfs"}))
     ->type_name("MODE");
   app.add_option("-s,--size", options.size, "Resize a disabled device of a dynamic region (4G, 512M, 0x..., bytes)")
     ->type_name("SIZE");
@@ -250,11 +287,15 @@ void add_reconfigure_options(CLI::App& app, ReconfigureOptions& options)
   app.add_flag_callback("--no-memmap-on-memory", [&options] { options.memmap = MemmapOnMemory::off; },
                         "system-ram: keep the memory map in boot RAM (Linux 6.8+)");
   app.add_flag("-f,--force", options.force,
-               "devdax: offline online memory first (accepted and unneeded with system-ram)");
+               "devdax: offline online memory first (accepted and unneeded with system-ram and famfs)");
   app.add_flag("--destroy-data-in-use", options.destroy_in_use,
                "system-ram: bind kmem although a process has /dev/daxX.Y open or mapped (its data is lost)");
   app.add_flag("-C,--check-config", options.check_config,
                "Take the mode, online and movable from the configuration files (see dax-apply(1))");
+  for (const char* flag : {"--no-online", "--online", "--no-movable", "--movable", "--memmap-on-memory",
+                           "--no-memmap-on-memory", "--destroy-data-in-use"}) {
+    options.ram_flags.push_back(app.get_option(flag));
+  }
   app.add_flag("-u,--human", options.human, "Human-readable sizes in the printed JSON");
   add_view_options(app, options.format, options.columns, "json (the default, daxctl's) or table");
 }
@@ -264,7 +305,7 @@ void add_reconfigure_options(CLI::App& app, ReconfigureOptions& options)
 Command reconfigure_command()
 {
   return change_command<ReconfigureOptions>("reconfigure", {"reconfigure-device"},
-                                            "Switch devices between devdax and system-ram mode",
+                                            "Switch devices between devdax, system-ram and famfs mode",
                                             add_reconfigure_options, reconfigure_asked, run_reconfigure);
 }
 

@@ -122,7 +122,7 @@ int run_state_change(Env& env, DryRun dry_run, const std::function<int(Env&)>& c
     // Under --report stdout is the JSON report: the writes go to stderr.
     auto print = [&env](const std::string& line) { fmt::print(env.report ? stderr : stdout, "{}\n", line); };
     DryRunSysfs sysfs(env.sysfs, print);
-    DryRunLoader loader(sysfs, print);
+    DryRunLoader loader(sysfs, env.loader, print);
     Env dry{sysfs, loader, env.sysroot, env.live_system, {}, env.report, env.config_root};
     int code = change(dry);
     print_note("dry run: nothing was changed");

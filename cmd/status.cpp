@@ -7,6 +7,7 @@
 #include "cmd/targets.hpp"
 #include "cmd/views.hpp"
 #include "core/device_users.hpp"
+#include "core/driver.hpp"
 #include "core/hotplug.hpp"
 #include "core/numa.hpp"
 
@@ -43,7 +44,7 @@ struct DeviceStatus
 {
   DeviceState state;
   HotplugPlan plan;                 // what kmem would hot-add (or has)
-  std::vector<DeviceUser> users;    // processes using /dev/daxX.Y (devdax mode only)
+  std::vector<DeviceUser> users;    // processes using /dev/daxX.Y (devdax and famfs mode only)
   std::string used_as;              // one line: what the device is used as now
   Style used_style = Style::plain;
   std::vector<std::string> notes;   // warnings worth a line of their own
@@ -92,8 +93,29 @@ void advise_system_ram(DeviceStatus& status)
   }
 }
 
-// Fills in used_as, notes and next for a device without kmem.
-void advise_devdax(DeviceStatus& status, uint64_t block_size)
+// The notes on who holds /dev/daxX.Y.
+void note_users(DeviceStatus& status)
+{
+  if (!status.users.empty()) {
+    status.notes.push_back(fmt::format("in use by {}: stop it before reconfiguring", describe_users(status.users)));
+  }
+  if (!status.users_known) {
+    status.notes.push_back("other processes using it: unknown (only root can see every process's files)");
+  }
+}
+
+// Fills in used_as, notes and next for a famfs device (bound to fsdev_dax).
+void advise_famfs(DeviceStatus& status)
+{
+  std::string name = status.state.device.name.str();
+  status.used_as = fmt::format("the famfs file system's memory (fsdev_dax; /dev/{} cannot be mapped)", name);
+  note_users(status);
+  status.next.push_back({fmt::format("dax reconfigure -m devdax {}", name), "back to devdax (unmount famfs first)"});
+}
+
+// Fills in used_as, notes and next for a devdax device; famfs is offered where the kernel has
+// fsdev_dax.
+void advise_devdax(DeviceStatus& status, uint64_t block_size, bool famfs_available)
 {
   const Device& device = status.state.device;
   std::string name = device.name.str();
@@ -110,11 +132,9 @@ void advise_devdax(DeviceStatus& status, uint64_t block_size)
   } else {
     status.used_as = fmt::format("/dev/{}, a character device for applications (devdax)", name);
   }
-  if (!status.users.empty()) {
-    status.notes.push_back(fmt::format("in use by {}: stop it before reconfiguring", describe_users(status.users)));
-  }
-  if (!status.users_known) {
-    status.notes.push_back("other processes using it: unknown (only root can see every process's files)");
+  note_users(status);
+  if (device.enabled() && famfs_available) {
+    status.next.push_back({fmt::format("dax reconfigure -m famfs {}", name), "bind fsdev_dax for the famfs file system"});
   }
   if (device.ranges().empty()) {
     status.notes.push_back("its address ranges are readable by root only");
@@ -136,15 +156,21 @@ Result<DeviceStatus> read_status(Env& env, const DeviceName& name, uint64_t bloc
   if (!state) return std::unexpected(state.error());
   DeviceStatus status{std::move(*state), {}, {}, {}, Style::plain, {}, {}};
   status.plan = status.state.memory ? status.state.memory->plan : plan_hotplug(status.state.device.ranges(), block_size);
-  if (status.state.device.mode() == Mode::system_ram) {
+  Mode mode = status.state.device.mode();
+  if (mode == Mode::system_ram) {
     advise_system_ram(status);
+    return status;
+  }
+  if (status.state.device.enabled()) {
+    auto search = search_device_users(env.sysfs, name);
+    status.users = std::move(search.users);
+    status.users_known = search.complete;
+  }
+  if (mode == Mode::famfs) {
+    advise_famfs(status);
   } else {
-    if (status.state.device.enabled()) {
-      auto search = search_device_users(env.sysfs, name);
-      status.users = std::move(search.users);
-      status.users_known = search.complete;
-    }
-    advise_devdax(status, block_size);
+    bool famfs_available = env.sysfs.exists(fmt::format("{}/{}", k_dax_drivers, driver_dir_name(Driver::fsdev_dax)));
+    advise_devdax(status, block_size, famfs_available);
   }
   return status;
 }

@@ -1,5 +1,7 @@
 #include "core/apply.hpp"
 
+#include "core/famfs.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -71,6 +73,7 @@ Result<ApplyReport> apply_wanted(Context& ctx, const DeviceName& name, const Wan
     return report;
   };
   if (wanted.mode == Mode::devdax) return take(reconfigure_to_devdax(ctx, name, force));
+  if (wanted.mode == Mode::famfs) return take(reconfigure_to_famfs(ctx, name));
   return take(reconfigure_to_system_ram(ctx, name, {wanted.online, wanted.as, InUse::refuse, MemmapOnMemory::keep}));
 }
 

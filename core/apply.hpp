@@ -46,9 +46,10 @@ struct ApplyReport
 
 // Brings device `name` to `wanted` with the operations of operations.hpp, writing nothing when it
 // is there already: devdax -> system-ram (memory as wanted), system-ram -> devdax (refused while
-// memory is online unless `force`), offline blocks onlined, online blocks offlined for
-// "online = no", memory online in the other zone moved to the wanted one; all read back. A device
-// a process has open or mapped is never bound to kmem (its data would be lost).
+// memory is online unless `force`), devdax <-> famfs (famfs.hpp, refused from system-ram), offline
+// blocks onlined, online blocks offlined for "online = no", memory online in the other zone moved
+// to the wanted one; all read back. A device a process has open or mapped is never bound to kmem
+// (its data would be lost) nor moved between device_dax and fsdev_dax.
 Result<ApplyReport> apply_wanted(Context& ctx, const DeviceName& name, const WantedState& wanted, Force force);
 
 } // namespace dax

@@ -18,14 +18,14 @@ namespace dax {
 bool WantedState::same_as(const WantedState& other) const
 {
   if (mode != other.mode) return false;
-  if (mode == Mode::devdax) return true;
+  if (mode != Mode::system_ram) return true;
   if (online != other.online) return false;
   return online == OnlineAfter::no || as == other.as;
 }
 
 std::string describe(const WantedState& wanted)
 {
-  if (wanted.mode == Mode::devdax) return "devdax";
+  if (wanted.mode != Mode::system_ram) return std::string(to_string(wanted.mode));
   if (wanted.online == OnlineAfter::no) return "system-ram, offline";
   return wanted.as == OnlineAs::movable ? "system-ram, online, movable" : "system-ram, online, not movable";
 }
@@ -180,9 +180,8 @@ private:
     };
     DeviceMatch& match = p.section.match;
     if (key == "mode") {
-      if (value == "system-ram") p.mode = Mode::system_ram;
-      else if (value == "devdax") p.mode = Mode::devdax;
-      else return bad("system-ram or devdax");
+      p.mode = parse_mode(value);
+      if (!p.mode) return bad("system-ram, devdax or famfs");
     } else if (key == "online" || key == "movable") {
       auto flag = parse_bool(value);
       if (!flag) return bad("yes or no (also true/false, 1/0)");
@@ -234,10 +233,10 @@ private:
                                                                 section.header())));
     }
     if (!p.mode) {
-      return std::unexpected(error_at(section.line, fmt::format("{} has no mode: say mode = system-ram or "
-                                                                "mode = devdax", section.header())));
+      return std::unexpected(error_at(section.line, fmt::format("{} has no mode: say mode = system-ram, "
+                                                                "mode = devdax or mode = famfs", section.header())));
     }
-    if (*p.mode == Mode::devdax && (p.online || p.movable)) {
+    if (*p.mode != Mode::system_ram && (p.online || p.movable)) {
       unsigned line = std::min(p.online ? p.keys["online"] : ~0U, p.movable ? p.keys["movable"] : ~0U);
       return std::unexpected(error_at(line, "online and movable apply to mode = system-ram only"));
     }

@@ -59,7 +59,7 @@ struct WantedState
   bool same_as(const WantedState& other) const;
 };
 
-// "system-ram, online, movable", "system-ram, offline", "devdax".
+// "system-ram, online, movable", "system-ram, offline", "devdax", "famfs".
 std::string describe(const WantedState& wanted);
 
 // One section of a configuration file, checked.

@@ -11,6 +11,7 @@ std::string_view driver_dir_name(Driver driver)
   switch (driver) {
   case Driver::device_dax: return "device_dax";
   case Driver::kmem: return "kmem";
+  case Driver::fsdev_dax: return "fsdev_dax";
   case Driver::none:
   case Driver::other: break;
   }
@@ -42,8 +43,9 @@ Result<Driver> read_driver(Sysfs& sysfs, const DeviceName& name, std::string* dr
   if (!target) return std::unexpected(target.error());
   std::string base = target->substr(target->rfind('/') + 1);
   if (driver_name) *driver_name = base;
-  if (base == "kmem") return Driver::kmem;
-  if (base == "device_dax") return Driver::device_dax;
+  for (Driver known : {Driver::kmem, Driver::device_dax, Driver::fsdev_dax}) {
+    if (base == driver_dir_name(known)) return known;
+  }
   return Driver::other;
 }
 
@@ -99,6 +101,14 @@ Result<void> bind_device(Sysfs& sysfs, const DeviceName& name, Driver to)
                                        "the driver did not take the device (see dmesg)"));
   }
   return {};
+}
+
+std::string give_back(Sysfs& sysfs, const DeviceName& name, Driver former)
+{
+  auto back = bind_device(sysfs, name, former);
+  if (back) return fmt::format("the device was given back to {}", driver_dir_name(former));
+  return fmt::format("giving it back to {} failed too ({}): the device is left unbound", driver_dir_name(former),
+                     back.error().message());
 }
 
 } // namespace dax

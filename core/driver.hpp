@@ -22,4 +22,8 @@ Result<void> unbind_device(Sysfs& sysfs, const DeviceName& name, Driver from);
 // then bind only if the link is not there yet; checks the link afterwards.
 Result<void> bind_device(Sysfs& sysfs, const DeviceName& name, Driver to);
 
+// Binds `name` back to `former` after a switch to another driver failed, and says how that went:
+// "the device was given back to device_dax", or why it is left unbound.
+std::string give_back(Sysfs& sysfs, const DeviceName& name, Driver former);
+
 } // namespace dax

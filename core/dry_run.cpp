@@ -222,13 +222,14 @@ bool DryRunSysfs::exists(const std::string& path)
   return m_loaded.contains(path) || m_files.contains(real) || m_inner.exists(path);
 }
 
-DryRunLoader::DryRunLoader(DryRunSysfs& sysfs, std::function<void(const std::string&)> report)
-  : m_sysfs(sysfs), m_report(std::move(report))
+DryRunLoader::DryRunLoader(DryRunSysfs& sysfs, ModuleLoader& inner, std::function<void(const std::string&)> report)
+  : m_sysfs(sysfs), m_inner(inner), m_report(std::move(report))
 {
 }
 
 Result<void> DryRunLoader::load(std::string_view name)
 {
+  if (auto present = m_inner.check(name); !present) return present;
   m_report(fmt::format("modprobe {}", name));
   m_sysfs.pretend_loaded(std::string(name));
   return {};

@@ -60,15 +60,18 @@ private:
   std::string m_hot_add_zone;                   // where its blocks would be online, "" for offline
 };
 
-// The module loader of --dry-run: reports "modprobe NAME" and makes the driver appear.
+// The module loader of --dry-run: where `inner` (the real run's loader) finds the module, reports
+// "modprobe NAME" and makes the driver appear; else fails as the real load would.
 class DryRunLoader final : public ModuleLoader
 {
 public:
-  DryRunLoader(DryRunSysfs& sysfs, std::function<void(const std::string&)> report);
+  DryRunLoader(DryRunSysfs& sysfs, ModuleLoader& inner, std::function<void(const std::string&)> report);
   Result<void> load(std::string_view name) override;
+  Result<void> check(std::string_view name) override { return m_inner.check(name); }
 
 private:
   DryRunSysfs& m_sysfs;
+  ModuleLoader& m_inner;
   std::function<void(const std::string&)> m_report;
 };
 

@@ -226,13 +226,16 @@ Result<Destroyed> destroy_device(Context& ctx, const DeviceName& name, Force for
     std::string what = device->mode() == Mode::system_ram
                          ? fmt::format("in system-ram mode; {} offlines and removes its memory, then destroys it",
                                        ctx.words(Hint::force, name))
-                         : fmt::format("enabled (devdax); {} disables it first", ctx.words(Hint::force, name));
+                         : fmt::format("enabled ({}); {} disables it first", to_string(device->mode()),
+                                       ctx.words(Hint::force, name));
     return std::unexpected(refusal(name.str(), what));
   }
-  if (device->driver == Driver::kmem) {
+  if (device->driver == Driver::kmem || device->driver == Driver::fsdev_dax) {
     auto devdax = reconfigure_to_devdax(ctx, name, Force::yes);
     if (!devdax) return std::unexpected(devdax.error());
-    if (ctx.note) ctx.note(fmt::format("{}: memory offlined and removed; the device is devdax now", name.str()));
+    if (ctx.note && device->driver == Driver::kmem) {
+      ctx.note(fmt::format("{}: memory offlined and removed; the device is devdax now", name.str()));
+    }
   }
   if (device->enabled()) {
     if (auto disabled = disable_device(ctx, name); !disabled) return std::unexpected(disabled.error());

@@ -12,8 +12,8 @@ namespace {
 // enable-device and disable-device act on devdax devices only, as in daxctl.
 Result<void> require_devdax(const Context& ctx, const Device& device)
 {
-  if (device.driver == Driver::kmem) {
-    return std::unexpected(refusal(device.name.str(), fmt::format("in system-ram mode: {}",
+  if (device.driver == Driver::kmem || device.driver == Driver::fsdev_dax) {
+    return std::unexpected(refusal(device.name.str(), fmt::format("in {} mode: {}", to_string(device.mode()),
                                                                   ctx.words(Hint::devdax_only, device.name))));
   }
   if (device.driver == Driver::other) return std::unexpected(other_driver_refusal(device));

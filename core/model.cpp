@@ -7,12 +7,56 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <iterator>
 
 namespace dax {
 
+namespace {
+
+struct ModeName
+{
+  Mode mode;
+  std::string_view name;
+  Driver driver;
+};
+
+constexpr ModeName k_modes[] = {
+  {Mode::devdax, "devdax", Driver::device_dax},
+  {Mode::system_ram, "system-ram", Driver::kmem},
+  {Mode::famfs, "famfs", Driver::fsdev_dax},
+};
+
+const ModeName& entry(Mode mode)
+{
+  return *std::find_if(std::begin(k_modes), std::end(k_modes), [&](const ModeName& m) { return m.mode == mode; });
+}
+
+} // namespace
+
 std::string_view to_string(Mode mode)
 {
-  return mode == Mode::system_ram ? "system-ram" : "devdax";
+  return entry(mode).name;
+}
+
+std::optional<Mode> parse_mode(std::string_view text)
+{
+  for (const auto& m : k_modes) {
+    if (m.name == text) return m.mode;
+  }
+  return std::nullopt;
+}
+
+Driver driver_of(Mode mode)
+{
+  return entry(mode).driver;
+}
+
+Mode Device::mode() const
+{
+  for (const auto& m : k_modes) {
+    if (m.driver == driver) return m.mode;
+  }
+  return Mode::devdax;
 }
 
 std::vector<Range> Device::ranges() const

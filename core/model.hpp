@@ -38,13 +38,19 @@ struct Mapping
   uint64_t size() const { return end - start + 1; }
 };
 
-// The driver a device is bound to, which decides its mode.
-enum class Driver { none, device_dax, kmem, other };
+// The driver a device is bound to, which decides its mode. fsdev_dax: drivers/dax/fsdev.c (Linux 7.2+).
+enum class Driver { none, device_dax, kmem, fsdev_dax, other };
 
-// What a device is used as: daxctl's "mode" (a device with no driver is devdax, disabled).
-enum class Mode { devdax, system_ram };
+// What a device is used as: daxctl's "mode" (a device with no driver, or one bound to a driver dax
+// does not know, is devdax, as daxctl 85 reports it). famfs: bound to fsdev_dax (daxctl 85+).
+enum class Mode { devdax, system_ram, famfs };
 
+// "devdax", "system-ram", "famfs": daxctl's names, one table for printing and parsing.
 std::string_view to_string(Mode mode);
+std::optional<Mode> parse_mode(std::string_view text);
+
+// The driver that puts a device in `mode`.
+Driver driver_of(Mode mode);
 
 // A device-dax instance, /sys/bus/dax/devices/daxX.Y.
 struct Device
@@ -59,7 +65,7 @@ struct Device
   Driver driver = Driver::none;
   std::string driver_name;            // basename of the driver link, empty when unbound
 
-  Mode mode() const { return driver == Driver::kmem ? Mode::system_ram : Mode::devdax; }
+  Mode mode() const;
   bool enabled() const { return driver != Driver::none; }
 
   // The physical ranges of the device: its mappings, else resource + size, else none known.

@@ -23,6 +23,8 @@ struct Kmod
   decltype(&kmod_module_new_from_name) module_new_from_name = nullptr;
   decltype(&kmod_module_unref) module_unref = nullptr;
   decltype(&kmod_module_probe_insert_module) probe_insert_module = nullptr;
+  decltype(&kmod_module_get_path) get_path = nullptr;
+  decltype(&kmod_module_get_initstate) get_initstate = nullptr;
 };
 
 template<typename Function> bool bind(void* library, const char* name, Function& function)
@@ -44,46 +46,101 @@ Result<Kmod> open_kmod()
       !bind(library, "kmod_load_resources", kmod.load_resources) ||
       !bind(library, "kmod_module_new_from_name", kmod.module_new_from_name) ||
       !bind(library, "kmod_module_unref", kmod.module_unref) ||
-      !bind(library, "kmod_module_probe_insert_module", kmod.probe_insert_module)) {
+      !bind(library, "kmod_module_probe_insert_module", kmod.probe_insert_module) ||
+      !bind(library, "kmod_module_get_path", kmod.get_path) ||
+      !bind(library, "kmod_module_get_initstate", kmod.get_initstate)) {
     return std::unexpected(logic_error("load kernel module", "", "libkmod.so.2 lacks a needed function"));
   }
   return kmod;
 }
+
+constexpr const char* k_load_action = "load kernel module";
+
+Error no_such_module(const std::string& name)
+{
+  return logic_error(k_load_action, name, "no such module for the running kernel (is it built? see modinfo)");
+}
+
+// libkmod with a context and module `name` in it, for as long as it lives.
+class KmodModule
+{
+public:
+  static Result<KmodModule> open(const std::string& name)
+  {
+    auto kmod = open_kmod();
+    if (!kmod) {
+      Error error = kmod.error();
+      error.subject = name;
+      return std::unexpected(error);
+    }
+    KmodModule opened(*kmod);
+    opened.m_ctx.reset(kmod->new_ctx(nullptr, nullptr));
+    if (!opened.m_ctx) return std::unexpected(os_error(ENOMEM, k_load_action, name));
+    kmod->load_resources(opened.m_ctx.get());
+    kmod_module* raw = nullptr;
+    if (int rc = kmod->module_new_from_name(opened.m_ctx.get(), name.c_str(), &raw); rc < 0) {
+      return std::unexpected(os_error(-rc, k_load_action, name));
+    }
+    opened.m_module.reset(raw);
+    return opened;
+  }
+
+  const Kmod& kmod() const { return m_kmod; }
+  kmod_module* module() const { return m_module.get(); }
+
+private:
+  // The deleters hold libkmod's functions themselves: a moved KmodModule keeps working.
+  struct CtxDeleter
+  {
+    decltype(&kmod_unref) unref;
+    void operator()(kmod_ctx* ctx) const { unref(ctx); }
+  };
+  struct ModuleDeleter
+  {
+    decltype(&kmod_module_unref) unref;
+    void operator()(kmod_module* module) const { unref(module); }
+  };
+
+  explicit KmodModule(const Kmod& kmod)
+    : m_kmod(kmod), m_ctx(nullptr, {kmod.unref}), m_module(nullptr, {kmod.module_unref})
+  {
+  }
+
+  Kmod m_kmod;
+  std::unique_ptr<kmod_ctx, CtxDeleter> m_ctx;
+  std::unique_ptr<kmod_module, ModuleDeleter> m_module; // released before m_ctx
+};
 
 } // namespace
 
 Result<void> KmodLoader::load(std::string_view name)
 {
   std::string module_name(name);
-  std::string action = "load kernel module";
-  auto kmod = open_kmod();
-  if (!kmod) {
-    Error error = kmod.error();
-    error.subject = module_name;
-    return std::unexpected(error);
-  }
-  auto ctx_deleter = [&](kmod_ctx* ctx) { kmod->unref(ctx); };
-  std::unique_ptr<kmod_ctx, decltype(ctx_deleter)> ctx(kmod->new_ctx(nullptr, nullptr), ctx_deleter);
-  if (!ctx) return std::unexpected(os_error(ENOMEM, action, module_name));
-  kmod->load_resources(ctx.get());
-
-  kmod_module* raw = nullptr;
-  if (int rc = kmod->module_new_from_name(ctx.get(), module_name.c_str(), &raw); rc < 0) {
-    return std::unexpected(os_error(-rc, action, module_name));
-  }
-  auto module_deleter = [&](kmod_module* module) { kmod->module_unref(module); };
-  std::unique_ptr<kmod_module, decltype(module_deleter)> module(raw, module_deleter);
-
-  int rc = kmod->probe_insert_module(module.get(), KMOD_PROBE_APPLY_BLACKLIST, nullptr, nullptr, nullptr,
-                                     nullptr);
+  auto opened = KmodModule::open(module_name);
+  if (!opened) return std::unexpected(opened.error());
+  int rc = opened->kmod().probe_insert_module(opened->module(), KMOD_PROBE_APPLY_BLACKLIST, nullptr, nullptr,
+                                              nullptr, nullptr);
   if (rc == KMOD_PROBE_APPLY_BLACKLIST) {
-    return std::unexpected(logic_error(action, module_name, "the module is blacklisted (modprobe.d)"));
+    return std::unexpected(logic_error(k_load_action, module_name, "the module is blacklisted (modprobe.d)"));
   }
-  if (rc == -ENOENT) {
-    return std::unexpected(logic_error(
-      action, module_name, "no such module for the running kernel (is it built? see modinfo)"));
-  }
-  if (rc < 0) return std::unexpected(os_error(-rc, action, module_name));
+  if (rc == -ENOENT) return std::unexpected(no_such_module(module_name));
+  if (rc < 0) return std::unexpected(os_error(-rc, k_load_action, module_name));
+  return {};
+}
+
+Result<void> KmodLoader::check(std::string_view name)
+{
+  std::string module_name(name);
+  auto opened = KmodModule::open(module_name);
+  if (!opened) return std::unexpected(opened.error());
+  // A file under /lib/modules, or built in (modules.builtin) or already live: initstate >= 0.
+  if (opened->kmod().get_path(opened->module()) != nullptr) return {};
+  if (opened->kmod().get_initstate(opened->module()) >= 0) return {};
+  return std::unexpected(no_such_module(module_name));
+}
+
+Result<void> ModuleLoader::check(std::string_view)
+{
   return {};
 }
 

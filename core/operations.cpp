@@ -2,6 +2,7 @@
 
 #include "core/auto_online.hpp"
 #include "core/device_users.hpp"
+#include "core/famfs.hpp"
 #include "core/kmem_state.hpp"
 #include "core/reach.hpp"
 
@@ -54,18 +55,17 @@ Result<void> check_system_ram_possible(Context& ctx, const Device& device, uint6
   return {};
 }
 
-// Gives a device that kmem did not take back to device_dax, with the memmap_on_memory setting it
-// had (`memmap_written`: what this command wrote, if anything), and says how that went.
-Error return_to_device_dax(Context& ctx, const DeviceName& name, std::optional<bool> memmap_written,
-                           Error bind_error)
+// Gives a device that kmem did not take back to the driver it had (fsdev_dax, else device_dax),
+// with the memmap_on_memory setting it had (`memmap_written`: what this command wrote, if any),
+// and says how that went.
+Error return_to_former_driver(Context& ctx, const Device& device, std::optional<bool> memmap_written,
+                              Error bind_error)
 {
+  const DeviceName& name = device.name;
+  Driver former = device.driver == Driver::fsdev_dax ? Driver::fsdev_dax : Driver::device_dax;
   (void)ctx.sysfs.write(fmt::format("{}/kmem/remove_id", k_dax_drivers), name.str());
   if (memmap_written) (void)write_memmap_on_memory(ctx.sysfs, name, !*memmap_written);
-  auto back = bind_device(ctx.sysfs, name, Driver::device_dax);
-  std::string outcome = back ? "the device was given back to device_dax"
-                             : fmt::format("giving it back to device_dax failed too ({}): the device is left unbound",
-                                           back.error().message());
-  return with_outcome(on_device(name.str(), std::move(bind_error)), outcome);
+  return with_outcome(on_device(name.str(), std::move(bind_error)), give_back(ctx.sysfs, name, former));
 }
 
 Result<Device> read_system_ram_device(Context& ctx, const DeviceName& name)
@@ -74,7 +74,8 @@ Result<Device> read_system_ram_device(Context& ctx, const DeviceName& name)
   if (!device) return std::unexpected(on_device(name.str(), device.error()));
   if (device->mode() != Mode::system_ram) {
     return std::unexpected(refusal(name.str(), fmt::format("memory operations need system-ram mode, the device is in "
-                                                           "devdax mode ({})", ctx.words(Hint::to_system_ram, name))));
+                                                           "{} mode ({})", to_string(device->mode()),
+                                                           ctx.words(Hint::to_system_ram, name))));
   }
   return device;
 }
@@ -232,8 +233,8 @@ Result<void> release_to_device_dax(Context& ctx, const Device& device, uint64_t 
   return {};
 }
 
-// devdax -> kmem: the checks, kmem loaded, memmap_on_memory set if asked, device_dax unbound, kmem
-// bound with auto-onlining held back where it would not give what was asked.
+// devdax or famfs -> kmem: the checks, kmem loaded, memmap_on_memory set if asked, device_dax (or
+// fsdev_dax) unbound, kmem bound with auto-onlining held back where it would not give what was asked.
 Result<void> bind_to_kmem(Context& ctx, const Device& device, uint64_t block_size, const SystemRamOptions& options,
                           std::optional<bool> memmap)
 {
@@ -249,8 +250,8 @@ Result<void> bind_to_kmem(Context& ctx, const Device& device, uint64_t block_siz
   if (memmap) {
     if (auto written = write_memmap_on_memory(ctx.sysfs, name, *memmap); !written) return failed(written.error());
   }
-  if (device.driver == Driver::device_dax) {
-    if (auto unbound = unbind_device(ctx.sysfs, name, Driver::device_dax); !unbound) {
+  if (device.driver != Driver::none) {
+    if (auto unbound = unbind_device(ctx.sysfs, name, device.driver); !unbound) {
       if (memmap) (void)write_memmap_on_memory(ctx.sysfs, name, !*memmap);
       return failed(unbound.error());
     }
@@ -259,7 +260,7 @@ Result<void> bind_to_kmem(Context& ctx, const Device& device, uint64_t block_siz
   auto bound = bind_kmem(ctx.sysfs, name, own, {options.online, options.as});
   if (!bound) {
     if (read_driver(ctx.sysfs, name).value_or(Driver::none) == Driver::kmem) return failed(bound.error());
-    return std::unexpected(return_to_device_dax(ctx, name, memmap, bound.error()));
+    return std::unexpected(return_to_former_driver(ctx, device, memmap, bound.error()));
   }
   if (std::string held = describe(*bound); !held.empty() && ctx.note) ctx.note(fmt::format("{}: {}", name.str(), held));
   return {};
@@ -304,6 +305,7 @@ Result<OpReport> reconfigure_to_devdax(Context& ctx, const DeviceName& name, For
   }
   if (device->driver == Driver::device_dax) return OpReport{name, ModeChange::already, {}};
   if (device->driver == Driver::none) return bind_unbound_device(ctx, name);
+  if (device->driver == Driver::fsdev_dax) return famfs_to_devdax(ctx, *device);
 
   auto block_size = read_block_size(ctx.sysfs);
   if (!block_size) return std::unexpected(on_device(name.str(), block_size.error()));

@@ -58,12 +58,14 @@ struct OpReport
 // process has /dev/daxX.Y open or mapped (unless `in_use` says to destroy their data), then loads
 // kmem if needed, sets memmap_on_memory if asked, unbinds device_dax and binds kmem, holding back
 // the kernel's auto-onlining for that bind when it would not give what was asked (auto_online.hpp).
-// If kmem does not bind, the device is given back to device_dax as it was. Then, also for a device
+// A famfs device (fsdev_dax) is taken as a devdax one is. If kmem does not bind, the device is
+// given back to the driver it had (device_dax for an unbound one) as it was. Then, also for a device
 // already in system-ram mode, the memory is brought to what was asked and read back
 // (reach_request: blocks online in the other zone are moved), and the driver is read back.
 Result<OpReport> reconfigure_to_system_ram(Context& ctx, const DeviceName& name,
                                            const SystemRamOptions& options);
 
+// famfs -> devdax: famfs_to_devdax (famfs.hpp).
 // system-ram -> devdax: refuses while blocks are online unless `force`, which offlines them first
 // (all at once through daxX.Y/state where the kernel has it, else block by block, re-onlining
 // them if one cannot be offlined); then unbinds kmem and binds device_dax.

@@ -60,7 +60,8 @@ check_lines() {
     [[ $name == help ]] && continue
     check "dax $name --" "$(dax "$name" --list-opts | tr '\n' ' ')"
   done
-  check "dax reconfigure -m " "system-ram devdax"
+  check "dax reconfigure -m " "system-ram devdax famfs"
+  check_assignment "dax reconfigure --mode=f" "famfs"
   check_assignment "dax reconfigure --mode=d" "devdax"
   check "dax reconfigure --mode s" "system-ram"
   check "dax list --format " "table json"

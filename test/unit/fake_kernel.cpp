@@ -142,7 +142,8 @@ FakeKernel& FakeKernel::add_device(unsigned region, const FakeDeviceSpec& spec)
 
   if (!spec.driver.empty()) {
     load_driver(spec.driver);
-    if (spec.driver == "kmem") m_ids["kmem"].insert(spec.name);
+    // kmem and fsdev_dax take only the devices in their id list (dax_match_type, Linux 7.2).
+    if (spec.driver != "device_dax") m_ids[spec.driver].insert(spec.name);
     probe(spec.driver, spec.name);
   }
   return *this;
@@ -157,6 +158,12 @@ FakeKernel& FakeKernel::load_driver(const std::string& driver)
   }
   m_tree.put_file("/sys/module/" + driver + "/initstate", "live");
   m_tree.put_link(dir + "/module", "/sys/module/" + driver);
+  return *this;
+}
+
+FakeKernel& FakeKernel::offer_module(const std::string& name)
+{
+  m_modules.insert(name);
   return *this;
 }
 

@@ -38,7 +38,7 @@ struct FakeDeviceSpec
   int numa_node = 0;
   std::optional<uint64_t> resource; // default: the start of the first mapping
   std::vector<FakeMapping> mappings;
-  std::string driver = "device_dax"; // "device_dax", "kmem" or "" (unbound)
+  std::string driver = "device_dax"; // "device_dax", "kmem", "fsdev_dax" or "" (unbound)
 };
 
 // A process holding a device: its links read `node` (a renamed, deleted or container node as
@@ -107,6 +107,10 @@ public:
   FakeKernel& enable_kmem_state();
   // Creates /sys/bus/dax/drivers/<driver> with its four files (what loading the module does).
   FakeKernel& load_driver(const std::string& driver);
+  // Makes module `name` exist for FakeModuleLoader (kmem and device_dax do from the start; fsdev_dax,
+  // famfs mode's driver of Linux 7.2+, only when offered or loaded).
+  FakeKernel& offer_module(const std::string& name);
+  bool module_available(const std::string& name) const { return m_modules.contains(name); }
 
   // A process `pid` named `command` that has `/dev/<device>` open (fd 3) or, if `mapped`, mapped.
   FakeKernel& add_process(int pid, const std::string& command, const std::string& device, bool mapped);
@@ -255,6 +259,7 @@ private:
   std::map<std::string, Device> m_devices;
   std::map<unsigned, DynamicRegion> m_dynamic;
   std::map<std::string, std::set<std::string>> m_ids; // driver -> ids from new_id
+  std::set<std::string> m_modules{"kmem", "device_dax"}; // what FakeModuleLoader can load
   std::vector<Fault> m_faults;
   std::vector<Hook> m_hooks;
   std::vector<FakeAccess> m_log;
@@ -263,14 +268,16 @@ private:
   unsigned m_next_minor = 0;
 };
 
-// A ModuleLoader that "loads" kmem and device_dax by creating their driver directories in a
-// FakeKernel, records every request, and can be told to fail.
+// A ModuleLoader that "loads" the modules a FakeKernel offers (kmem, device_dax, and fsdev_dax when
+// offered) by creating their driver directories, records every request, and can be told to fail.
 class FakeModuleLoader final : public ModuleLoader
 {
 public:
   explicit FakeModuleLoader(FakeKernel& kernel) : m_kernel(kernel) {}
 
   Result<void> load(std::string_view name) override;
+  // Whether the kernel offers the module; recorded nowhere.
+  Result<void> check(std::string_view name) override;
 
   // Makes every later load fail with `error` (errno).
   void fail_with(int error) { m_error = error; }

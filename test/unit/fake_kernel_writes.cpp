@@ -99,7 +99,7 @@ int FakeKernel::driver_write(const std::string& driver, const std::string& attr,
   auto it = m_devices.find(value);
   if (attr == "bind") {
     if (it == m_devices.end()) return ENODEV;
-    // device_dax matches every pmem dax device by type; kmem only those in its id list.
+    // device_dax matches every pmem dax device by type; kmem and fsdev_dax only those in their id list.
     if (driver != "device_dax" && !in_id_list(driver, value)) return ENODEV;
     if (!it->second.driver.empty()) return EBUSY;
     return probe(driver, value);
@@ -217,7 +217,8 @@ void FakeKernel::link_driver(const std::string& name, Device& device, const std:
   device.driver = driver;
   m_tree.put_link(device.dir + "/driver", k_drivers + "/" + driver);
   m_tree.put_link(k_drivers + "/" + driver + "/" + name, device.dir);
-  if (driver == "device_dax") m_tree.put_file("/dev/" + name, "", 0600);
+  // fsdev_dax makes the character device too (open and release only: famfs opens it, nobody maps it).
+  if (driver == "device_dax" || driver == "fsdev_dax") m_tree.put_file("/dev/" + name, "", 0600);
 }
 
 void FakeKernel::unlink_driver(const std::string& name, Device& device)
@@ -235,11 +236,15 @@ Result<void> FakeModuleLoader::load(std::string_view name)
 {
   m_requests.emplace_back(name);
   if (m_error != 0) return std::unexpected(os_error(m_error, "load module", std::string(name)));
-  if (name != "kmem" && name != "device_dax") {
-    return std::unexpected(os_error(ENOENT, "load module", std::string(name)));
-  }
+  if (auto present = check(name); !present) return present;
   m_kernel.load_driver(std::string(name));
   return {};
+}
+
+Result<void> FakeModuleLoader::check(std::string_view name)
+{
+  if (m_kernel.module_available(std::string(name))) return {};
+  return std::unexpected(os_error(ENOENT, "load module", std::string(name)));
 }
 
 } // namespace dax::test

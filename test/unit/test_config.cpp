@@ -125,7 +125,7 @@ TEST_CASE("every error names the file and line", "[config]")
     INFO(text);
     CHECK(parse_error(text) == message);
   };
-  check(head + "mode = ram\n", "/etc/dax/dax.conf:3: bad value 'ram' for mode: expected system-ram or devdax");
+  check(head + "mode = ram\n", "/etc/dax/dax.conf:3: bad value 'ram' for mode: expected system-ram, devdax or famfs");
   check(head + "mode = devdax\nmode = devdax\n",
         "/etc/dax/dax.conf:4: 'mode' is already set on line 3 of this section");
   check(head + "colour = blue\n",
@@ -140,9 +140,9 @@ TEST_CASE("every error names the file and line", "[config]")
   check("[device a]\nmode = devdax\n", "/etc/dax/dax.conf:1: [device a] has no match key: give region, resource, "
                                         "range, nvdimm.uuid, cxl.region or device");
   check("[device a]\nresource = 0x1000\n[device b]\n",
-        "/etc/dax/dax.conf:1: [device a] has no mode: say mode = system-ram or mode = devdax");
+        "/etc/dax/dax.conf:1: [device a] has no mode: say mode = system-ram, mode = devdax or mode = famfs");
   check("[device a]\nresource = 0x1000\nmode = system-ram\n\n[device b]\ndevice = dax0.0\n",
-        "/etc/dax/dax.conf:5: [device b] has no mode: say mode = system-ram or mode = devdax");
+        "/etc/dax/dax.conf:5: [device b] has no mode: say mode = system-ram, mode = devdax or mode = famfs");
   check(head + "mode = devdax\nmovable = no\n", "/etc/dax/dax.conf:4: online and movable apply to mode = "
                                                 "system-ram only");
   check(head + "online = no\nmode = devdax\n", "/etc/dax/dax.conf:3: online and movable apply to mode = "

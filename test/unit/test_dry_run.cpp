@@ -21,7 +21,7 @@ std::pair<std::vector<std::string>, std::vector<std::string>> dry_and_real(
   if (setup) setup(dry_fixture.kernel);
   std::vector<std::string> reported;
   DryRunSysfs dry(dry_fixture.kernel, [&](const std::string& line) { reported.push_back(line); });
-  DryRunLoader loader(dry, [&](const std::string& line) { reported.push_back(line); });
+  DryRunLoader loader(dry, dry_fixture.loader, [&](const std::string& line) { reported.push_back(line); });
   Context ctx{dry, loader, dry_fixture.ctx.retry, dry_fixture.ctx.note};
   REQUIRE(operation(ctx));
   CHECK(dry_fixture.kernel.writes().empty());

@@ -44,7 +44,7 @@ struct DryRun
 {
   explicit DryRun(OpsFixture& fixture)
     : sysfs(fixture.kernel, [this](const std::string& line) { printed.push_back(line); }),
-      loader(sysfs, [this](const std::string& line) { printed.push_back(line); }),
+      loader(sysfs, fixture.loader, [this](const std::string& line) { printed.push_back(line); }),
       ctx{sysfs, loader, fixture.ctx.retry, {}}
   {
   }

@@ -36,9 +36,9 @@ options:
         C(nvdimm.uuid), C(region), C(resource), C(range), C(cxl.region) or C(device) (least stable).
     type: dict
   mode:
-    description: The mode wanted.
+    description: The mode wanted (C(famfs) binds fsdev_dax, Linux 7.2+).
     type: str
-    choices: [system-ram, devdax]
+    choices: [system-ram, devdax, famfs]
   force:
     description: C(dax apply --force) (devdax while memory is online offlines it first; accepts the kernel's auto-online policy).
   state:
@@ -203,7 +203,7 @@ def main():
     argument_spec = dict(
         name=dict(type='str', required=True),
         match=dict(type='dict'),
-        mode=dict(type='str', choices=['system-ram', 'devdax']),
+        mode=dict(type='str', choices=['system-ram', 'devdax', 'famfs']),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         apply=dict(type='bool', default=True),
         **MODE_ARGS

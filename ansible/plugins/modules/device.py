@@ -1,5 +1,5 @@
 #!/usr/bin/python
-# Puts device-dax devices in a mode (system-ram or devdax), their memory online or offline.
+# Puts device-dax devices in a mode (system-ram, devdax or famfs), their memory online or offline.
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
@@ -7,7 +7,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: device
-short_description: Put a device-dax device (or all) in system-ram or devdax mode, memory online or offline
+short_description: Put a device-dax device (or all) in system-ram, devdax or famfs mode, memory online or offline
 version_added: "0.1.0"
 description:
   - Runs C(dax reconfigure), C(dax online) or C(dax offline) with C(--report) and reports what dax
@@ -25,10 +25,12 @@ options:
     description: Only devices of this region (C(N) or C(regionN)).
     type: str
   mode:
-    description: C(system-ram) hot-adds the device as RAM (kmem); C(devdax) gives it back as a character device.
+    description:
+      - C(system-ram) hot-adds the device as RAM (kmem); C(devdax) gives it back as a character device;
+        C(famfs) binds it to fsdev_dax for the famfs file system (Linux 7.2+; from devdax only).
     type: str
     required: true
-    choices: [system-ram, devdax]
+    choices: [system-ram, devdax, famfs]
   force:
     description:
       - C(dax --force). To devdax, offline online memory first; to system-ram, go ahead although a process
@@ -94,6 +96,8 @@ def commands(module, params):
     device = [params['device']]
     if params['mode'] == 'devdax':
         return [['reconfigure', '-m', 'devdax'] + force + region + device]
+    if params['mode'] == 'famfs':
+        return [['reconfigure', '-m', 'famfs'] + region + device]
     movable = [] if params['movable'] else ['--no-movable']
     if params['online']:
         # Binds kmem where needed and onlines what is offline (an already system-ram device included).
@@ -126,7 +130,7 @@ def main():
     argument_spec = dict(
         device=dict(type='str', required=True),
         region=dict(type='str'),
-        mode=dict(type='str', required=True, choices=['system-ram', 'devdax']),
+        mode=dict(type='str', required=True, choices=['system-ram', 'devdax', 'famfs']),
         **MODE_ARGS
     )
     module = dax_module(argument_spec)
