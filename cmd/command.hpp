@@ -29,7 +29,7 @@ struct Env
   bool live_system = false; // the sysroot is this machine's root
   PassControl control = {};  // set while a state change runs: Ctrl-C and progress
   Report* report = nullptr;  // --report: where the devices' before/after go (report.hpp)
-  std::optional<ConfigRoot> config_root; // --config-root; nullopt: the sysroot's /etc
+  std::optional<ConfigRoot> config_root = {}; // --config-root; nullopt: the sysroot's /etc
 };
 
 // The EBUSY retry policy of offlining: 5 tries, 100 ms doubling (about 1.5 s in all).
