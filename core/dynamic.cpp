@@ -139,9 +139,11 @@ Result<void> check_resizable(Context& ctx, const Device& device, const RegionInf
     return std::unexpected(refusal(who, fmt::format("in {}, {}", region_name(region.id),
                                                     static_refusal("this region cannot be resized"))));
   }
-  if (device.mode() == Mode::system_ram) {
-    return std::unexpected(refusal(who, fmt::format("in system-ram mode; the kernel resizes only disabled devices "
-                                                    "({} && {} first)", ctx.words(Hint::to_devdax, name),
+  // disable-device acts on devdax devices only: a system-ram or famfs device goes to devdax first.
+  if (device.mode() != Mode::devdax) {
+    return std::unexpected(refusal(who, fmt::format("in {} mode; the kernel resizes only disabled devices "
+                                                    "({} && {} first)", to_string(device.mode()),
+                                                    ctx.words(Hint::to_devdax, name),
                                                     ctx.words(Hint::disable_device, name))));
   }
   if (device.enabled()) {

@@ -5,6 +5,7 @@
 #include "core/dry_run.hpp"
 #include "core/dynamic.hpp"
 #include "core/enable_disable.hpp"
+#include "core/famfs.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -385,4 +386,15 @@ TEST_CASE_METHOD(DynamicFixture, "dry run: create and destroy print the writes t
   destroy(ctx);
   CHECK(printed == real_writes());
   CHECK(printed.size() == 4);
+}
+
+TEST_CASE_METHOD(DynamicFixture, "resize of a famfs device says to go to devdax first, as for system-ram", "[dynamic][famfs]")
+{
+  kernel.load_driver("fsdev_dax");
+  REQUIRE(reconfigure_to_famfs(ctx, k_dax10));
+  kernel.clear_log();
+  CHECK(error_of(resize_device(ctx, k_dax10, {GiB, {}})) ==
+        "dax1.0: in famfs mode; the kernel resizes only disabled devices "
+        "(dax reconfigure -m devdax dax1.0 && dax disable-device dax1.0 first)");
+  CHECK(kernel.writes().empty());
 }
