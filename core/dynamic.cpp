@@ -63,7 +63,12 @@ Result<void> check_align(const std::string& who, uint64_t align)
 Error roll_back_create(Context& ctx, const RegionInfo& region, const DeviceName& name, bool created, Error error)
 {
   std::string outcome;
-  auto emptied = ctx.sysfs.write(device_file(name, "size"), "0");
+  // The kernel resizes only unbound devices: a create that failed after the bind unbinds first.
+  Result<void> emptied{};
+  if (auto driver = read_driver(ctx.sysfs, name); driver && *driver == Driver::device_dax) {
+    emptied = unbind_device(ctx.sysfs, name, Driver::device_dax);
+  }
+  if (emptied) emptied = ctx.sysfs.write(device_file(name, "size"), "0");
   if (!emptied) {
     outcome = fmt::format("undoing it failed too ({}): {} is left as it is", emptied.error().message(), name.str());
   } else if (!created) {

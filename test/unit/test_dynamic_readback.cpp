@@ -176,3 +176,19 @@ TEST_CASE_METHOD(ReadbackFixture, "destroy: device 0 whose size the kernel keeps
         "dax1.0: read back after the writes: size 0x40000000 (asked 0)");
   CHECK(notes.empty());
 }
+
+TEST_CASE_METHOD(ReadbackFixture, "create: a device found wrong after the bind is unbound, then emptied and deleted",
+                 "[dynamic][readback]")
+{
+  // Something changes the device as it binds (new_id probes it); undoing must unbind before the
+  // size write, which the kernel refuses on a bound device.
+  kernel.on_write("*/drivers/device_dax/new_id",
+                  [](FakeKernel& k) { k.set_file(k_hmem1 + "/dax1.1/size", std::to_string(2 * GiB), 0644); });
+  CHECK(failure(create_device(ctx, 1, {GiB, {}, {}})) ==
+        "dax1.1: read back after the writes: size 0x80000000 (asked 0x40000000); its mappings cover 0x40000000 "
+        "of its size 0x80000000; dax1.1 was deleted again");
+  CHECK(kernel.writes()[3] == wrote("/sys/bus/dax/drivers/device_dax/remove_id", "dax1.1"));
+  CHECK(kernel.writes()[4] == wrote("/sys/bus/dax/drivers/device_dax/unbind", "dax1.1"));
+  CHECK_FALSE(kernel.has_device("dax1.1"));
+  CHECK(kernel.read(k_hmem1 + "/dax_region/available_size") == std::to_string(3 * GiB));
+}
