@@ -99,4 +99,9 @@ std::string describe_users(const std::vector<DeviceUser>& users)
   return text;
 }
 
+Error in_use_refusal(const DeviceName& name, const std::vector<DeviceUser>& users, std::string_view consequence)
+{
+  return refusal(name.str(), fmt::format("/dev/{} is in use by {}: {}", name.str(), describe_users(users), consequence));
+}
+
 } // namespace dax

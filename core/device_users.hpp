@@ -37,6 +37,10 @@ std::vector<DeviceUser> find_device_users(Sysfs& sysfs, const DeviceName& name);
 // "1234 (qemu-system-x86), 99 (fio, mapped)", commands escaped for a terminal.
 std::string describe_users(const std::vector<DeviceUser>& users);
 
+// The refusal of an action on `name` that `users` hold: "/dev/dax0.0 is in use by 1234 (fio):
+// <consequence>", the consequence saying what the action would do to them and what to do.
+Error in_use_refusal(const DeviceName& name, const std::vector<DeviceUser>& users, std::string_view consequence);
+
 // The device number that sysfs `dev` shows ("252:0").
 std::optional<DeviceNumber> parse_device_number(std::string_view text);
 

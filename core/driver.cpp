@@ -62,11 +62,14 @@ Result<void> ensure_driver(Sysfs& sysfs, ModuleLoader& loader, Driver driver)
   return {};
 }
 
+Result<void> remove_device_id(Sysfs& sysfs, const DeviceName& name, Driver driver)
+{
+  return sysfs.write(driver_file(driver, "remove_id"), name.str());
+}
+
 Result<void> unbind_device(Sysfs& sysfs, const DeviceName& name, Driver from)
 {
-  if (auto removed = sysfs.write(driver_file(from, "remove_id"), name.str()); !removed) {
-    return std::unexpected(removed.error());
-  }
+  if (auto removed = remove_device_id(sysfs, name, from); !removed) return removed;
   if (auto unbound = sysfs.write(driver_file(from, "unbind"), name.str()); !unbound) {
     return std::unexpected(unbound.error());
   }

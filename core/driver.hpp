@@ -14,6 +14,9 @@ std::string_view driver_dir_name(Driver driver);
 // Makes sure /sys/bus/dax/drivers/<driver> exists, loading the module through `loader` if not.
 Result<void> ensure_driver(Sysfs& sysfs, ModuleLoader& loader, Driver driver);
 
+// Takes `name` off `driver`'s id list (remove_id), so that the driver does not take it (again).
+Result<void> remove_device_id(Sysfs& sysfs, const DeviceName& name, Driver driver);
+
 // Unbinds `name` from its current driver `from`: remove_id then unbind, as daxctl does, so
 // that the driver does not take the device back. Checks the link is gone afterwards.
 Result<void> unbind_device(Sysfs& sysfs, const DeviceName& name, Driver from);

@@ -58,9 +58,8 @@ Result<EnableChange> disable_device(Context& ctx, const DeviceName& name)
   if (auto devdax = require_devdax(ctx, *device); !devdax) return std::unexpected(devdax.error());
   if (device->driver == Driver::none) return EnableChange::already;
   if (auto users = find_device_users(ctx.sysfs, name); !users.empty()) {
-    return std::unexpected(refusal(name.str(), fmt::format("/dev/{} is in use by {}: disabling it would take the "
-                                                           "memory from under them; stop them first", name.str(),
-                                                           describe_users(users))));
+    return std::unexpected(in_use_refusal(name, users, "disabling it would take the memory from under them; "
+                                                       "stop them first"));
   }
   return read_back(ctx, name, Driver::none, unbind_device(ctx.sysfs, name, Driver::device_dax));
 }

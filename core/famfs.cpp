@@ -14,10 +14,8 @@ Result<void> check_not_in_use(Context& ctx, const Device& device, Mode to)
 {
   auto users = find_device_users(ctx.sysfs, device.name);
   if (users.empty()) return {};
-  return std::unexpected(refusal(device.name.str(), fmt::format("/dev/{} is in use by {}: switching it to {} mode "
-                                                                "would take it from under them; stop them first",
-                                                                device.name.str(), describe_users(users),
-                                                                to_string(to))));
+  return std::unexpected(in_use_refusal(device.name, users, fmt::format("switching it to {} mode would take it from "
+                                                                        "under them; stop them first", to_string(to))));
 }
 
 // Loads the driver of `to` if needed; a kernel without fsdev_dax is said so plainly.
@@ -48,7 +46,7 @@ Result<OpReport> switch_driver(Context& ctx, const Device& device, Mode to)
     }
   }
   if (auto bound = bind_device(ctx.sysfs, name, target); !bound) {
-    (void)ctx.sysfs.write(fmt::format("{}/{}/remove_id", k_dax_drivers, driver_dir_name(target)), name.str());
+    (void)remove_device_id(ctx.sysfs, name, target);
     std::string outcome = device.driver == Driver::none ? "the device is left unbound"
                                                        : give_back(ctx.sysfs, name, device.driver);
     return std::unexpected(with_outcome(on_device(name.str(), bound.error()), outcome));

@@ -147,7 +147,7 @@ Result<void> ModuleLoader::check(std::string_view)
 Result<void> NoModuleLoader::load(std::string_view name)
 {
   return std::unexpected(logic_error(
-    "load kernel module", std::string(name),
+    k_load_action, std::string(name),
     fmt::format("its driver directory is missing and {}", m_why)));
 }
 

@@ -44,13 +44,14 @@ Result<void> check_system_ram_possible(Context& ctx, const Device& device, uint6
     return std::unexpected(logic_error("", "", explain_empty_plan(name, ranges, block_size)));
   }
   if (auto users = find_device_users(ctx.sysfs, name); !users.empty()) {
-    std::string who = describe_users(users);
     if (options.in_use == InUse::refuse) {
-      return std::unexpected(refusal(name.str(), fmt::format("/dev/{} is in use by {}: binding kmem would destroy "
-                                                             "the data they use; stop them, or use {}", name.str(),
-                                                             who, ctx.words(Hint::destroy_data_in_use, name))));
+      return std::unexpected(in_use_refusal(name, users, fmt::format("binding kmem would destroy the data they use; "
+                                                                     "stop them, or use {}",
+                                                                     ctx.words(Hint::destroy_data_in_use, name))));
     }
-    if (ctx.note) ctx.note(fmt::format("{}: in use by {}; going ahead, their data is lost", name.str(), who));
+    if (ctx.note) {
+      ctx.note(fmt::format("{}: in use by {}; going ahead, their data is lost", name.str(), describe_users(users)));
+    }
   }
   return {};
 }
@@ -63,7 +64,7 @@ Error return_to_former_driver(Context& ctx, const Device& device, std::optional<
 {
   const DeviceName& name = device.name;
   Driver former = device.driver == Driver::fsdev_dax ? Driver::fsdev_dax : Driver::device_dax;
-  (void)ctx.sysfs.write(fmt::format("{}/kmem/remove_id", k_dax_drivers), name.str());
+  (void)remove_device_id(ctx.sysfs, name, Driver::kmem);
   if (memmap_written) (void)write_memmap_on_memory(ctx.sysfs, name, !*memmap_written);
   return with_outcome(on_device(name.str(), std::move(bind_error)), give_back(ctx.sysfs, name, former));
 }
