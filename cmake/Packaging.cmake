@@ -24,7 +24,7 @@ set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION_SUMMARY}\n${CP
 find_program(DAX_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(DAX_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-  # dax opens libkmod with dlopen (core/modules.cpp), which dpkg-shlibdeps cannot see.
+  # dax opens libkmod with dlopen (core/kernel/modules.cpp), which dpkg-shlibdeps cannot see.
   set(CPACK_DEBIAN_PACKAGE_DEPENDS "libkmod2")
 else()
   set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6, libfmt9, libgcc-s1, libkmod2, libstdc++6")

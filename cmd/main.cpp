@@ -1,8 +1,8 @@
 // dax: dispatches to the subcommands and turns their outcome into an exit code.
-#include "cmd/command.hpp"
-#include "cmd/help_format.hpp"
-#include "core/model.hpp"
-#include "core/real_sysfs.hpp"
+#include "cmd/common/command.hpp"
+#include "cmd/common/help_format.hpp"
+#include "core/kernel/real_sysfs.hpp"
+#include "core/model/device.hpp"
 
 #include <fmt/format.h>
 

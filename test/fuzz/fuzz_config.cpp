@@ -1,9 +1,9 @@
-// libFuzzer target: the configuration parser (core/config.hpp) on the whole input as one file.
+// libFuzzer target: the configuration parser (core/config/config.hpp) on the whole input as one file.
 // It must never crash; what it accepts must be well-formed (a name, a header line, a match key,
 // online/movable only with system-ram defaults), and every error must name the file and a line
 // of the input.
 
-#include "core/config.hpp"
+#include "core/config/config.hpp"
 
 #include <algorithm>
 #include <cstddef>

@@ -1,8 +1,8 @@
-// libFuzzer target: every strict parser of core/parse.hpp on the whole input, each checked
+// libFuzzer target: every strict parser of core/base/parse.hpp on the whole input, each checked
 // against a small reference implementation of what parse.hpp promises, plus round trips.
 // A failed check aborts (a crash for libFuzzer) with the input and both answers on stderr.
 
-#include "core/parse.hpp"
+#include "core/base/parse.hpp"
 
 #include <fmt/format.h>
 

@@ -13,11 +13,12 @@
 //   +block SHIFT          block size 1 << SHIFT (0-63) for the extra ranges; default: the tree's
 // A line is a file, link or error by whichever of "=", "->", "!" comes first.
 
-#include "core/hotplug.hpp"
-#include "core/memory.hpp"
-#include "core/model.hpp"
-#include "core/parse.hpp"
-#include "core/sysfs.hpp"
+#include "core/base/parse.hpp"
+#include "core/kernel/sysfs.hpp"
+#include "core/model/device.hpp"
+#include "core/model/hotplug.hpp"
+#include "core/model/hotplug_policy.hpp"
+#include "core/model/memory.hpp"
 
 #include <fmt/format.h>
 

@@ -1,0 +1,151 @@
+// dax apply: bring devices to the state the configuration files ask for.
+#include "cmd/change/apply_command.hpp"
+
+#include "cmd/change/report.hpp"
+#include "cmd/change/state_change.hpp"
+#include "cmd/common/hints.hpp"
+#include "cmd/common/targets.hpp"
+
+#include <fmt/format.h>
+
+namespace dax::cli {
+
+namespace {
+
+struct ApplyOptions : ChangeOptions
+{
+  bool force = false;
+};
+
+// "devdax -> system-ram, online, movable; onlined 7 memory blocks" or "already system-ram, ...".
+std::string describe_report(const ApplyReport& report, const WantedState& wanted)
+{
+  std::string line = report.mode == ModeChange::changed
+                       ? fmt::format("{} -> {}", to_string(report.before), describe(wanted))
+                       : fmt::format("{}", describe(wanted));
+  unsigned changed = report.blocks.count(BlockOutcome::changed);
+  if (changed > 0) {
+    bool onlined = wanted.mode == Mode::system_ram && wanted.online == OnlineAfter::yes;
+    line += fmt::format("; {} {} memory block{}", onlined ? "onlined" : "offlined", changed, changed == 1 ? "" : "s");
+  } else if (report.mode == ModeChange::already) {
+    line = "already " + line;
+  }
+  return line;
+}
+
+// A device of size 0 (a dynamic region's seed, a destroyed device 0) has no memory to configure.
+// Under a section that matches it by region it is left alone with a line through `say` (success);
+// a section naming it by device name asks for memory it does not have (failure).
+std::optional<Result<DeviceName>> skip_empty(Env& env, const Context& ctx, const DeviceName& name,
+                                             const ConfigSection& section,
+                                             const std::function<void(const std::string&)>& say)
+{
+  auto device = read_device(env.sysfs, name);
+  if (!device || device->size > 0) return std::nullopt;
+  if (section.match.device) {
+    return std::unexpected(refusal(name.str(), fmt::format("has no memory (size 0), but {} ({}) names it; give it "
+                                                           "a size first ({})", section.header(), section.where(),
+                                                           ctx.words(Hint::set_size, name))));
+  }
+  say(fmt::format("{}: size 0, no memory to configure; left as it is ({} {})", name.str(), section.header(),
+                  section.where()));
+  return name;
+}
+
+int run_apply(Env& env, const ApplyOptions& options)
+{
+  TargetOptions targets = options.targets;
+  if (targets.devices.empty()) targets.devices = {"all"};
+  auto names = resolve_targets(env.sysfs, targets);
+  if (!names) {
+    return print_target_error(names.error());
+  }
+  auto plan = load_apply_plan(env);
+  if (!plan) return k_exit_usage;
+  if (options.targets.devices.empty() || options.targets.devices == std::vector<std::string>{"all"}) {
+    for (const ConfigSection* section : plan->unmatched()) {
+      print_note(fmt::format("{} ({}) matches no device present", section->header(), section->where()));
+    }
+  }
+  Force force = options.force ? Force::yes : Force::no;
+  return run_state_change(env, options.dry_run, [&](Env& target) {
+    FILE* out = target.report ? stderr : stdout; // under --report stdout is the JSON
+    auto say = [out](const std::string& line) {
+      fmt::print(out, "{}\n", line);
+      std::fflush(out);
+    };
+    auto outcome = apply_devices(target, *plan, *names, force, say);
+    print_note(fmt::format("applied the configuration to {}", count_devices(outcome.applied.size())));
+    return outcome.exit_code;
+  });
+}
+
+} // namespace
+
+std::optional<ApplyPlan> load_apply_plan(Env& env)
+{
+  auto plan = plan_apply(env.sysfs, env.config_root.value_or(ConfigRoot(env.sysfs)));
+  if (!plan) {
+    print_error(fmt::format("{}; nothing was applied", plan.error().message()));
+    return std::nullopt;
+  }
+  return std::move(*plan);
+}
+
+ApplyOutcome apply_devices(Env& env, const ApplyPlan& plan, const std::vector<DeviceName>& names, Force force,
+                           const std::function<void(const std::string&)>& say)
+{
+  Context ctx = operation_context(env);
+  ctx.hint = config_hints(plan);
+  ApplyOutcome outcome;
+  auto outcomes = for_each_device<DeviceName>(names, [&](const DeviceName& name) -> Result<DeviceName> {
+    const ConfigSection* section = plan.section_of(name);
+    if (!section) {
+      const DeviceIdentity* identity = plan.identity_of(name);
+      say(fmt::format("{}: no section matches ({}); left as it is", name.str(),
+                      identity ? describe(*identity) : std::string("not present")));
+      return name;
+    }
+    if (auto skipped = skip_empty(env, ctx, name, *section, say)) return *skipped;
+    Json asked{{"mode", to_string(section->wanted.mode)},
+               {"online", section->wanted.online == OnlineAfter::yes},
+               {"movable", section->wanted.as == OnlineAs::movable},
+               {"force", force == Force::yes},
+               {"section", section->header()},
+               {"where", section->where()}};
+    auto report = reported(env, name, [&] { return apply_wanted(ctx, name, section->wanted, force); }, asked);
+    if (!report) return std::unexpected(report.error());
+    say(fmt::format("{}: {} ({} {})", name.str(), describe_report(*report, section->wanted), section->header(),
+                    section->where()));
+    outcome.applied.push_back(name);
+    return name;
+  });
+  // Devices no section matches are neither successes nor failures: 1 when every configured
+  // device failed, 3 when only some did.
+  outcome.exit_code = DeviceOutcomes<DeviceName>{outcome.applied, outcomes.failed, outcomes.failure_status}.exit_code();
+  return outcome;
+}
+
+namespace {
+
+void add_apply_options(CLI::App& app, ApplyOptions& options)
+{
+  add_target_options(app, options.targets, NoDevices::all);
+  app.add_flag("-f,--force", options.force,
+               "devdax: offline online memory first (a device in use is never bound to kmem)");
+}
+
+Json apply_asked(const ApplyOptions& options)
+{
+  return {{"force", options.force}};
+}
+
+} // namespace
+
+Command apply_command()
+{
+  return change_command<ApplyOptions>("apply", {}, "Bring devices to the state the configuration files ask for",
+                                      add_apply_options, apply_asked, run_apply);
+}
+
+} // namespace dax::cli

@@ -1,0 +1,85 @@
+#include "cmd/common/targets.hpp"
+
+#include "cmd/common/exit_status.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace dax::cli {
+
+void add_target_options(CLI::App& app, TargetOptions& options, NoDevices none)
+{
+  std::string help = "Devices: daxX.Y, X.Y, /dev/daxX.Y, or all";
+  if (none == NoDevices::all) help += " (the default)";
+  app.add_option("devices", options.devices, help)->type_name("DEVICE");
+  app.add_option("-r,--region", options.region, "Only devices of this region (N or regionN)")
+    ->type_name("REGION");
+}
+
+void add_human_compat_option(CLI::App& app)
+{
+  app.add_flag_callback("-u,--human", [] {}, "Accepted as daxctl accepts it; this command prints no sizes");
+}
+
+Result<std::optional<unsigned>> parse_region_filter(const std::string& region)
+{
+  if (region.empty() || region == "all") return std::nullopt;
+  if (auto id = parse_region_argument(region)) return *id;
+  return std::unexpected(bad_input(fmt::format("--region '{}'", printable(region)),
+                                     "not a region (expected N or regionN)"));
+}
+
+int print_target_error(const Error& error)
+{
+  print_error(error.message());
+  return exit_status(error); // bad input is 2; a sysfs read that failed is 1
+}
+
+std::string count_devices(size_t count)
+{
+  return fmt::format("{} device{}", count, count == 1 ? "" : "s");
+}
+
+Result<std::vector<DeviceName>> resolve_targets(Sysfs& sysfs, const TargetOptions& options)
+{
+  if (options.devices.empty()) {
+    return std::unexpected(bad_input("", "no device given: name one or more devices, or all"));
+  }
+  auto region = parse_region_filter(options.region);
+  if (!region) return std::unexpected(region.error());
+  // Names only: each operation reads its device's attributes itself (a region's id is the X of daxX.Y).
+  auto all_names = list_device_names(sysfs);
+  if (!all_names) return std::unexpected(all_names.error());
+  std::vector<DeviceName> existing;
+  for (const auto& name : *all_names) {
+    if (!*region || name.region == **region) existing.push_back(name);
+  }
+
+  std::vector<DeviceName> names;
+  std::vector<std::string> unknown;
+  auto add = [&](const DeviceName& name) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  };
+  for (const auto& argument : options.devices) {
+    if (argument == "all") {
+      std::for_each(existing.begin(), existing.end(), add);
+      continue;
+    }
+    auto name = parse_device_argument(argument);
+    if (!name) return std::unexpected(name.error());
+    if (std::find(existing.begin(), existing.end(), *name) == existing.end()) {
+      unknown.push_back(name->str());
+    } else {
+      add(*name);
+    }
+  }
+  if (!unknown.empty()) {
+    std::string where = *region ? fmt::format(" in region {}", **region) : std::string();
+    return std::unexpected(bad_input(fmt::format("{}", fmt::join(unknown, ", ")),
+                                     fmt::format("no such device{} (see dax list)", where)));
+  }
+  return names;
+}
+
+} // namespace dax::cli

@@ -1,0 +1,256 @@
+#include "core/kernel/real_sysfs.hpp"
+
+#include "core/base/non_copyable.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <memory>
+
+namespace dax {
+
+namespace {
+
+// sysfs attributes are at most a page; /proc files we read (iomem, maps) can be larger.
+constexpr size_t k_read_chunk = 4096;
+
+class Fd : private NonCopyable
+{
+public:
+  explicit Fd(int fd) : m_fd(fd) {}
+  ~Fd() { if (m_fd >= 0) ::close(m_fd); }
+  int get() const { return m_fd; }
+
+private:
+  int m_fd;
+};
+
+struct DirCloser
+{
+  void operator()(DIR* dir) const { ::closedir(dir); }
+};
+
+// Not an errno: what open_regular returns for a file that is not a regular file.
+constexpr int k_not_regular = -2;
+
+// Opens `host` without blocking (a FIFO would wait for a writer) and without becoming its
+// controlling terminal, and keeps it only when it is a regular file: every sysfs attribute and
+// /proc file is, while a FIFO, /dev/zero or a terminal must never be read or written as one.
+// Returns the descriptor, -1 with errno set, or k_not_regular.
+int open_regular(const std::string& host, int flags)
+{
+  int fd = ::open(host.c_str(), flags | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) return -1;
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return k_not_regular;
+  }
+  return fd;
+}
+
+Error open_error(int result, std::string action, const std::string& path)
+{
+  if (result == k_not_regular) return logic_error(std::move(action), path, "not a regular file");
+  return os_error(errno, std::move(action), path);
+}
+
+FileType file_type(mode_t mode)
+{
+  if (S_ISREG(mode)) return FileType::regular;
+  if (S_ISDIR(mode)) return FileType::directory;
+  if (S_ISLNK(mode)) return FileType::symlink;
+  if (S_ISFIFO(mode)) return FileType::fifo;
+  if (S_ISSOCK(mode)) return FileType::socket;
+  return FileType::device;
+}
+
+// How many links a path may pass through, as the kernel's MAXSYMLINKS.
+constexpr int k_max_links = 40;
+
+} // namespace
+
+RealSysfs::RealSysfs(std::string root) : m_root(std::move(root))
+{
+  // Resolved once, so that canonical() can strip it from resolved paths ("." or a symlinked root).
+  char resolved[PATH_MAX];
+  if (::realpath(m_root.c_str(), resolved)) m_root = resolved;
+  while (!m_root.empty() && m_root.back() == '/') {
+    m_root.pop_back();
+  }
+}
+
+std::string RealSysfs::host_path(const std::string& path) const
+{
+  return m_root + path;
+}
+
+Result<std::string> RealSysfs::read(const std::string& path)
+{
+  Fd fd(open_regular(host_path(path), O_RDONLY));
+  if (fd.get() < 0) return std::unexpected(open_error(fd.get(), "read", path));
+  std::string content;
+  char buf[k_read_chunk];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::unexpected(os_error(errno, "read", path));
+    }
+    if (n == 0) break;
+    content.append(buf, static_cast<size_t>(n));
+    if (content.size() > k_max_read) {
+      return std::unexpected(os_error(EFBIG, "read", path));
+    }
+    // A sysfs attribute comes whole in one read (at most a page): a short read is the end, which
+    // saves the read(2) that would return 0. /proc files (seq_file) can return less and go on.
+    if (static_cast<size_t>(n) < sizeof buf && path.starts_with("/sys/")) break;
+  }
+  if (!content.empty() && content.back() == '\n') {
+    content.pop_back();
+  }
+  return content;
+}
+
+Result<void> RealSysfs::write(const std::string& path, std::string_view value)
+{
+  std::string action = fmt::format("write '{}' to", value);
+  Fd fd(open_regular(host_path(path), O_WRONLY));
+  if (fd.get() < 0) return std::unexpected(open_error(fd.get(), action, path));
+  std::string line = std::string(value) + "\n";
+  // Not retried on EINTR: offlining a block whose pages cannot migrate blocks in the kernel until
+  // a signal; the signal (Ctrl-C, SIGHUP, SIGTERM) must end the write so the pass can stop there.
+  ssize_t n = ::write(fd.get(), line.data(), line.size());
+  if (n < 0) {
+    return std::unexpected(os_error(errno, action, path));
+  }
+  if (static_cast<size_t>(n) != line.size()) {
+    return std::unexpected(logic_error(action, path, "short write"));
+  }
+  return {};
+}
+
+Result<std::vector<std::string>> RealSysfs::list(const std::string& path)
+{
+  std::unique_ptr<DIR, DirCloser> dir(::opendir(host_path(path).c_str()));
+  if (!dir) {
+    return std::unexpected(os_error(errno, "list", path));
+  }
+  std::vector<std::string> names;
+  while (const dirent* entry = ::readdir(dir.get())) {
+    std::string_view name = entry->d_name;
+    if (name != "." && name != "..") {
+      names.emplace_back(name);
+    }
+  }
+  return names;
+}
+
+Result<std::string> RealSysfs::canonical(const std::string& path)
+{
+  char resolved[PATH_MAX];
+  if (!::realpath(host_path(path).c_str(), resolved)) {
+    return std::unexpected(os_error(errno, "resolve", path));
+  }
+  std::string result = resolved;
+  if (!m_root.empty()) {
+    if (result.compare(0, m_root.size(), m_root) != 0) {
+      return std::unexpected(logic_error("resolve", path, "the link points outside the sysroot"));
+    }
+    result.erase(0, m_root.size());
+  }
+  return result.empty() ? "/" : result;
+}
+
+bool RealSysfs::exists(const std::string& path)
+{
+  struct stat st;
+  return ::stat(host_path(path).c_str(), &st) == 0;
+}
+
+Result<std::string> RealSysfs::read_link(const std::string& path)
+{
+  char target[PATH_MAX];
+  ssize_t n = ::readlink(host_path(path).c_str(), target, sizeof target);
+  if (n < 0) return std::unexpected(os_error(errno, "read link", path));
+  return std::string(target, static_cast<size_t>(n));
+}
+
+Result<DeviceNumber> RealSysfs::device_number(const std::string& path)
+{
+  struct stat st;
+  if (m_root.empty()) {
+    // The live /proc: stat follows fd and map_files links to the open file, deleted or not.
+    if (::stat(path.c_str(), &st) != 0) return std::unexpected(os_error(errno, "stat", path));
+  } else {
+    // A captured tree's links are plain symlinks with absolute targets: follow them inside the
+    // root, never to the host's /dev.
+    std::string inner = path;
+    for (int hops = 0;; ++hops) {
+      if (::lstat(host_path(inner).c_str(), &st) != 0) return std::unexpected(os_error(errno, "stat", path));
+      if (!S_ISLNK(st.st_mode)) break;
+      if (hops == k_max_links) return std::unexpected(os_error(ELOOP, "stat", path));
+      auto target = read_link(inner);
+      if (!target) return std::unexpected(target.error());
+      inner = target->starts_with('/') ? *target : inner.substr(0, inner.rfind('/') + 1) + *target;
+    }
+  }
+  if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) return std::unexpected(os_error(ENODEV, "stat", path));
+  return DeviceNumber{::major(st.st_rdev), ::minor(st.st_rdev)};
+}
+
+Result<FileStatus> RealSysfs::file_status(const std::string& path)
+{
+  struct stat st;
+  if (::lstat(host_path(path).c_str(), &st) != 0) return std::unexpected(os_error(errno, "stat", path));
+  return FileStatus{file_type(st.st_mode), st.st_uid, static_cast<unsigned>(st.st_mode & 07777)};
+}
+
+TracingSysfs::TracingSysfs(Sysfs& inner, std::function<void(const std::string&)> log)
+  : SysfsLayer(inner), m_log(std::move(log))
+{
+}
+
+Result<std::string> TracingSysfs::read(const std::string& path)
+{
+  auto result = m_inner.read(path);
+  m_log(result ? fmt::format("read {} = {}", path, *result)
+               : fmt::format("read {}: {}", path, result.error().message()));
+  return result;
+}
+
+Result<void> TracingSysfs::write(const std::string& path, std::string_view value)
+{
+  auto result = m_inner.write(path, value);
+  m_log(result ? fmt::format("write {} <- {}", path, value)
+               : fmt::format("write {} <- {}: {}", path, value, result.error().message()));
+  return result;
+}
+
+Result<std::vector<std::string>> TracingSysfs::list(const std::string& path)
+{
+  auto result = m_inner.list(path);
+  m_log(result ? fmt::format("list {} ({} entries)", path, result->size())
+               : fmt::format("list {}: {}", path, result.error().message()));
+  return result;
+}
+
+Result<std::string> TracingSysfs::canonical(const std::string& path)
+{
+  return m_inner.canonical(path);
+}
+
+bool TracingSysfs::exists(const std::string& path)
+{
+  return m_inner.exists(path);
+}
+
+} // namespace dax

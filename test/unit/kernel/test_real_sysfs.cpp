@@ -1,0 +1,117 @@
+// RealSysfs against a real directory tree: what --sysroot reads and writes.
+#include "core/kernel/real_sysfs.hpp"
+#include "test/unit/support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <fstream>
+#include <sstream>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace dax;
+using dax::test::TempDir;
+
+TEST_CASE("RealSysfs reads below its root and strips one newline", "[real_sysfs]")
+{
+  TempDir root;
+  root.write("sys/devices/system/memory/block_size_bytes", "8000000\n");
+  root.write("sys/a/two", "x\n\n");
+  RealSysfs sysfs(root.path());
+  CHECK(sysfs.read("/sys/devices/system/memory/block_size_bytes") == "8000000");
+  CHECK(sysfs.read("/sys/a/two") == "x\n");
+  auto missing = sysfs.read("/sys/nope");
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().code == ENOENT);
+  CHECK(missing.error().message() == "read /sys/nope: No such file or directory");
+}
+
+TEST_CASE("RealSysfs writes the value and a newline in one write", "[real_sysfs]")
+{
+  TempDir root;
+  root.write("sys/state", "offline\n");
+  RealSysfs sysfs(root.path());
+  REQUIRE(sysfs.write("/sys/state", "online_movable"));
+  std::ifstream file(root.path() + "/sys/state");
+  std::stringstream content;
+  content << file.rdbuf();
+  CHECK(content.str() == "online_movable\n");
+  auto failed = sysfs.write("/sys/missing/state", "offline");
+  REQUIRE_FALSE(failed);
+  CHECK(failed.error().message() == "write 'offline' to /sys/missing/state: No such file or directory");
+}
+
+TEST_CASE("RealSysfs resolves links inside the root and refuses links out of it", "[real_sysfs]")
+{
+  TempDir root;
+  root.write("sys/devices/platform/region0/dax0.0/size", "1\n");
+  root.link("sys/bus/dax/devices/dax0.0", "../../../devices/platform/region0/dax0.0");
+  root.link("sys/bus/dax/devices/evil", "/etc");
+  RealSysfs sysfs(root.path() + "/"); // a trailing slash is the same root
+  CHECK(sysfs.canonical("/sys/bus/dax/devices/dax0.0") == "/sys/devices/platform/region0/dax0.0");
+  CHECK(sysfs.read("/sys/bus/dax/devices/dax0.0/size") == "1");
+  auto out = sysfs.canonical("/sys/bus/dax/devices/evil");
+  REQUIRE_FALSE(out);
+  CHECK(out.error().detail == "the link points outside the sysroot");
+  CHECK(sysfs.read_link("/sys/bus/dax/devices/evil") == "/etc");
+  auto names = sysfs.list("/sys/bus/dax/devices");
+  REQUIRE(names);
+  std::sort(names->begin(), names->end());
+  CHECK(*names == std::vector<std::string>{"dax0.0", "evil"});
+  CHECK(sysfs.exists("/sys/bus/dax/devices/dax0.0"));
+  CHECK_FALSE(sysfs.exists("/sys/bus/dax/devices/dax1.0"));
+}
+
+TEST_CASE("TracingSysfs reports every read and write with its outcome", "[real_sysfs]")
+{
+  TempDir root;
+  root.write("sys/state", "offline\n");
+  RealSysfs real(root.path());
+  std::vector<std::string> log;
+  TracingSysfs traced(real, [&](const std::string& line) { log.push_back(line); });
+  REQUIRE(traced.read("/sys/state"));
+  REQUIRE(traced.write("/sys/state", "online"));
+  REQUIRE_FALSE(traced.read("/sys/none"));
+  CHECK(log == std::vector<std::string>{"read /sys/state = offline", "write /sys/state <- online",
+                                        "read /sys/none: read /sys/none: No such file or directory"});
+}
+
+TEST_CASE("RealSysfs reads only regular files, and at most k_max_read bytes", "[real_sysfs]")
+{
+  TempDir root;
+  root.write("sys/a", "1\n");
+  root.link("sys/zero", "/dev/zero"); // a sysroot's links lead outside it: the host's /dev/zero
+  std::string fifo = root.path() + "/sys/fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  root.write("proc/big", std::string(k_max_read + 1, 'x'));
+  RealSysfs sysfs(root.path());
+  auto zero = sysfs.read("/sys/zero");
+  REQUIRE_FALSE(zero);
+  CHECK(zero.error().message() == "read /sys/zero: not a regular file");
+  auto pipe = sysfs.read("/sys/fifo"); // would wait for a writer forever
+  REQUIRE_FALSE(pipe);
+  CHECK(pipe.error().message() == "read /sys/fifo: not a regular file");
+  CHECK_FALSE(sysfs.write("/sys/fifo", "x"));
+  auto big = sysfs.read("/proc/big");
+  REQUIRE_FALSE(big);
+  CHECK(big.error().code == EFBIG);
+}
+
+TEST_CASE("RealSysfs::file_status does not follow the last link", "[real_sysfs]")
+{
+  TempDir root;
+  root.write("etc/dax/dax.conf", "x\n");
+  root.link("etc/dax/link.conf", "dax.conf");
+  RealSysfs sysfs(root.path());
+  REQUIRE(::chmod((root.path() + "/etc/dax/dax.conf").c_str(), 0640) == 0);
+  auto file = sysfs.file_status("/etc/dax/dax.conf");
+  REQUIRE(file);
+  CHECK(file->type == FileType::regular);
+  CHECK(file->mode == 0640);
+  CHECK(file->uid == ::geteuid());
+  CHECK(sysfs.file_status("/etc/dax/link.conf")->type == FileType::symlink);
+  CHECK(sysfs.file_status("/etc/dax")->type == FileType::directory);
+}

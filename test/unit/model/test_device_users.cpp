@@ -1,0 +1,118 @@
+// Finding processes that hold /dev/daxX.Y, by device number: on a /proc tree in a temp dir (a
+// captured tree, links followed inside the root), on the live /proc, and on the fake kernel.
+#include "core/kernel/real_sysfs.hpp"
+#include "core/model/device_users.hpp"
+#include "test/unit/support/fake_kernel.hpp"
+#include "test/unit/support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+using namespace dax;
+using dax::test::FakeKernel;
+using dax::test::FakeProcess;
+using dax::test::TempDir;
+
+namespace {
+
+// A character device node (needs CAP_MKNOD: the tests run as root, as CI does).
+void make_node(const TempDir& root, const std::string& relative, unsigned major, unsigned minor)
+{
+  std::string path = root.path() + "/" + relative;
+  REQUIRE(::mknod(path.c_str(), S_IFCHR | 0600, ::makedev(major, minor)) == 0);
+}
+
+} // namespace
+
+TEST_CASE("find_device_users matches the device number, whatever the node is called", "[device_users]")
+{
+  TempDir root;
+  root.write_all({{"sys/bus/dax/devices/dax0.0/dev", "252:0\n"},
+                  {"sys/bus/dax/devices/dax1.0/dev", "252:1\n"},
+                  {"proc/100/comm", "qemu-system-x86\n"},
+                  {"proc/200/comm", "fio\n"},
+                  {"proc/300/comm", "other\n"},
+                  {"proc/400/comm", "ctr\x1b[2J\n"},
+                  {"proc/meminfo", "MemTotal: 1 kB\n"},
+                  {"dev/.keep", ""}});
+  make_node(root, "dev/renamed", 252, 0);  // a node renamed or made elsewhere (a container's /dev)
+  make_node(root, "dev/dax0.00", 252, 7);  // a name that starts like the device's: another device
+  make_node(root, "dev/dax1.0", 252, 1);
+  root.link_all({{"proc/100/fd/0", "/dev/.keep"},
+                 {"proc/100/fd/7", "/dev/renamed"},
+                 {"proc/200/map_files/7f00000-7f20000", "/dev/renamed"}, // mapped, descriptor closed
+                 {"proc/300/fd/1", "/dev/dax1.0"},
+                 {"proc/300/map_files/1000-2000", "/dev/dax0.00"},
+                 {"proc/400/fd/3", "/dev/dax0.0 (deleted)"}, // a deleted node: dangling in a capture
+                 {"proc/400/fd/4", "../../../dev/renamed"}});
+  RealSysfs sysfs(root.path());
+
+  auto users = find_device_users(sysfs, DeviceName{0, 0});
+  REQUIRE(users.size() == 3);
+  CHECK(users[0].pid == 100);
+  CHECK(users[0].command == "qemu-system-x86");
+  CHECK_FALSE(users[0].mapped);
+  CHECK(users[1].pid == 200);
+  CHECK(users[1].mapped);
+  CHECK(users[2].pid == 400);
+  CHECK(describe_users(users) == "100 (qemu-system-x86), 200 (fio, mapped), 400 (ctr\\x1b[2J)");
+
+  CHECK(find_device_users(sysfs, DeviceName{1, 0}).size() == 1);
+  CHECK(find_device_users(sysfs, DeviceName{2, 0}).empty());
+}
+
+TEST_CASE("find_device_users gives nothing without /proc", "[device_users]")
+{
+  TempDir root;
+  RealSysfs sysfs(root.path());
+  CHECK(find_device_users(sysfs, DeviceName{0, 0}).empty());
+}
+
+TEST_CASE("RealSysfs::device_number on the live /proc follows a descriptor to a deleted node", "[device_users]")
+{
+  TempDir dir;
+  std::string node = dir.path() + "/node";
+  REQUIRE(::mknod(node.c_str(), S_IFCHR | 0600, ::makedev(1, 3)) == 0); // /dev/null's number
+  int fd = ::open(node.c_str(), O_RDONLY);
+  REQUIRE(fd >= 0);
+  REQUIRE(::unlink(node.c_str()) == 0);
+  RealSysfs live("/");
+  auto number = live.device_number(fmt::format("/proc/self/fd/{}", fd));
+  ::close(fd);
+  REQUIRE(number);
+  CHECK(*number == DeviceNumber{1, 3});
+  CHECK(live.device_number("/proc/self/comm").error().code == ENODEV);
+}
+
+TEST_CASE("find_device_users on the fake kernel: renamed, deleted and mapped-only holders", "[device_users]")
+{
+  FakeKernel kernel;
+  for (unsigned region = 0; region < 2; ++region) {
+    dax::test::FakeDeviceSpec spec;
+    spec.name = fmt::format("dax{}.0", region);
+    uint64_t start = 0x100000000 + region * dax::test::GiB;
+    spec.mappings = {{start, start + dax::test::GiB - 1, 0}};
+    kernel.add_region(region, fmt::format("/sys/devices/platform/region{}", region), dax::test::GiB);
+    kernel.add_device(region, spec);
+  }
+  kernel.add_process(FakeProcess{10, "a", "dax0.0", true, false, "/dev/dax0.0 (deleted)"});
+  kernel.add_process(FakeProcess{20, "b", "dax0.0", false, true, "/run/ctr/dev/pmem"});
+  kernel.add_process(FakeProcess{30, "c", "dax1.0", true, true, "/dev/dax0.0"}); // a lying name
+  auto search = search_device_users(kernel, DeviceName{0, 0});
+  CHECK(search.complete);
+  CHECK(describe_users(search.users) == "10 (a), 20 (b, mapped)");
+  CHECK(describe_users(find_device_users(kernel, DeviceName{1, 0})) == "30 (c, mapped)");
+
+  SECTION("a process whose links cannot be examined (not root) makes the search incomplete")
+  {
+    kernel.fail_device_number("/proc/10/fd/*", EACCES, FakeKernel::always);
+    auto partial = search_device_users(kernel, DeviceName{0, 0});
+    CHECK_FALSE(partial.complete);
+    CHECK(describe_users(partial.users) == "20 (b, mapped)");
+  }
+}
