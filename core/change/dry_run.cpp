@@ -3,9 +3,12 @@
 #include "core/base/parse.hpp"
 #include "core/change/kmem_bind.hpp"
 #include "core/model/device.hpp"
+#include "core/model/hotplug.hpp"
+#include "core/model/memory.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <utility>
@@ -39,6 +42,15 @@ bool is_block_file(const std::string& path, std::string_view file)
   return path.starts_with(std::string(k_memory_root) + "/memory") && path.ends_with(file);
 }
 
+// "/sys/devices/system/memory/memory33/state" -> 33; none for a path outside a memoryN directory.
+std::optional<uint64_t> block_of(const std::string& path)
+{
+  std::string prefix = std::string(k_memory_root) + "/memory";
+  if (!path.starts_with(prefix)) return std::nullopt;
+  std::string_view rest = std::string_view(path).substr(prefix.size());
+  return parse_u64(rest.substr(0, rest.find('/')));
+}
+
 // The length of a mapping written as "START-END" (hex, inclusive), as mapping_store takes it.
 std::optional<uint64_t> mapping_length(std::string_view value)
 {
@@ -70,6 +82,7 @@ Result<std::string> DryRunSysfs::read(const std::string& path)
   for (const auto& [device, dir] : m_created) {
     if (real == dir + "/size") return std::string("0");
   }
+  if (unplugged_block(path)) return std::unexpected(os_error(ENOENT, "read", path));
   auto result = m_inner.read(path);
   if (!result && result.error().code == ENOENT && m_kmem_bound) {
     // Blocks kmem would hot-add come up as auto_online_blocks said at the bind.
@@ -102,6 +115,8 @@ Result<void> DryRunSysfs::write(const std::string& path, std::string_view value)
     m_files[dir + "/valid_zones"] = value == "online_movable"      ? "Movable"
                                     : value.starts_with("online") ? "Normal"
                                                                   : "Normal Movable";
+  } else if (auto [device, rest] = split_device_path(path); rest == "/state") {
+    write_kmem_state(path, device, name);
   } else if (file == "create" && dir.ends_with("/dax_region")) {
     std::string seed = predicted_seed(dir);
     m_files[dir + "/seed"] = seed;
@@ -144,6 +159,40 @@ void DryRunSysfs::write_file(const std::string& path, const std::string& file, c
   auto bytes = size ? parse_u64(*size) : std::nullopt;
   auto length = mapping_length(value);
   if (bytes && length) m_files[dir + "/size"] = std::to_string(*bytes + *length);
+}
+
+void DryRunSysfs::write_kmem_state(const std::string& path, const std::string& device, const std::string& value)
+{
+  m_files[resolve_device(path)] = value;
+  bool unplug = value == "unplugged";
+  for (uint64_t index : device_blocks(device)) {
+    std::string block = block_path(index);
+    if (unplug) {
+      m_unplugged.insert(index);
+      m_plugged.erase(index);
+      continue;
+    }
+    m_unplugged.erase(index);
+    m_plugged.insert(index);
+    m_files[block + "/state"] = "online";
+    m_files[block + "/valid_zones"] = value == "online_movable" ? "Movable" : "Normal";
+  }
+}
+
+std::vector<uint64_t> DryRunSysfs::device_blocks(const std::string& device)
+{
+  auto name = parse_device_name(device);
+  auto block_size = read_block_size(*this);
+  if (!name || !block_size) return {};
+  auto read = read_device(*this, *name);
+  if (!read) return {};
+  return block_indexes(plan_hotplug(read->ranges(), *block_size), *block_size);
+}
+
+bool DryRunSysfs::unplugged_block(const std::string& path) const
+{
+  auto index = block_of(path);
+  return index && m_unplugged.contains(*index);
 }
 
 std::string DryRunSysfs::predicted_hot_add_zone()
@@ -190,6 +239,13 @@ bool DryRunSysfs::hidden_mapping(const std::string& path) const
 Result<std::vector<std::string>> DryRunSysfs::list(const std::string& path)
 {
   auto entries = m_inner.list(path);
+  if (entries && path == k_memory_root) {
+    std::erase_if(*entries, [&](const std::string& entry) { return unplugged_block(path + "/" + entry); });
+    for (uint64_t index : m_plugged) {
+      std::string entry = fmt::format("memory{}", index);
+      if (std::find(entries->begin(), entries->end(), entry) == entries->end()) entries->push_back(entry);
+    }
+  }
   if (!entries || path != k_dax_devices) return entries;
   std::erase_if(*entries,
                 [&](const std::string& entry) { return m_deleted.contains(std::string(k_device_prefix) + entry); });
@@ -217,6 +273,8 @@ bool DryRunSysfs::exists(const std::string& path)
   if (m_deleted.contains(path)) return false;
   auto [name, rest] = split_device_path(path);
   if (rest.empty() && m_created.contains(name)) return true;
+  if (unplugged_block(path)) return false;
+  if (auto index = block_of(path); index && m_plugged.contains(*index)) return true;
   std::string real = resolve_device(path);
   if (hidden_mapping(real)) return false;
   return m_loaded.contains(path) || m_files.contains(real) || m_inner.exists(path);

@@ -19,7 +19,9 @@ namespace dax {
 // device a write to dax_region/create would make (size 0 until a size is written), and the devices
 // dax_region/delete would remove. A device's attribute written through /sys/bus/dax/devices/daxX.Y
 // reads back through its real directory too; the mappings of a device whose size or mapping was
-// written are not shown (where the kernel would place its memory is not predicted).
+// written are not shown (where the kernel would place its memory is not predicted). A write to
+// kmem's whole-device daxX.Y/state (Linux 7.3) removes the device's blocks (unplugged) or adds
+// them online in the zone written (online_movable, online_kernel), all at once as the kernel does.
 class DryRunSysfs final : public SysfsLayer
 {
 public:
@@ -39,6 +41,12 @@ private:
   void bind(const std::string& device, const std::string& driver);
   // Records a write of `value` to attribute `file` at `path` (a device's mapping adds to its size).
   void write_file(const std::string& path, const std::string& file, const std::string& value);
+  // Records a write of `value` to kmem's daxX.Y/state of `device` (`path`): its blocks go or come.
+  void write_kmem_state(const std::string& path, const std::string& device, const std::string& value);
+  // The memory blocks kmem hot-adds for `device`, from its ranges; none when they cannot be read.
+  std::vector<uint64_t> device_blocks(const std::string& device);
+  // Whether `path` is a memoryN directory (or below one) that an unplug would have removed.
+  bool unplugged_block(const std::string& path) const;
   // The zone blocks hot-added now would be onlined in, "" when they would stay offline.
   std::string predicted_hot_add_zone();
   // The device `echo 1 > <region_attrs>/create` would make the region's seed.
@@ -56,6 +64,8 @@ private:
   std::set<std::string> m_deleted;              // device directories dax_region/delete would remove
   std::map<std::string, std::string> m_created; // device name -> directory dax_region/create would make
   std::set<std::string> m_resized;              // device directories whose size or mapping was written
+  std::set<uint64_t> m_unplugged;              // blocks a daxX.Y/state write would have removed
+  std::set<uint64_t> m_plugged;                // blocks a daxX.Y/state write would have added
   bool m_kmem_bound = false;                    // a device would have been bound to kmem
   std::string m_hot_add_zone;                   // where its blocks would be online, "" for offline
 };

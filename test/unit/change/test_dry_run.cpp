@@ -19,6 +19,7 @@ std::pair<std::vector<std::string>, std::vector<std::string>> dry_and_real(
 {
   OpsFixture dry_fixture(device);
   if (setup) setup(dry_fixture.kernel);
+  dry_fixture.kernel.clear_log();
   std::vector<std::string> reported;
   DryRunSysfs dry(dry_fixture.kernel, [&](const std::string& line) { reported.push_back(line); });
   DryRunLoader loader(dry, dry_fixture.loader, [&](const std::string& line) { reported.push_back(line); });
@@ -93,4 +94,53 @@ TEST_CASE("dry run and real run plan the same writes under every auto-online pol
       }
     }
   }
+}
+
+namespace {
+
+// The nfit device bound to kmem on a kernel with daxX.Y/state (Linux 7.3), its blocks online Movable.
+void kmem_state_kernel(FakeKernel& kernel)
+{
+  kernel.enable_kmem_state();
+  for (uint64_t index : k_nfit_blocks) kernel.set_block(index, "online_movable");
+}
+
+// Reported and real writes with the whole-device state file named as the real run's log names it.
+std::vector<std::string> with_state_path(std::vector<std::string> lines, const std::string& real_state)
+{
+  for (auto& line : lines) {
+    auto at = line.find("/sys/bus/dax/devices/dax0.0/state");
+    if (at != std::string::npos) line = line.substr(0, at) + real_state;
+  }
+  return lines;
+}
+
+} // namespace
+
+TEST_CASE("dry run of devdax --force on a kernel with daxX.Y/state: one unplug, no block writes", "[dry_run]")
+{
+  auto [reported, made] = dry_and_real(
+    nfit_device("kmem"), [](Context& ctx) { return reconfigure_to_devdax(ctx, k_dax00, Force::yes).has_value(); },
+    kmem_state_kernel);
+  OpsFixture probe(nfit_device("kmem"));
+  probe.kernel.enable_kmem_state();
+  std::string real_state = probe.kernel.canonical("/sys/bus/dax/devices/dax0.0/state").value();
+  CHECK(with_state_path(reported, real_state) == made);
+  CHECK(reported.size() == 1 + 3);
+}
+
+TEST_CASE("dry run of online on an unplugged device: one plug write, as the real run", "[dry_run]")
+{
+  auto unplugged = [](FakeKernel& kernel) {
+    kmem_state_kernel(kernel);
+    REQUIRE(kernel.write("/sys/bus/dax/devices/dax0.0/state", "unplugged"));
+  };
+  auto [reported, made] = dry_and_real(
+    nfit_device("kmem"), [](Context& ctx) { return online_device(ctx, k_dax00, OnlineAs::movable).has_value(); },
+    unplugged);
+  OpsFixture probe(nfit_device("kmem"));
+  probe.kernel.enable_kmem_state();
+  std::string real_state = probe.kernel.canonical("/sys/bus/dax/devices/dax0.0/state").value();
+  CHECK(with_state_path(reported, real_state) == made);
+  CHECK(reported == std::vector<std::string>{"echo online_movable > /sys/bus/dax/devices/dax0.0/state"});
 }

@@ -14,18 +14,6 @@ namespace {
 
 const std::string k_memory = "/sys/devices/system/memory";
 
-// A kmem-bound nfit device: memory33-39 offline, the log cleared.
-struct BlocksFixture
-{
-  BlocksFixture()
-  {
-    add_nfit_system(kernel, nfit_device("kmem"));
-    kernel.clear_log();
-  }
-
-  FakeKernel kernel;
-};
-
 } // namespace
 
 TEST_CASE("memory names: to_string and block_path", "[memory]")
@@ -73,8 +61,10 @@ TEST_CASE("read_auto_online: the four policies, anything else is an error", "[me
   CHECK(policy.error().message() == "parse " + k_memory + "/auto_online_blocks: unknown policy 'online-movable'");
 }
 
-TEST_CASE_METHOD(BlocksFixture, "read_block: state and zone", "[memory]")
+TEST_CASE("read_block: state and zone", "[memory]")
 {
+  FakeKernel kernel; // a kmem-bound nfit device: memory33-39 offline
+  add_nfit_system(kernel, nfit_device("kmem"));
   kernel.set_block(34, "online_movable");
   auto offline = read_block(kernel, 33, WithZone::yes);
   REQUIRE(offline);
