@@ -250,7 +250,7 @@ scenario() {
 
 # not_run NAME REASON: scenario NAME is not run on this kernel (REASON); run-suite prints it as
 # "NOT RUN", never as passed.  For scenarios a kernel makes impossible to undo within one boot.
-not_run() { echo "$1: $2" >> "$VM_OUT/not-run"; log "=== scenario $1 NOT RUN on $KERNEL: $2"; }
+not_run() { echo "$1: $2" >> "$VM_OUT/not-run"; log "--- scenario $1 not run on $KERNEL: $2"; }
 
 # note TEXT: a deliberate difference or remark, printed by run-suite
 note() { echo "$*" >> "$SC/notes"; }
