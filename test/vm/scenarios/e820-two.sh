@@ -1,5 +1,5 @@
 # vm-run: --mem 2400M --memmap 512M!1024M --memmap 512M!1664M
-# kernels: 6.1 6.12
+# kernels: 6.1 6.12 7.3
 # Scenarios on two legacy e820 pmem ranges below 4 GiB, node 0
 # (vm-run --mem 2400M --memmap 512M!1024M --memmap 512M!1664M):
 # dax0.0 0x40a00000-0x5fffffff (memory9-11), dax1.0 0x68a00000-0x87ffffff (memory14-16),

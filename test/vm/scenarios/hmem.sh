@@ -1,5 +1,5 @@
 # vm-run: --pmem none --mem 2400M --append memmap=512M%1024M-1+0xefffffff -m dax_hmem
-# kernels: 6.1 6.12
+# kernels: 6.1 6.12 7.3
 # Scenarios on a dynamic dax region: 512 MiB of "soft reserved" memory at 0x40000000-0x5fffffff
 # (vm-run --pmem none --mem 2400M --append memmap=512M%1024M-1+0xefffffff -m dax_hmem), which
 # dax_hmem makes region 0 (/platform/hmem.0) with dax0.0 covering all of it, on node 0.

@@ -9,9 +9,9 @@
 # not), so that the dax boot and the daxctl boot start every scenario from the
 # same state.
 #
-# Kernel and daxctl: KERNEL (6.1 | 6.12, from uname -r) and DAXCTL_VERSION (76.1 on
-# 6.1, 81 on 6.12: `daxctl --version`); `byver A B` prints A with daxctl 76.1 and
-# B with 81 (an expected exit status that differs between them); where the kernels
+# Kernel and daxctl: KERNEL (6.1 | 6.12 | 7.3, from uname -r) and DAXCTL_VERSION (76.1 on
+# 6.1, 81 on 6.12, 85 on 7.3: `daxctl --version`); `byver A B [C]` prints A with daxctl 76.1,
+# B with 81 and C (default B) with 85 (an expected exit status that differs between them); where the kernels
 # differ, test "$KERNEL" and say why next to it.  A scenario is a sequence of steps; a step is one or more calls
 # of the tool under test; after each step the kernel state and the JSON of
 # `list` are recorded.  run-suite (on the host) compares the dax boot with the
@@ -40,9 +40,10 @@ AOB=$MEM/auto_online_blocks
 DAXBUS=$SYS/bus/dax
 BS=$((0x$(cat $MEM/block_size_bytes)))
 BOOT_AOB=$(cat $AOB)                 # the kernel's own policy, before any scenario changed it
-case $(uname -r) in 6.1.*) KERNEL=6.1 ;; 6.12.*) KERNEL=6.12 ;; *) KERNEL=$(uname -r) ;; esac
+case $(uname -r) in 6.1.*) KERNEL=6.1 ;; 6.12.*) KERNEL=6.12 ;; 7.3.*) KERNEL=7.3 ;; *) KERNEL=$(uname -r) ;; esac
 DAXCTL_VERSION=$(daxctl --version 2>/dev/null)
-byver() { [ "$DAXCTL_VERSION" = 76.1 ] && echo "$1" || echo "$2"; }
+# byver A B [C]: A with daxctl 76.1, B with 81, C (default B) with 85
+byver() { case $DAXCTL_VERSION in 76.1) echo "$1" ;; 85) echo "${3:-$2}" ;; *) echo "$2" ;; esac; }
 SC=
 STEPN=0
 STEPDIR=
@@ -155,13 +156,16 @@ bind_device_dax() {
 }
 
 # release_all: auto_online_blocks=offline; every device off kmem (its memory offlined and
-# hot-removed) and without new_id entries, so that nothing rebinds behind the reset's back
+# hot-removed) and off fsdev_dax, and without new_id entries, so that nothing rebinds behind the reset's back
 release_all() {
 	: > /tmp/reset.log
 	wr offline $AOB
 	for _n in $(dev_names); do
 		[ "$(dev_driver $_n)" = kmem ] && remove_kmem $_n
 		[ -e $DAXBUS/drivers/kmem/remove_id ] && wr $_n $DAXBUS/drivers/kmem/remove_id
+		# famfs mode (Linux 7.2+): fsdev_dax takes a device by id (new_id), as device_dax's is removed
+		[ "$(dev_driver $_n)" = fsdev_dax ] && wr $_n $DAXBUS/drivers/fsdev_dax/unbind
+		[ -e $DAXBUS/drivers/fsdev_dax/remove_id ] && wr $_n $DAXBUS/drivers/fsdev_dax/remove_id
 		wr $_n $DAXBUS/drivers/device_dax/remove_id
 	done
 }
@@ -243,6 +247,10 @@ scenario() {
 	# the starting state is recorded (and compared) as step 00-start
 	_snap 00-start
 }
+
+# not_run NAME REASON: scenario NAME is not run on this kernel (REASON); run-suite prints it as
+# "NOT RUN", never as passed.  For scenarios a kernel makes impossible to undo within one boot.
+not_run() { echo "$1: $2" >> "$VM_OUT/not-run"; log "--- scenario $1 not run on $KERNEL: $2"; }
 
 # note TEXT: a deliberate difference or remark, printed by run-suite
 note() { echo "$*" >> "$SC/notes"; }
