@@ -2,7 +2,8 @@
 # package.sh BUILDDIR WORKDIR: builds the .deb with cpack (CPackConfig.cmake of BUILDDIR)
 # into WORKDIR and checks with dpkg that it holds the binary, the man pages and the
 # completions, the udev rule and systemd unit (where the build put them, ExecStart naming the
-# packaged binary), and that Depends names the runtime libraries (libkmod2 among them).
+# packaged binary), and that Depends names the runtime libraries (libkmod2 among them) and no
+# libfmt (compiled in, so that one .deb installs on Debian 12 and 13).
 set -u
 builddir=$1 workdir=$2
 for tool in cpack dpkg-deb dpkg; do
@@ -22,12 +23,14 @@ contents=$(dpkg -c "$deb" | awk '{ print $NF }' | sed 's:^\./:/:')
 cache_value() { sed -n "s/^$1:[A-Z]*=//p" "$builddir/CMakeCache.txt"; }
 unitdir=$(cache_value DAX_SYSTEMD_UNIT_DIR) rulesdir=$(cache_value DAX_UDEV_RULES_DIR)
 info=$(dpkg -I "$deb")
+# man pages gzipped, as Debian policy wants (cmake/deb/compress-man.cmake)
 for path in /usr/bin/dax \
-            /usr/share/man/man1/dax.1 /usr/share/man/man1/dax-list.1 \
-            /usr/share/man/man1/dax-reconfigure.1 /usr/share/man/man1/dax-online.1 \
-            /usr/share/man/man1/dax-offline.1 /usr/share/man/man1/dax-apply.1 \
-            "$unitdir/dax-apply@.service" "$rulesdir/90-dax.rules" \
-            "$unitdir/dax-metrics.service" "$unitdir/dax-metrics.timer" /usr/share/man/man1/dax-metrics.1 \
+            /usr/share/man/man1/dax.1.gz /usr/share/man/man1/dax-list.1.gz \
+            /usr/share/man/man1/dax-reconfigure.1.gz /usr/share/man/man1/dax-online.1.gz \
+            /usr/share/man/man1/dax-offline.1.gz /usr/share/man/man1/dax-apply.1.gz \
+            "$unitdir/dax-apply@.service" "$rulesdir/90-dax.rules" "$rulesdir/91-dax-daxctl.rules" \
+            "$unitdir/dax-metrics.service" "$unitdir/dax-metrics.timer" /usr/share/man/man1/dax-metrics.1.gz \
+            /usr/share/doc/dax/copyright /usr/share/doc/dax/changelog.gz \
             /usr/share/bash-completion/completions/dax \
             /usr/share/zsh/vendor-completions/_dax \
             /usr/share/fish/vendor_completions.d/dax.fish; do
@@ -35,9 +38,11 @@ for path in /usr/bin/dax \
 done
 depends=$(sed -n 's/^ Depends: //p' <<<"$info")
 echo "Depends: $depends"
-for lib in libkmod2 libfmt9 libc6 libstdc++6 libgcc-s1; do
+for lib in libkmod2 libc6 libstdc++6 libgcc-s1; do
   [[ ", $depends," == *", $lib "* || ", $depends," == *", $lib,"* ]] || fail "Depends lacks $lib"
 done
+# fmt is compiled in (header-only): a libfmtN dependency would tie the package to one Debian release
+[[ $depends == *libfmt* ]] && fail "Depends names libfmt (fmt should be compiled in): $depends"
 grep -q '^ Package: dax$' <<<"$info" || fail "the package is not called dax"
 grep -q '^ Maintainer: .*<.*@.*>' <<<"$info" || fail "no Maintainer with an address"
 grep -q '^ Description: .' <<<"$info" || fail "no Description"
