@@ -63,17 +63,12 @@ def readme_row(source, row):
 
 
 def ansible_force(source, module):
+    """The force option's description, as Ansible reads the module's DOCUMENTATION (YAML)."""
+    import yaml
     text = open(f'{source}/ansible/plugins/modules/{module}.py').read()
-    lines = text.split('\n')
-    start = lines.index('  force:')
-    entry = []
-    for line in lines[start + 1:]:
-        if not line.startswith('    '):
-            break
-        entry.append(line.strip().removeprefix('description:').removeprefix('- ').strip())
-    if not entry:
-        raise SystemExit(f'ansible module {module}: no force option with a description')
-    return ' '.join(entry)
+    documentation = yaml.safe_load(re.search(r"DOCUMENTATION = r?'''(.*?)'''", text, re.S).group(1))
+    description = documentation['options']['force']['description']
+    return ' '.join(description) if isinstance(description, list) else description
 
 
 def force_claims(source):

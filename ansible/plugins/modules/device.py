@@ -35,7 +35,8 @@ options:
     choices: [system-ram, devdax, famfs]
   force:
     description:
-      - C(dax reconfigure --force), devdax: offline online memory first (accepted and unneeded with system-ram and famfs).
+      - "C(dax reconfigure --force), devdax: offline online memory first (accepted and unneeded with
+        system-ram and famfs)."
       - It never binds kmem over a device a process uses (only the CLI's C(--destroy-data-in-use) does, which this
         module never passes), and the kernel's auto-online policy needs no override.
 extends_documentation_fragment:
