@@ -142,7 +142,13 @@ private:
   Result<void> parse_header(std::string_view line, unsigned number)
   {
     if (auto done = finish(); !done) return done;
-    if (line.back() != ']') return std::unexpected(error_at(number, "a section header must end with ']'"));
+    // iniparser (daxctl) refuses text after ']' too, so a file means the same to both tools.
+    if (line.back() != ']') {
+      bool comment = line.find_first_of("#;", line.find(']')) != std::string_view::npos;
+      return std::unexpected(error_at(number, comment ? "a section header must end with ']'; put the comment on "
+                                                        "a line of its own"
+                                                      : "a section header must end with ']'"));
+    }
     std::string_view inside = trim(line.substr(1, line.size() - 2));
     size_t space = inside.find_first_of(" \t");
     std::string kind = lower(inside.substr(0, space));

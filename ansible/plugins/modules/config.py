@@ -40,7 +40,7 @@ options:
     type: str
     choices: [system-ram, devdax, famfs]
   force:
-    description: C(dax apply --force) (devdax while memory is online offlines it first; accepts the kernel's auto-online policy).
+    description: "C(dax apply --force), devdax: offline online memory first (a device in use is never bound to kmem)."
   state:
     description: C(present) installs the section; C(absent) removes its file (the devices are left as they are).
     type: str

@@ -12,9 +12,11 @@ version_added: "0.1.0"
 description:
   - Runs C(dax reconfigure), C(dax online) or C(dax offline) with C(--report) and reports what dax
     read back; C(changed) is true only when a device's state differs after the command.
-  - The refusals are dax's own and so are the overrides (I(force)) - binding kmem while a process
-    has C(/dev/daxX.Y) open, devdax while memory is online, a kernel auto-online policy that differs
-    from the request, memory online in the other zone. The module fails with dax's one-line message.
+  - The refusals are dax's own - binding kmem while a process has C(/dev/daxX.Y) open (only the CLI's
+    C(--destroy-data-in-use) overrides it, which this module never passes), devdax while memory is
+    online (I(force) offlines it first). A kernel auto-online policy that
+    differs from the request and memory online in the other zone need no override. The module fails
+    with dax's one-line message.
   - In check mode dax runs with C(--dry-run) and the report holds the predicted state.
 options:
   device:
@@ -33,8 +35,10 @@ options:
     choices: [system-ram, devdax, famfs]
   force:
     description:
-      - C(dax --force). To devdax, offline online memory first; to system-ram, go ahead although a process
-        uses the device or the kernel's auto-online policy differs from the request.
+      - "C(dax reconfigure --force), devdax: offline online memory first (accepted and unneeded with
+        system-ram and famfs)."
+      - It never binds kmem over a device a process uses (only the CLI's C(--destroy-data-in-use) does, which this
+        module never passes), and the kernel's auto-online policy needs no override.
 extends_documentation_fragment:
   - dax.dax.dax
   - dax.dax.dax.changes

@@ -137,6 +137,11 @@ TEST_CASE("every error names the file and line", "[config]")
                           "[reconfigure-device NAME]");
   check("[device]\n", "/etc/dax/dax.conf:1: [device] needs a name: [device NAME]");
   check("[device a\n", "/etc/dax/dax.conf:1: a section header must end with ']'");
+  // iniparser 4.1 (daxctl) refuses a comment after ']' as well: the file would mean nothing to daxctl.
+  check("[device a]  # NVDIMM\n", "/etc/dax/dax.conf:1: a section header must end with ']'; put the comment on a "
+                                  "line of its own");
+  check("[device a] ; NVDIMM\n", "/etc/dax/dax.conf:1: a section header must end with ']'; put the comment on a "
+                                 "line of its own");
   check("[device a]\nmode = devdax\n", "/etc/dax/dax.conf:1: [device a] has no match key: give region, resource, "
                                         "range, nvdimm.uuid, cxl.region or device");
   check("[device a]\nresource = 0x1000\n[device b]\n",
