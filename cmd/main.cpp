@@ -1,5 +1,7 @@
 // dax: dispatches to the subcommands and turns their outcome into an exit code.
+#include "cmd/change/report.hpp"
 #include "cmd/common/command.hpp"
+#include "cmd/common/failure.hpp"
 #include "cmd/common/help_format.hpp"
 #include "core/kernel/real_sysfs.hpp"
 #include "core/model/device.hpp"
@@ -137,11 +139,51 @@ std::optional<int> parse(CLI::App& app, int argc, char** argv)
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     if (error.get_exit_code() == 0) return app.exit(error);
+    FailureSink::record(bad_input("", error.what()), false);
     print_error(error.what());
     fmt::print(stderr, "Run 'dax --help' for usage.\n");
     return k_exit_usage;
   }
   return std::nullopt;
+}
+
+// The subcommand a command line names (its canonical name), and whether it asks for --report and
+// --dry-run; read from the words themselves, for a command line the parser refused.
+struct ReportRequest
+{
+  std::string command;
+  bool report = false;
+  bool dry_run = false;
+};
+
+ReportRequest report_request(int argc, char** argv, const std::vector<Subcommand>& subcommands)
+{
+  ReportRequest request;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view word = argv[i];
+    if (word == "--") break;
+    request.report = request.report || word == "--report";
+    request.dry_run = request.dry_run || word == "--dry-run" || word == "-n";
+    for (const auto& sub : subcommands) {
+      if (request.command.empty() && sub.app->check_name(std::string(word))) request.command = sub.app->get_name();
+    }
+  }
+  return request;
+}
+
+// Parses the command line; a usage error of a command given --report still prints its report,
+// with the error object, as the one JSON document on stdout.
+std::optional<int> parse_reporting(CLI::App& app, int argc, char** argv, const std::vector<Subcommand>& subcommands)
+{
+  FailureSink failures;
+  auto code = parse(app, argc, argv);
+  if (!code || *code == k_exit_ok) return code;
+  ReportRequest request = report_request(argc, argv, subcommands);
+  if (request.report) {
+    Report report(request.command, request.dry_run, nullptr);
+    fmt::print("{}\n", report.json(*code, &failures).dump(2));
+  }
+  return code;
 }
 
 // Answers --list-cmds and COMMAND --list-opts (for the completions); nullopt when neither was given.
@@ -234,7 +276,7 @@ int run(int argc, char** argv)
   CLI::App* help = app.add_subcommand("help", "Show help for a command (dax help COMMAND)");
   help->add_option("command", options.help_topic, "The command")->type_name("COMMAND");
 
-  if (auto code = parse(app, argc, argv)) return *code;
+  if (auto code = parse_reporting(app, argc, argv, subcommands)) return *code;
   if (auto code = answer_completion(app, options, subcommands)) return *code;
   if (help->parsed()) return print_help(app, options.help_topic, subcommands);
   return run_on_sysroot(app, options, subcommands);

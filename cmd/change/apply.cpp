@@ -86,7 +86,7 @@ std::optional<ApplyPlan> load_apply_plan(Env& env)
 {
   auto plan = plan_apply(env.sysfs, env.config_root.value_or(ConfigRoot(env.sysfs)));
   if (!plan) {
-    print_error(fmt::format("{}; nothing was applied", plan.error().message()));
+    report_failure(with_outcome(plan.error(), "nothing was applied"));
     return std::nullopt;
   }
   return std::move(*plan);

@@ -163,7 +163,7 @@ int create_devices(Env& env, const CreateOptions& options, const CreatePlan& pla
     if (name) {
       created.push_back(*name);
     } else {
-      print_error(name.error().message());
+      report_failure(name.error());
       ++failed;
     }
   }
@@ -181,7 +181,7 @@ int run_create(Env& env, const CreateOptions& options)
   }
   auto all = list_region_info(env.sysfs);
   if (!all) {
-    print_error(all.error().message());
+    report_failure(all.error());
     return k_exit_failure;
   }
   auto regions = target_regions(*all, *plan);

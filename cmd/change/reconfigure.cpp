@@ -60,7 +60,7 @@ int print_reconfigured_table(Env& env, const std::vector<DeviceName>& names, con
   for (const auto& name : names) {
     auto device = read_device(env.sysfs, name);
     if (!device) {
-      print_error(device.error().message());
+      report_failure(device.error());
       return k_exit_failure;
     }
     devices.push_back(std::move(*device));
@@ -166,8 +166,7 @@ Result<Resize> parse_resize(const ReconfigureOptions& options)
 int run_resize(Env& env, const ReconfigureOptions& options, const ViewOptions& view)
 {
   if (!options.mode.empty()) {
-    print_error("--size/--align resize a disabled device; --mode cannot be combined with them (run two commands)");
-    return k_exit_usage;
+    return usage_error("--size/--align resize a disabled device; --mode cannot be combined with them (run two commands)");
   }
   if (options.memmap != MemmapOnMemory::keep) {
     return usage_error("--[no-]memmap-on-memory is for --mode=system-ram, not with --size/--align");
@@ -176,10 +175,11 @@ int run_resize(Env& env, const ReconfigureOptions& options, const ViewOptions& v
   if (!resize) {
     return usage_error(resize.error().message());
   }
+  // `all` keeps idle devices here: giving one a size is what -s is for.
   return run_on_targets(env, options.targets, options.dry_run,
                         [&](Env& target, const std::vector<DeviceName>& names) {
                           return resize_devices(target, options, *resize, names, view);
-                        });
+                        }, IdleSeeds::kept);
 }
 
 // -C: the mode, online and movable come from the configuration files (dax apply's), as daxctl's

@@ -57,15 +57,33 @@ void Report::add(std::optional<DeviceName> name, Json asked, Json before, Json a
                        {"after", std::move(after)},
                        {"predicted", m_dry_run},
                        {"changed", changed},
-                       {"error", error ? Json(error->message()) : Json(nullptr)}});
+                       {"error", error ? Json(failure_json(*error)) : Json(nullptr)}});
 }
 
-Json Report::json(int exit_status) const
+Json Report::json(int exit_status, const FailureSink* command_failure) const
 {
   bool changed = false;
-  for (const auto& device : m_devices) changed = changed || device["changed"].get<bool>();
-  return {{"command", m_command},   {"dry_run", m_dry_run}, {"changed", changed},
-          {"exit_status", exit_status}, {"devices", m_devices}};
+  Json error = nullptr;
+  size_t failed = 0;
+  for (const auto& device : m_devices) {
+    changed = changed || device["changed"].get<bool>();
+    if (device["error"].is_null()) continue;
+    if (failed++ == 0) error = device["error"];
+  }
+  if (exit_status == k_exit_partial) {
+    error = failure_json(fmt::format("{} of {} devices failed: {}", failed, m_devices.size(),
+                                     error.is_null() ? "see stderr" : error["message"].get<std::string>()),
+                         exit_status);
+  } else if (exit_status == k_exit_ok) {
+    error = nullptr;
+  } else if (error.is_null() && command_failure && command_failure->first()) {
+    const Error& first = *command_failure->first();
+    error = command_failure->text_only() ? Json(failure_json(first.message(), exit_status)) : Json(failure_json(first));
+  } else if (error.is_null()) {
+    error = failure_json("failed (see stderr)", exit_status); // every failure prints; none reached us
+  }
+  return {{"command", m_command},       {"dry_run", m_dry_run}, {"changed", changed},
+          {"exit_status", exit_status}, {"error", std::move(error)}, {"devices", m_devices}};
 }
 
 void add_report_option(CLI::App& app, bool& report)
@@ -82,8 +100,9 @@ int with_report(Env& env, bool enabled, DryRun dry_run, const std::string& comma
   Report report(command, dry_run == DryRun::yes, std::move(asked));
   Env reporting = env;
   reporting.report = &report;
+  FailureSink failures;
   int code = run(reporting);
-  fmt::print("{}\n", report.json(code).dump(2));
+  fmt::print("{}\n", report.json(code, &failures).dump(2));
   return code;
 }
 

@@ -2,6 +2,7 @@
 
 #include "cmd/change/state_change.hpp"
 #include "cmd/common/command.hpp"
+#include "cmd/common/failure.hpp"
 #include "cmd/view/device_json.hpp"
 
 #include <functional>
@@ -28,8 +29,10 @@ public:
   void add(std::optional<DeviceName> name, Json asked, Json before, Json after, const Error* error,
            std::optional<bool> changed = std::nullopt);
 
-  // The whole report with the command's exit status.
-  Json json(int exit_status) const;
+  // The whole report with the command's exit status and its error object ("error"): null on
+  // success, "partial" when some devices failed, else the first failure (`command_failure`
+  // when no device has one: an unknown device, a usage error, not root).
+  Json json(int exit_status, const FailureSink* command_failure = nullptr) const;
 
 private:
   std::string m_command;

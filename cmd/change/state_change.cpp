@@ -129,18 +129,20 @@ int run_state_change(Env& env, DryRun dry_run, const std::function<int(Env&)>& c
     return code;
   }
   if (env.live_system && ::geteuid() != 0) {
-    print_error("changing device modes and memory blocks needs root (writes to /sys); nothing was changed");
+    Error error = refusal("", "changing device modes and memory blocks needs root (writes to /sys); nothing was changed");
+    error.code = EPERM; // not-root in --report
+    report_failure(error);
     return k_exit_failure;
   }
   auto timeout = lock_timeout();
   if (!timeout) {
-    print_error(timeout.error().message());
+    report_failure(timeout.error());
     return exit_status(timeout.error());
   }
   Interruptible interruptible;
   auto lock = StateLock::acquire(env.sysroot, *timeout, [] { return g_interrupted.load(); });
   if (!lock) {
-    print_error(lock.error().message() + "; nothing was changed");
+    report_failure(with_outcome(lock.error(), "nothing was changed"));
     return exit_status(lock.error());
   }
   Env live = env;
@@ -154,9 +156,9 @@ int run_state_change(Env& env, DryRun dry_run, const std::function<int(Env&)>& c
 }
 
 int run_on_targets(Env& env, const TargetOptions& targets, DryRun dry_run,
-                   const std::function<int(Env&, const std::vector<DeviceName>&)>& change)
+                   const std::function<int(Env&, const std::vector<DeviceName>&)>& change, IdleSeeds idle)
 {
-  auto names = resolve_targets(env.sysfs, targets);
+  auto names = resolve_targets(env.sysfs, targets, idle);
   if (!names) {
     return print_target_error(names.error());
   }

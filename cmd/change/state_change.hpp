@@ -22,10 +22,11 @@ struct ChangeOptions
 // root on the live system, and holding the state lock so that two dax never interleave writes.
 int run_state_change(Env& env, DryRun dry_run, const std::function<int(Env&)>& change);
 
-// Resolves the device arguments (a usage error, printed, when they name no device), then runs
-// `change` on them as run_state_change does.
+// Resolves the device arguments (a usage error, printed, when they name no device; `all` without
+// the idle seeds unless `idle` keeps them), then runs `change` on them as run_state_change does.
 int run_on_targets(Env& env, const TargetOptions& targets, DryRun dry_run,
-                   const std::function<int(Env&, const std::vector<DeviceName>&)>& change);
+                   const std::function<int(Env&, const std::vector<DeviceName>&)>& change,
+                   IdleSeeds idle = IdleSeeds::skipped);
 
 // Adds -n/--dry-run to `app`: it sets `dry_run` to DryRun::yes.
 void add_dry_run_option(CLI::App& app, DryRun& dry_run);

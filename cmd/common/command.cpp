@@ -1,5 +1,6 @@
 #include "cmd/common/command.hpp"
 
+#include "cmd/common/failure.hpp"
 #include "cmd/common/hints.hpp"
 
 #include <fmt/format.h>
@@ -35,10 +36,12 @@ void print_error(const std::string& message)
 {
   // fputs, not fmt::print: a closed stderr (ssh gone) must not throw in the middle of a pass.
   std::fputs(fmt::format("dax: error: {}\n", message).c_str(), stderr);
+  FailureSink::record(refusal("", message), true); // report_failure records the Error first when it has one
 }
 
 int usage_error(const std::string& message)
 {
+  FailureSink::record(bad_input("", message), false);
   print_error(message);
   return k_exit_usage;
 }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 
 namespace dax::cli {
 
@@ -32,7 +33,7 @@ Result<std::optional<unsigned>> parse_region_filter(const std::string& region)
 
 int print_target_error(const Error& error)
 {
-  print_error(error.message());
+  report_failure(error);
   return exit_status(error); // bad input is 2; a sysfs read that failed is 1
 }
 
@@ -41,7 +42,38 @@ std::string count_devices(size_t count)
   return fmt::format("{} device{}", count, count == 1 ? "" : "s");
 }
 
-Result<std::vector<DeviceName>> resolve_targets(Sysfs& sysfs, const TargetOptions& options)
+namespace {
+
+// Whether `name` is idle, as a dynamic region's seed is: size 0 and no driver (no mode, memory or
+// driver state applies to it).
+bool idle_seed(Sysfs& sysfs, const DeviceName& name)
+{
+  auto device = read_device(sysfs, name);
+  return device && device->size == 0 && device->driver_name.empty();
+}
+
+// `existing` without its idle seeds, naming those left out in one line on stderr.
+std::vector<DeviceName> all_but_idle(Sysfs& sysfs, const std::vector<DeviceName>& existing)
+{
+  std::vector<DeviceName> kept;
+  std::vector<std::string> idle;
+  for (const auto& name : existing) {
+    if (idle_seed(sysfs, name)) {
+      idle.push_back(name.str());
+    } else {
+      kept.push_back(name);
+    }
+  }
+  if (!idle.empty()) {
+    print_note(fmt::format("all: skipping {} (idle: size 0, no driver; nothing to change until {} memory)",
+                           fmt::join(idle, ", "), idle.size() == 1 ? "it has" : "they have"));
+  }
+  return kept;
+}
+
+} // namespace
+
+Result<std::vector<DeviceName>> resolve_targets(Sysfs& sysfs, const TargetOptions& options, IdleSeeds idle)
 {
   if (options.devices.empty()) {
     return std::unexpected(bad_input("", "no device given: name one or more devices, or all"));
@@ -61,9 +93,12 @@ Result<std::vector<DeviceName>> resolve_targets(Sysfs& sysfs, const TargetOption
   auto add = [&](const DeviceName& name) {
     if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   };
+  bool all = std::find(options.devices.begin(), options.devices.end(), "all") != options.devices.end();
+  std::vector<DeviceName> every = !all ? std::vector<DeviceName>{}
+                                  : idle == IdleSeeds::skipped ? all_but_idle(sysfs, existing) : existing;
   for (const auto& argument : options.devices) {
     if (argument == "all") {
-      std::for_each(existing.begin(), existing.end(), add);
+      std::for_each(every.begin(), every.end(), add);
       continue;
     }
     auto name = parse_device_argument(argument);
@@ -76,8 +111,10 @@ Result<std::vector<DeviceName>> resolve_targets(Sysfs& sysfs, const TargetOption
   }
   if (!unknown.empty()) {
     std::string where = *region ? fmt::format(" in region {}", **region) : std::string();
-    return std::unexpected(bad_input(fmt::format("{}", fmt::join(unknown, ", ")),
-                                     fmt::format("no such device{} (see dax list)", where)));
+    Error error = bad_input(fmt::format("{}", fmt::join(unknown, ", ")),
+                            fmt::format("no such device{} (see dax list)", where));
+    error.code = ENOENT; // not-found in --report (failure_kind); the message says it in words
+    return std::unexpected(error);
   }
   return names;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cmd/common/command.hpp"
+#include "cmd/common/failure.hpp"
 #include "core/model/device.hpp"
 
 #include <optional>
@@ -34,7 +35,12 @@ Result<std::optional<unsigned>> parse_region_filter(const std::string& region);
 
 // Resolves the arguments to existing devices, in the order given (duplicates dropped; "all" in
 // natural order). Unknown or malformed names are bad input: one error naming them, nothing done.
-Result<std::vector<DeviceName>> resolve_targets(Sysfs& sysfs, const TargetOptions& options);
+// "all" leaves out the idle seed device (size 0, no driver) every dynamic region keeps for
+// create-device, saying so on stderr, when `idle` says so (the changing commands: no mode or
+// state applies to it); the views keep it. Named, it is always kept.
+enum class IdleSeeds { kept, skipped };
+Result<std::vector<DeviceName>> resolve_targets(Sysfs& sysfs, const TargetOptions& options,
+                                                IdleSeeds idle = IdleSeeds::kept);
 
 // The outcomes of an operation run on each device, and the exit code they make: 0 when all
 // succeeded, 3 when some did; when all failed, the status their errors stand for (exit_status:
@@ -70,7 +76,7 @@ DeviceOutcomes<Report> for_each_device(const std::vector<DeviceName>& names, Ope
     if (result) {
       outcomes.succeeded.push_back(std::move(*result));
     } else {
-      print_error(result.error().message());
+      report_failure(result.error());
       outcomes.add_failure(result.error());
     }
   }

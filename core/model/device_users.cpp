@@ -101,7 +101,9 @@ std::string describe_users(const std::vector<DeviceUser>& users)
 
 Error in_use_refusal(const DeviceName& name, const std::vector<DeviceUser>& users, std::string_view consequence)
 {
-  return refusal(name.str(), fmt::format("/dev/{} is in use by {}: {}", name.str(), describe_users(users), consequence));
+  Error error = refusal(name.str(), fmt::format("/dev/{} is in use by {}: {}", name.str(), describe_users(users), consequence));
+  error.code = EBUSY; // a refusal (logical) with EBUSY: --report's "in-use"; the text is the detail's
+  return error;
 }
 
 } // namespace dax

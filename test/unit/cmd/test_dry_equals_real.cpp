@@ -1,0 +1,185 @@
+// Dry run = real run (issue #20): every changing command, dry and real, on the same fake systems
+// (the fake kernel refuses what Linux refuses: kernel-behaviour.md), must end in the same exit
+// status, the same per-device state (--report's "after": the prediction against what was read
+// back) and the same error kinds. And `all` leaves out the idle seed of a dynamic region.
+#include "test/unit/support/command_run.hpp"
+#include "test/unit/support/fixtures.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+
+using namespace dax;
+using namespace dax::test;
+
+namespace {
+
+const std::string k_hmem = "/sys/devices/platform/hmem.1";
+constexpr uint64_t k_hmem_start = 8 * GiB;
+
+// hmem.1: 4 GiB at 8 GiB, dax1.0 (1 GiB, `driver`) and the idle seed dax1.1 (size 0, unbound).
+void add_hmem(FakeKernel& kernel, const std::string& driver = "device_dax")
+{
+  FakeDeviceSpec spec;
+  spec.name = "dax1.0";
+  spec.mappings = {{k_hmem_start, k_hmem_start + GiB - 1, 0}};
+  spec.driver = driver;
+  kernel.add_dynamic_region(1, k_hmem, k_hmem_start, 4 * GiB).add_device(1, spec);
+  REQUIRE(kernel.write(k_hmem + "/dax_region/create", "1"));
+  REQUIRE(kernel.has_device("dax1.1"));
+}
+
+// The systems every command runs on.
+const std::vector<std::pair<std::string, std::function<void(FakeKernel&)>>> k_systems = {
+  {"nfit devdax", [](FakeKernel& k) { add_nfit_system(k); }},
+  {"nfit system-ram", [](FakeKernel& k) { add_nfit_system(k, nfit_device("kmem")); }},
+  {"nfit + hmem with a seed", [](FakeKernel& k) { add_nfit_system(k); add_hmem(k); }},
+  {"hmem system-ram with a seed", [](FakeKernel& k) { add_nfit_system(k, nfit_device("")); add_hmem(k, "kmem"); }},
+};
+
+struct Invocation
+{
+  cli::Command (*command)();
+  std::vector<std::string> args;
+};
+
+// Every changing command, with `all`, -r REGION, several devices and a named seed.
+const std::vector<Invocation> k_invocations = {
+  {cli::reconfigure_command, {"-m", "devdax", "all"}},
+  {cli::reconfigure_command, {"-m", "devdax", "-f", "all"}},
+  {cli::reconfigure_command, {"-m", "system-ram", "all"}},
+  {cli::reconfigure_command, {"-m", "system-ram", "--no-online", "all"}},
+  {cli::reconfigure_command, {"-m", "system-ram", "--no-movable", "-r", "1", "all"}},
+  {cli::reconfigure_command, {"-m", "famfs", "all"}},
+  {cli::reconfigure_command, {"-m", "system-ram", "dax0.0", "dax1.0"}},
+  {cli::reconfigure_command, {"-m", "system-ram", "dax1.1"}},
+  {cli::online_command, {"all"}},
+  {cli::online_command, {"--no-movable", "dax0.0"}},
+  {cli::offline_command, {"all"}},
+  {cli::enable_device_command, {"all"}},
+  {cli::enable_device_command, {"dax1.1"}},
+  {cli::disable_device_command, {"all"}},
+  {cli::disable_device_command, {"-r", "0", "all"}},
+  {cli::destroy_device_command, {"--force", "all"}},
+  {cli::destroy_device_command, {"dax1.0"}},
+  {cli::create_device_command, {}},
+  {cli::create_device_command, {"-r", "1", "-s", "1G"}},
+};
+
+// --report of `invocation` on a fresh `system`, dry or real.
+nlohmann::json reported(const std::function<void(FakeKernel&)>& system, const Invocation& invocation, bool dry)
+{
+  FakeKernel kernel;
+  system(kernel);
+  FakeModuleLoader loader(kernel);
+  std::vector<std::string> args = invocation.args;
+  args.push_back("--report");
+  if (dry) args.push_back("--dry-run");
+  auto run = run_command(invocation.command(), kernel, loader, args);
+  INFO("stderr: " << run.err);
+  auto json = nlohmann::json::parse(run.out, nullptr, false);
+  REQUIRE_FALSE(json.is_discarded());
+  REQUIRE(json["exit_status"] == run.code);
+  return json;
+}
+
+// What must agree: per device its name, end state and error kind.
+nlohmann::json outcome(const nlohmann::json& report)
+{
+  nlohmann::json devices = nlohmann::json::array();
+  for (const auto& device : report["devices"]) {
+    devices.push_back({device["device"], device["after"], device["error"].is_null() ? nullptr : device["error"]["kind"]});
+  }
+  return {{"exit_status", report["exit_status"]}, {"devices", devices},
+          {"error", report["error"].is_null() ? nullptr : report["error"]["kind"]}};
+}
+
+} // namespace
+
+TEST_CASE("the dry run predicts the real run: exit status, every device's end state, error kinds",
+          "[dry-run][differential]")
+{
+  for (const auto& [system_name, system] : k_systems) {
+    for (const auto& invocation : k_invocations) {
+      std::string line = invocation.command().name;
+      for (const auto& arg : invocation.args) line += " " + arg;
+      INFO(system_name << ": dax " << line);
+      auto dry = reported(system, invocation, true);
+      auto real = reported(system, invocation, false);
+      CHECK(dry["dry_run"] == true);
+      CHECK(outcome(dry) == outcome(real));
+    }
+  }
+}
+
+TEST_CASE("all leaves out the idle seed of a dynamic region, names it once on stderr, and succeeds",
+          "[targets][all]")
+{
+  for (const auto& args : std::vector<std::vector<std::string>>{{"-m", "devdax", "all"}, {"-m", "system-ram", "all"}}) {
+    FakeKernel kernel;
+    add_nfit_system(kernel);
+    add_hmem(kernel);
+    FakeModuleLoader loader(kernel);
+    auto run = run_command(cli::reconfigure_command(), kernel, loader, args);
+    INFO(run.err);
+    CHECK(run.code == cli::k_exit_ok);
+    CHECK(run.err.find("dax: all: skipping dax1.1 (idle: size 0, no driver") != std::string::npos);
+    CHECK(kernel.driver_of("dax1.1").empty());
+  }
+  FakeKernel kernel;
+  add_nfit_system(kernel);
+  add_hmem(kernel);
+  FakeModuleLoader loader(kernel);
+  auto enable = run_command(cli::enable_device_command(), kernel, loader, {"all"});
+  CHECK(enable.code == cli::k_exit_ok);
+  // Named, the seed is not skipped: the kernel refuses to bind a device without memory.
+  auto named = run_command(cli::enable_device_command(), kernel, loader, {"dax1.1"});
+  CHECK(named.code == cli::k_exit_failure);
+  CHECK(named.err.find("skipping") == std::string::npos);
+}
+
+TEST_CASE("--report: every failure class gives one JSON document with one error object", "[report][errors]")
+{
+  struct Case
+  {
+    std::string name;
+    Invocation invocation;
+    std::function<void(FakeKernel&)> setup;
+    std::string kind;
+    int code;
+  };
+  const std::vector<Case> cases = {
+    {"unknown device", {cli::enable_device_command, {"dax9.9"}}, nullptr, "not-found", cli::k_exit_usage},
+    {"bad value", {cli::create_device_command, {"-s", "4Q"}}, nullptr, "usage", cli::k_exit_usage},
+    {"no device", {cli::offline_command, {}}, nullptr, "usage", cli::k_exit_usage},
+    {"in use", {cli::reconfigure_command, {"-m", "system-ram", "dax0.0"}},
+     [](FakeKernel& k) { k.add_process(4321, "qemu", "dax0.0", true); }, "in-use", cli::k_exit_failure},
+    {"kernel refusal", {cli::disable_device_command, {"dax0.0"}},
+     [](FakeKernel& k) { k.fail_write("*/unbind", EBUSY, FakeKernel::always); }, "busy", cli::k_exit_failure},
+    {"not permitted", {cli::disable_device_command, {"dax0.0"}},
+     [](FakeKernel& k) { k.fail_write("*/unbind", EACCES, FakeKernel::always); }, "not-root", cli::k_exit_failure},
+    {"refusal", {cli::reconfigure_command, {"-m", "devdax", "dax0.0"}},
+     [](FakeKernel& k) { for (uint64_t b = 33; b <= 39; ++b) k.set_block(b, "online_movable"); }, "refused",
+     cli::k_exit_failure},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    FakeKernel kernel;
+    add_nfit_system(kernel, c.name == "refusal" ? nfit_device("kmem") : nfit_device());
+    if (c.setup) c.setup(kernel);
+    FakeModuleLoader loader(kernel);
+    std::vector<std::string> args = c.invocation.args;
+    args.push_back("--report");
+    auto run = run_command(c.invocation.command(), kernel, loader, args);
+    INFO("stdout: " << run.out << "\nstderr: " << run.err);
+    auto json = nlohmann::json::parse(run.out, nullptr, false); // exactly one document, or parse fails
+    REQUIRE_FALSE(json.is_discarded());
+    CHECK(run.code == c.code);
+    CHECK(json["exit_status"] == c.code);
+    REQUIRE(json["error"].is_object());
+    CHECK(json["error"]["kind"] == c.kind);
+    CHECK_FALSE(json["error"]["message"].get<std::string>().empty());
+    for (const auto& key : {"device", "path", "errno"}) CHECK(json["error"].contains(key));
+  }
+}
