@@ -10,7 +10,11 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <fstream>
+#include <memory>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace dax::cli {
 
@@ -62,12 +66,44 @@ std::optional<std::pair<uint64_t, Range>> read_mapping(const Json& mapping)
   return std::pair{offset.value_or(0), Range{first, last - first + 1}};
 }
 
+// The most --input may hold: a device object of `dax list -M` is a few KiB even with hundreds of
+// mappings; 1 MiB leaves room for any real one and stops a wrong file from being read whole.
+constexpr size_t k_max_input = size_t(1) << 20;
+
+// The text of --input: a regular file only (a FIFO or a device would block or never end), opened
+// without blocking, of at most k_max_input bytes.
+Result<std::string> read_input_text(const std::string& file)
+{
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) return std::unexpected(os_error(errno, "--input: read", file));
+  std::unique_ptr<int, void (*)(int*)> closer(&fd, [](int* f) { ::close(*f); });
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return std::unexpected(os_error(errno, "--input: read", file));
+  if (!S_ISREG(st.st_mode)) return std::unexpected(input_error(file, "not a regular file (give the file dax list -M wrote)"));
+  if (static_cast<uint64_t>(st.st_size) > k_max_input) {
+    return std::unexpected(input_error(file, fmt::format("{} bytes, more than the {} a device object can need",
+                                                         st.st_size, k_max_input)));
+  }
+  std::string text(k_max_input + 1, '\0');
+  size_t got = 0;
+  while (got < text.size()) {
+    ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return std::unexpected(os_error(errno, "--input: read", file));
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  if (got > k_max_input) return std::unexpected(input_error(file, fmt::format("more than {} bytes", k_max_input)));
+  text.resize(got);
+  return text;
+}
+
 // Reads the device object daxctl's --input takes (also the one-element array `dax list -M` prints).
 Result<CreatePlan> read_input(const std::string& file)
 {
-  std::ifstream stream(file);
-  if (!stream) return std::unexpected(os_error(errno, "--input: read", file));
-  Json json = Json::parse(stream, nullptr, false);
+  auto text = read_input_text(file);
+  if (!text) return std::unexpected(text.error());
+  Json json = Json::parse(*text, nullptr, false);
   if (json.is_array() && json.size() == 1) json = json.front();
   if (!json.is_object()) return std::unexpected(input_error(file, "not a device object of dax list -M (or an array of one)"));
   auto chardev = json.contains("chardev") && json["chardev"].is_string()

@@ -120,7 +120,9 @@ int run_state_change(Env& env, DryRun dry_run, const std::function<int(Env&)>& c
 {
   if (dry_run == DryRun::yes) {
     // Under --report stdout is the JSON report: the writes go to stderr.
-    auto print = [&env](const std::string& line) { fmt::print(env.report ? stderr : stdout, "{}\n", line); };
+    auto print = [&env](const std::string& line) {
+      fmt::print(env.report ? stderr : stdout, "{}\n", escape_controls(line, LineBreaks::keep));
+    };
     DryRunSysfs sysfs(env.sysfs, print);
     DryRunLoader loader(sysfs, env.loader, print);
     Env dry{sysfs, loader, env.sysroot, env.live_system, {}, env.report, env.config_root};
@@ -140,7 +142,11 @@ int run_state_change(Env& env, DryRun dry_run, const std::function<int(Env&)>& c
     return exit_status(timeout.error());
   }
   Interruptible interruptible;
-  auto lock = StateLock::acquire(env.sysroot, *timeout, [] { return g_interrupted.load(); });
+  // On a terminal, say at once whom we wait for: a silent wait looks like a hang.
+  auto waiting = [](const std::string& holder) {
+    if (::isatty(STDERR_FILENO)) print_note(fmt::format("waiting for another dax: {}", printable(holder, 200)));
+  };
+  auto lock = StateLock::acquire(env.sysroot, *timeout, [] { return g_interrupted.load(); }, waiting);
   if (!lock) {
     report_failure(with_outcome(lock.error(), "nothing was changed"));
     return exit_status(lock.error());

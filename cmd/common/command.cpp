@@ -2,6 +2,7 @@
 
 #include "cmd/common/failure.hpp"
 #include "cmd/common/hints.hpp"
+#include "core/base/parse.hpp"
 
 #include <fmt/format.h>
 
@@ -35,7 +36,7 @@ void add_switch(CLI::App& app, const std::string& off_names, const std::string& 
 void print_error(const std::string& message)
 {
   // fputs, not fmt::print: a closed stderr (ssh gone) must not throw in the middle of a pass.
-  std::fputs(fmt::format("dax: error: {}\n", message).c_str(), stderr);
+  std::fputs(fmt::format("dax: error: {}\n", escape_controls(message, LineBreaks::keep)).c_str(), stderr);
   FailureSink::record(refusal("", message), true); // report_failure records the Error first when it has one
 }
 
@@ -48,7 +49,7 @@ int usage_error(const std::string& message)
 
 void print_note(const std::string& message)
 {
-  std::fputs(fmt::format("dax: {}\n", message).c_str(), stderr);
+  std::fputs(fmt::format("dax: {}\n", escape_controls(message, LineBreaks::keep)).c_str(), stderr);
 }
 
 } // namespace dax::cli

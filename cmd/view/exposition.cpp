@@ -1,5 +1,7 @@
 #include "cmd/view/exposition.hpp"
 
+#include "core/base/parse.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,8 +9,11 @@
 
 namespace dax::cli {
 
-std::string escape_label_value(std::string_view value)
+std::string escape_label_value(std::string_view raw)
 {
+  // Control characters and invalid UTF-8 as \xNN text first (the format needs UTF-8 and has no
+  // escape for them), then the format's own three escapes.
+  std::string value = escape_controls(raw);
   std::string escaped;
   for (char c : value) {
     if (c == '\\') escaped += "\\\\";

@@ -6,6 +6,7 @@
 #include "cmd/view/device_json.hpp"
 #include "cmd/view/device_table.hpp"
 #include "cmd/view/views.hpp"
+#include "core/base/parse.hpp"
 #include "core/model/device_users.hpp"
 #include "core/model/hotplug.hpp"
 #include "core/model/hotplug_policy.hpp"
@@ -233,7 +234,9 @@ void print_device(const DeviceStatus& status, const NumaView& numa, Colour colou
                human_size(status.plan.lost_bytes()), human_size(status.plan.device_bytes));
   }
   if (device.target_node && *device.target_node >= 0) fmt::print("  numa     {}\n", node_line(numa, *device.target_node));
-  for (const auto& note : status.notes) fmt::print("  note     {}\n", styled(note, Style::warn, colour));
+  for (const auto& note : status.notes) {
+    fmt::print("  note     {}\n", styled(escape_controls(note), Style::warn, colour));
+  }
   // Command and why side by side when every line fits the screen, else the why under its command.
   size_t width = 0;
   size_t why_width = 0;

@@ -104,6 +104,8 @@ Result<void> Table::select(std::string_view list)
 void Table::add_row(std::vector<Cell> cells)
 {
   cells.resize(m_columns.size(), Cell(""));
+  // Cells come from sysfs and /proc: no control character reaches the terminal.
+  for (auto& cell : cells) cell.text = escape_controls(cell.text);
   m_rows.push_back(std::move(cells));
 }
 

@@ -48,6 +48,49 @@ std::string printable(std::string_view text, size_t limit)
   return shown;
 }
 
+namespace {
+
+// The length of the valid UTF-8 sequence at the start of `text` that is not a C1 control
+// (U+0080..U+009F), or 0.
+size_t utf8_printable_length(std::string_view text)
+{
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  unsigned char lead = byte(0);
+  size_t length = lead >= 0xf0 && lead <= 0xf4 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc2 && lead < 0xe0 ? 2 : 0;
+  if (length == 0 || text.size() < length) return 0;
+  for (size_t i = 1; i < length; ++i) {
+    if ((byte(i) & 0xc0) != 0x80) return 0;
+  }
+  if (lead == 0xc2 && byte(1) < 0xa0) return 0;                 // C1 control
+  if (lead == 0xe0 && byte(1) < 0xa0) return 0;                 // overlong
+  if (lead == 0xed && byte(1) >= 0xa0) return 0;                // surrogate
+  if (lead == 0xf0 && byte(1) < 0x90) return 0;                 // overlong
+  if (lead == 0xf4 && byte(1) >= 0x90) return 0;                // above U+10FFFF
+  return length;
+}
+
+} // namespace
+
+std::string escape_controls(std::string_view text, LineBreaks breaks)
+{
+  std::string shown;
+  shown.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    bool kept_break = byte == '\n' && breaks == LineBreaks::keep;
+    if ((byte >= 0x20 && byte < 0x7f) || kept_break) {
+      shown += text[i++];
+    } else if (size_t length = byte >= 0x80 ? utf8_printable_length(text.substr(i)) : 0; length > 0) {
+      shown.append(text.substr(i, length));
+      i += length;
+    } else {
+      shown += fmt::format("\\x{:02x}", byte);
+      ++i;
+    }
+  }
+  return shown;
+}
+
 std::optional<uint64_t> parse_u64(std::string_view text)
 {
   if (has_hex_prefix(text)) return parse_digits(text.substr(2), 16);

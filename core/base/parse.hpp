@@ -32,6 +32,15 @@ Result<DeviceName> parse_device_argument(std::string_view text);
 // ASCII as \xNN, "..." when cut.
 std::string printable(std::string_view text, size_t limit = 64);
 
+// Whether escape_controls keeps line breaks: a message of several lines keeps them; a single
+// field (a table cell, a label) must not have any.
+enum class LineBreaks { keep, escape };
+
+// `text` safe to print where output goes (terminal, messages, metric labels): control characters
+// (C0, DEL, C1) and bytes that are not valid UTF-8 as \xNN; everything else, UTF-8 included, as is.
+// The one escaping rule for output; JSON is escaped by its writer.
+std::string escape_controls(std::string_view text, LineBreaks breaks = LineBreaks::escape);
+
 // A size as users type it (daxctl's forms): decimal bytes or "0x" hex, optionally followed by one
 // binary suffix k/m/g/t in either case ("4G", "512m", "0x40000000"). Strict: no sign, no spaces, no
 // fraction, no octal-looking leading zero, no overflow; the error says what was wrong.

@@ -272,24 +272,22 @@ std::string_view type_name(FileType type)
   return "?";
 }
 
-// Whether `path` itself (no link left in it) may be trusted by a root process, as sshd's
-// StrictModes and sudo decide: owned by root (or by whoever runs dax, for a tree of one's own),
-// not writable by group or others, and of the `expected` type.
-Result<void> check_trusted(Sysfs& sysfs, const std::string& path, FileType expected)
+// Whether a file or directory may be trusted by a root process, as sshd's StrictModes and sudo
+// decide: owned by root (or by whoever runs dax, for a tree of one's own), not writable by group
+// or others, and of the `expected` type. `status` is that of the descriptor dax then reads.
+Result<void> check_trusted(const std::string& path, const FileStatus& status, FileType expected)
 {
-  auto status = sysfs.file_status(path);
-  if (!status) return std::unexpected(status.error());
   auto refuse = [&](std::string why) { return std::unexpected(logic_error("", path, std::move(why))); };
-  if (status->type != expected) {
-    return refuse(fmt::format("{}, not {}: refused", type_name(status->type), type_name(expected)));
+  if (status.type != expected) {
+    return refuse(fmt::format("{}, not {}: refused", type_name(status.type), type_name(expected)));
   }
-  if (status->uid != 0 && status->uid != ::geteuid()) {
+  if (status.uid != 0 && status.uid != ::geteuid()) {
     return refuse(fmt::format("owned by uid {}, not root: refused (dax runs as root at boot; only root "
-                              "may decide what it does)", status->uid));
+                              "may decide what it does)", status.uid));
   }
-  if ((status->mode & 022U) != 0) {
+  if ((status.mode & 022U) != 0) {
     return refuse(fmt::format("writable by group or others (mode {:04o}): refused, as sshd and sudo do",
-                              status->mode));
+                              status.mode));
   }
   return {};
 }
@@ -300,24 +298,21 @@ bool above(const std::string& dir, const std::string& top)
   return top.size() > dir.size() && top.starts_with(dir) && (dir == "/" || top[dir.size()] == '/');
 }
 
-// Resolves `path`'s links and checks the file (or directory) it leads to and every directory
-// above it up to `top`, the resolved etc ("/etc/dax/dax.conf.d/a.conf": the file,
-// /etc/dax/dax.conf.d, /etc/dax and /etc); a link leading out of `top` has its target's
-// directories checked up to the root.
-Result<std::string> trusted_path(Sysfs& sysfs, const std::string& path, FileType expected, const std::string& top)
+// The check for reading `path` (a file or directory of type `expected`): every directory on the
+// way to it, links resolved, up to `top` (the resolved etc: "/etc/dax/dax.conf.d/a.conf" checks
+// the file, /etc/dax/dax.conf.d, /etc/dax and /etc), and the file itself; a link leading out of
+// `top` has its target's directories checked up to the root.
+Sysfs::TrustCheck trust_check(const std::string& path, FileType expected, const std::string& top)
 {
-  auto real = sysfs.canonical(path);
-  if (!real) return std::unexpected(real.error());
-  if (auto ok = check_trusted(sysfs, *real, expected); !ok) {
-    if (*real != path) ok.error().subject = fmt::format("{} (-> {})", path, *real);
-    return std::unexpected(ok.error());
-  }
-  for (size_t slash = real->rfind('/'); slash != std::string::npos && slash > 0; slash = real->rfind('/', slash - 1)) {
-    std::string dir = real->substr(0, slash);
-    if (above(dir, top)) break;
-    if (auto ok = check_trusted(sysfs, dir, FileType::directory); !ok) return std::unexpected(ok.error());
-  }
-  return *real;
+  return [path, expected, top](const std::string& here, const FileStatus& status, Sysfs::WalkStep step) -> Result<void> {
+    if (step == Sysfs::WalkStep::directory) {
+      if (above(here, top)) return {};
+      return check_trusted(here, status, FileType::directory);
+    }
+    auto ok = check_trusted(here, status, expected);
+    if (!ok && here != path) ok.error().subject = fmt::format("{} (-> {})", path, here);
+    return ok;
+  };
 }
 
 // The *.conf files of directory `dir`, in byte order; none when it does not exist. The directory
@@ -325,10 +320,7 @@ Result<std::string> trusted_path(Sysfs& sysfs, const std::string& path, FileType
 Result<std::vector<std::string>> conf_files(Sysfs& sysfs, const std::string& dir, const std::string& top)
 {
   if (!sysfs.exists(dir)) return std::vector<std::string>{};
-  if (auto trusted = trusted_path(sysfs, dir, FileType::directory, top); !trusted) {
-    return std::unexpected(trusted.error());
-  }
-  auto names = sysfs.list(dir);
+  auto names = sysfs.list_checked(dir, trust_check(dir, FileType::directory, top));
   if (!names) return std::unexpected(names.error());
   std::vector<std::string> files;
   for (const auto& name : *names) {
@@ -368,9 +360,8 @@ Result<Config> load_config(const ConfigRoot& root)
 
   Config config;
   for (const auto& file : files) {
-    auto real = trusted_path(sysfs, file, FileType::regular, top);
-    if (!real) return std::unexpected(real.error());
-    auto text = sysfs.read(*real);
+    // Checked on what is read: a directory swapped after a check by name is never read.
+    auto text = sysfs.read_checked(file, trust_check(file, FileType::regular, top));
     if (!text) return std::unexpected(text.error());
     auto sections = parse_config(*text, file);
     if (!sections) return std::unexpected(sections.error());

@@ -8,12 +8,16 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
+#include <vector>
 
 namespace dax {
 
@@ -57,9 +61,44 @@ int open_regular(const std::string& host, int flags)
   return fd;
 }
 
+// Not an errno: what open_beneath returns for a path that leads out of the sysroot.
+constexpr int k_outside = -3;
+
+// Opens `path` (absolute, inside the sysroot) of directory `root` without leaving it: openat2's
+// RESOLVE_BENEATH refuses a link or ".." that climbs out (Linux 5.6+); before that, the resolved
+// path must lie under the root and its last component is not followed. Then as open_regular.
+int open_beneath(const std::string& root, const std::string& path, int flags)
+{
+  flags |= O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+  int dir = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return -1;
+  struct open_how how {};
+  how.flags = static_cast<unsigned>(flags);
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  long fd = ::syscall(SYS_openat2, dir, path.c_str() + 1, &how, sizeof how);
+  int saved = errno;
+  ::close(dir);
+  if (fd < 0 && saved == ENOSYS) {
+    char resolved[PATH_MAX];
+    if (!::realpath((root + path).c_str(), resolved)) return -1;
+    if (!std::string_view(resolved).starts_with(root + "/")) return k_outside;
+    fd = ::open(resolved, flags | O_NOFOLLOW);
+    saved = errno;
+  }
+  errno = saved;
+  if (fd < 0) return saved == EXDEV ? k_outside : -1;
+  struct stat st;
+  if (::fstat(static_cast<int>(fd), &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(static_cast<int>(fd));
+    return k_not_regular;
+  }
+  return static_cast<int>(fd);
+}
+
 Error open_error(int result, std::string action, const std::string& path)
 {
   if (result == k_not_regular) return logic_error(std::move(action), path, "not a regular file");
+  if (result == k_outside) return logic_error(std::move(action), path, "a link leads out of the sysroot: refused");
   return os_error(errno, std::move(action), path);
 }
 
@@ -75,6 +114,55 @@ FileType file_type(mode_t mode)
 
 // How many links a path may pass through, as the kernel's MAXSYMLINKS.
 constexpr int k_max_links = 40;
+
+// The content of open file `fd` (`path` for messages), at most k_max_read, one newline removed.
+Result<std::string> read_all(int fd, const std::string& path)
+{
+  std::string content;
+  char buf[k_read_chunk];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::unexpected(os_error(errno, "read", path));
+    }
+    if (n == 0) break;
+    content.append(buf, static_cast<size_t>(n));
+    if (content.size() > k_max_read) {
+      return std::unexpected(os_error(EFBIG, "read", path));
+    }
+    // A sysfs attribute comes whole in one read (at most a page): a short read is the end, which
+    // saves the read(2) that would return 0. /proc files (seq_file) can return less and go on.
+    if (static_cast<size_t>(n) < sizeof buf && path.starts_with("/sys/")) break;
+  }
+  if (!content.empty() && content.back() == '\n') {
+    content.pop_back();
+  }
+  return content;
+}
+
+// The names in open directory `dir`, without "." and "..".
+std::vector<std::string> names_in(DIR* dir)
+{
+  std::vector<std::string> names;
+  while (const dirent* entry = ::readdir(dir)) {
+    std::string_view name = entry->d_name;
+    if (name != "." && name != "..") names.emplace_back(name);
+  }
+  return names;
+}
+
+// `path`'s components, empty ones and "." left out.
+std::vector<std::string> components(std::string_view path)
+{
+  std::vector<std::string> parts;
+  for (size_t start = 0; start < path.size();) {
+    size_t end = std::min(path.find('/', start), path.size());
+    if (end > start && path.substr(start, end - start) != ".") parts.emplace_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
+}
 
 } // namespace
 
@@ -97,33 +185,14 @@ Result<std::string> RealSysfs::read(const std::string& path)
 {
   Fd fd(open_regular(host_path(path), O_RDONLY));
   if (fd.get() < 0) return std::unexpected(open_error(fd.get(), "read", path));
-  std::string content;
-  char buf[k_read_chunk];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return std::unexpected(os_error(errno, "read", path));
-    }
-    if (n == 0) break;
-    content.append(buf, static_cast<size_t>(n));
-    if (content.size() > k_max_read) {
-      return std::unexpected(os_error(EFBIG, "read", path));
-    }
-    // A sysfs attribute comes whole in one read (at most a page): a short read is the end, which
-    // saves the read(2) that would return 0. /proc files (seq_file) can return less and go on.
-    if (static_cast<size_t>(n) < sizeof buf && path.starts_with("/sys/")) break;
-  }
-  if (!content.empty() && content.back() == '\n') {
-    content.pop_back();
-  }
-  return content;
+  return read_all(fd.get(), path);
 }
 
 Result<void> RealSysfs::write(const std::string& path, std::string_view value)
 {
   std::string action = fmt::format("write '{}' to", value);
-  Fd fd(open_regular(host_path(path), O_WRONLY));
+  // Under a sysroot a write never leaves the tree, whatever links the tree holds.
+  Fd fd(m_root.empty() ? open_regular(path, O_WRONLY) : open_beneath(m_root, path, O_WRONLY));
   if (fd.get() < 0) return std::unexpected(open_error(fd.get(), action, path));
   std::string line = std::string(value) + "\n";
   // Not retried on EINTR: offlining a block whose pages cannot migrate blocks in the kernel until
@@ -144,14 +213,7 @@ Result<std::vector<std::string>> RealSysfs::list(const std::string& path)
   if (!dir) {
     return std::unexpected(os_error(errno, "list", path));
   }
-  std::vector<std::string> names;
-  while (const dirent* entry = ::readdir(dir.get())) {
-    std::string_view name = entry->d_name;
-    if (name != "." && name != "..") {
-      names.emplace_back(name);
-    }
-  }
-  return names;
+  return names_in(dir.get());
 }
 
 Result<std::string> RealSysfs::canonical(const std::string& path)
@@ -212,6 +274,92 @@ Result<FileStatus> RealSysfs::file_status(const std::string& path)
   struct stat st;
   if (::lstat(host_path(path).c_str(), &st) != 0) return std::unexpected(os_error(errno, "stat", path));
   return FileStatus{file_type(st.st_mode), st.st_uid, static_cast<unsigned>(st.st_mode & 07777)};
+}
+
+// Walks `path` from the root one component at a time, no open ever following a link: a link is
+// read and its target walked in turn (inside the root), so each directory entered and the target
+// are checked on the very descriptor that is then used; a directory swapped afterwards is not.
+Result<int> RealSysfs::open_checked(const std::string& path, int flags, const TrustCheck& check)
+{
+  std::vector<std::unique_ptr<Fd>> dirs; // the root, then each directory entered
+  dirs.push_back(std::make_unique<Fd>(::open(m_root.empty() ? "/" : m_root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)));
+  if (dirs.back()->get() < 0) return std::unexpected(os_error(errno, "open", "/"));
+  std::vector<std::string> where; // the resolved path so far
+  std::vector<std::string> todo = components(path);
+  std::reverse(todo.begin(), todo.end()); // a stack: the next component last
+  for (int links = 0; !todo.empty();) {
+    std::string name = std::move(todo.back());
+    todo.pop_back();
+    if (name == "..") {
+      if (dirs.size() > 1) dirs.pop_back(), where.pop_back();
+      continue;
+    }
+    std::string here;
+    for (const auto& part : where) here += "/" + part;
+    here += "/" + name;
+    int parent = dirs.back()->get();
+    struct stat st;
+    if (::fstatat(parent, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return std::unexpected(os_error(errno, "stat", here));
+    if (S_ISLNK(st.st_mode)) {
+      char target[PATH_MAX];
+      ssize_t n = ::readlinkat(parent, name.c_str(), target, sizeof target);
+      if (n < 0) return std::unexpected(os_error(errno, "read link", here));
+      if (++links > k_max_links) return std::unexpected(os_error(ELOOP, "open", path));
+      std::string_view link(target, static_cast<size_t>(n));
+      if (link.starts_with('/')) dirs.resize(1), where.clear();
+      auto parts = components(link);
+      todo.insert(todo.end(), parts.rbegin(), parts.rend());
+      continue;
+    }
+    bool last = todo.empty();
+    FileStatus status{file_type(st.st_mode), st.st_uid, static_cast<unsigned>(st.st_mode & 07777)};
+    if (last && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+      // A FIFO or device is never opened (a tape would rewind): refused on what stat saw.
+      if (auto ok = check(here, status, WalkStep::target); !ok) return std::unexpected(ok.error());
+      return std::unexpected(open_error(k_not_regular, "open", here));
+    }
+    int how = last ? flags | O_NONBLOCK | O_NOCTTY : O_PATH | O_DIRECTORY;
+    auto opened = std::make_unique<Fd>(::openat(parent, name.c_str(), how | O_NOFOLLOW | O_CLOEXEC));
+    if (opened->get() < 0 || ::fstat(opened->get(), &st) != 0) return std::unexpected(os_error(errno, "open", here));
+    if (!last && !S_ISDIR(st.st_mode)) return std::unexpected(os_error(ENOTDIR, "open", here));
+    status = FileStatus{file_type(st.st_mode), st.st_uid, static_cast<unsigned>(st.st_mode & 07777)};
+    if (auto ok = check(here, status, last ? WalkStep::target : WalkStep::directory); !ok) return std::unexpected(ok.error());
+    if (last) return ::dup(opened->get());
+    dirs.push_back(std::move(opened));
+    where.push_back(std::move(name));
+  }
+  return std::unexpected(os_error(EISDIR, "open", path)); // the root itself: nothing to check
+}
+
+Result<std::string> RealSysfs::read_checked(const std::string& path, const TrustCheck& check)
+{
+  auto opened = open_checked(path, O_RDONLY, check);
+  if (!opened) return std::unexpected(opened.error());
+  Fd fd(*opened);
+  struct stat st;
+  if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0) return std::unexpected(os_error(errno, "read", path));
+  if (!S_ISREG(st.st_mode)) return std::unexpected(open_error(k_not_regular, "read", path));
+  return read_all(fd.get(), path);
+}
+
+Result<std::vector<std::string>> RealSysfs::list_checked(const std::string& path, const TrustCheck& check)
+{
+  auto opened = open_checked(path, O_RDONLY | O_DIRECTORY, check);
+  if (!opened) return std::unexpected(opened.error());
+  std::unique_ptr<DIR, DirCloser> dir(*opened >= 0 ? ::fdopendir(*opened) : nullptr);
+  if (!dir) {
+    if (*opened >= 0) ::close(*opened);
+    return std::unexpected(os_error(errno, "list", path));
+  }
+  return names_in(dir.get());
+}
+
+Result<std::string> TracingSysfs::read_checked(const std::string& path, const TrustCheck& check)
+{
+  auto result = m_inner.read_checked(path, check);
+  m_log(result ? fmt::format("read {} = {}", path, *result)
+               : fmt::format("read {}: {}", path, result.error().message()));
+  return result;
 }
 
 TracingSysfs::TracingSysfs(Sysfs& inner, std::function<void(const std::string&)> log)

@@ -28,9 +28,12 @@ public:
   Result<std::string> read_link(const std::string& path) override;
   Result<DeviceNumber> device_number(const std::string& path) override;
   Result<FileStatus> file_status(const std::string& path) override;
+  Result<std::string> read_checked(const std::string& path, const TrustCheck& check) override;
+  Result<std::vector<std::string>> list_checked(const std::string& path, const TrustCheck& check) override;
 
 private:
   std::string host_path(const std::string& path) const;
+  Result<int> open_checked(const std::string& path, int flags, const TrustCheck& check);
 
   std::string m_root; // without a trailing slash; empty for "/"
 };
@@ -47,6 +50,7 @@ public:
   Result<std::vector<std::string>> list(const std::string& path) override;
   Result<std::string> canonical(const std::string& path) override;
   bool exists(const std::string& path) override;
+  Result<std::string> read_checked(const std::string& path, const TrustCheck& check) override;
 
 private:
   std::function<void(const std::string&)> m_log;

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -41,6 +43,33 @@ std::string read_holder(int fd)
   return text;
 }
 
+// Opens the lock file as only its owner may use it. flock works on a read-only descriptor, so a
+// file others can open is a lock any user can hold against root: created 0600, an old 0644 one
+// made 0600, and one owned by another user, or writable by group or others, refused.
+// O_NOFOLLOW: a planted symlink must not make root create or write another file; O_NONBLOCK: a
+// FIFO there must not hang the open.
+Result<int> open_lock_file(const std::string& path)
+{
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0600);
+  if (fd < 0) return std::unexpected(os_error(errno, "open lock file", path));
+  auto refuse = [&](std::string why) {
+    ::close(fd);
+    return std::unexpected(logic_error("open lock file", path, std::move(why)));
+  };
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return refuse("not a regular file");
+  if (st.st_uid != 0 && st.st_uid != ::geteuid()) {
+    return refuse(fmt::format("owned by uid {}, not root: another user could hold the lock; remove it", st.st_uid));
+  }
+  if ((st.st_mode & 022U) != 0) {
+    return refuse(fmt::format("writable by group or others (mode {:04o}); remove it", st.st_mode & 07777U));
+  }
+  if ((st.st_mode & 077U) != 0 && st.st_uid == ::geteuid() && ::fchmod(fd, 0600) != 0) {
+    return std::unexpected(os_error(errno, "make lock file private", path));
+  }
+  return fd;
+}
+
 } // namespace
 
 StateLock::StateLock(StateLock&& other) noexcept : m_fd(other.m_fd)
@@ -56,21 +85,35 @@ StateLock::~StateLock()
   }
 }
 
-Result<StateLock> StateLock::acquire(const std::string& root, std::chrono::milliseconds timeout,
-                                     const std::function<bool()>& stop)
+std::string StateLock::path(const std::string& root)
 {
-  std::string dir = (root == "/" ? std::string() : root) + "/run";
-  std::string path = dir + "/dax.lock";
-  ::mkdir(dir.c_str(), 0755); // exists on any running system; may be missing in a captured tree
-  // O_NOFOLLOW: a symlink planted at the path must not make root create or write another file;
-  // O_NONBLOCK: a FIFO there must not hang the open.
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
-  if (fd < 0) return std::unexpected(os_error(errno, "open lock file", path));
-  struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return std::unexpected(logic_error("open lock file", path, "not a regular file"));
+  std::string prefix = root == "/" ? std::string() : root;
+  struct stat live {}, guarded {};
+  // A sysroot whose sys is the live sysfs (a bind mount or a link) guards the live system: it takes
+  // the live lock, or it and a plain dax would write the same sysfs at once.
+  if (!prefix.empty() && ::stat("/sys", &live) == 0 && ::stat((prefix + "/sys").c_str(), &guarded) == 0 &&
+      live.st_dev == guarded.st_dev && live.st_ino == guarded.st_ino) {
+    return "/run/dax.lock";
   }
+  // Beside the resolved sys: two sysroots whose sys links to one tree take that tree's lock.
+  char resolved[PATH_MAX];
+  if (!prefix.empty() && ::realpath((prefix + "/sys").c_str(), resolved)) {
+    std::string sys = resolved;
+    prefix = sys.substr(0, sys.rfind('/'));
+  }
+  return prefix + "/run/dax.lock";
+}
+
+Result<StateLock> StateLock::acquire(const std::string& root, std::chrono::milliseconds timeout,
+                                     const std::function<bool()>& stop,
+                                     const std::function<void(const std::string&)>& waiting)
+{
+  std::string path = StateLock::path(root);
+  std::string dir = path.substr(0, path.rfind('/'));
+  ::mkdir(dir.c_str(), 0755); // exists on any running system; may be missing in a captured tree
+  auto opened = open_lock_file(path);
+  if (!opened) return std::unexpected(opened.error());
+  int fd = *opened;
   // Before the lock is ours the file is only closed, never emptied: its line names the holder.
   auto give_up = [&](Error error) {
     ::close(fd);
@@ -78,8 +121,11 @@ Result<StateLock> StateLock::acquire(const std::string& root, std::chrono::milli
   };
 
   auto deadline = std::chrono::steady_clock::now() + timeout;
+  bool told = false;
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) return give_up(os_error(errno, "lock", path));
+    if (!told && waiting) waiting(read_holder(fd));
+    told = true;
     if (stop && stop()) {
       Error error = logic_error("lock", path, fmt::format("interrupted while waiting for another dax: {}",
                                                           read_holder(fd)));

@@ -2,6 +2,7 @@
 
 #include "core/base/error.hpp"
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,6 +66,18 @@ public:
 
   // The type, owner and mode of `path` itself (a final symlink is not followed), as lstat(2).
   virtual Result<FileStatus> file_status(const std::string& path);
+
+  // What a checked open is given: each directory on the way (after the root), then the target.
+  enum class WalkStep { directory, target };
+  using TrustCheck = std::function<Result<void>(const std::string& path, const FileStatus&, WalkStep)>;
+
+  // The content of `path` (as read) and the names in directory `path` (as list), reached with
+  // every directory on the way and the target itself given to `check`, by resolved path, before
+  // anything is read; an error from `check` is returned as is. RealSysfs checks the descriptors
+  // it then reads, so a directory swapped after its check is never read. This default checks by
+  // path (file_status on the canonical path), for fakes.
+  virtual Result<std::string> read_checked(const std::string& path, const TrustCheck& check);
+  virtual Result<std::vector<std::string>> list_checked(const std::string& path, const TrustCheck& check);
 };
 
 // A Sysfs laid over another (--dry-run, --trace): the /proc queries it does not change pass
@@ -77,6 +90,8 @@ public:
   Result<std::string> read_link(const std::string& path) override;
   Result<DeviceNumber> device_number(const std::string& path) override;
   Result<FileStatus> file_status(const std::string& path) override;
+  Result<std::string> read_checked(const std::string& path, const TrustCheck& check) override;
+  Result<std::vector<std::string>> list_checked(const std::string& path, const TrustCheck& check) override;
 
 protected:
   Sysfs& m_inner;

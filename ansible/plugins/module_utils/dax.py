@@ -22,10 +22,38 @@ MODE_ARGS = dict(
 )
 
 
+def control_character(text):
+    """The first control character of `text` (C0, DEL or C1), or None: what no value may hold."""
+    for char in text:
+        if ord(char) < 0x20 or 0x7f <= ord(char) <= 0x9f:
+            return char
+    return None
+
+
+def check_values(module, value, where):
+    """Fails the module when a string in `value` (an option, or a dict's keys and values, at any
+    depth) holds a control character: a newline in a value dax writes to a file would start a new
+    line there (a section of its own), and one passed to dax would reach its messages."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            check_values(module, key, '%s key' % where)
+            check_values(module, item, '%s.%s' % (where, key))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            check_values(module, item, where)
+    elif isinstance(value, str) and control_character(value) is not None:
+        module.fail_json(msg='%s %r: control character %r refused (a value is one line of text)'
+                         % (where, value, control_character(value)))
+
+
 def dax_module(argument_spec, **kwargs):
     """The AnsibleModule of a module of this collection: its own options and COMMON_ARGS, check mode
-    supported (dax --dry-run). `kwargs` go to AnsibleModule (required_if, ...)."""
-    return AnsibleModule(argument_spec=dict(argument_spec, **COMMON_ARGS), supports_check_mode=True, **kwargs)
+    supported (dax --dry-run). `kwargs` go to AnsibleModule (required_if, ...). Every option is
+    checked for control characters before the module does anything."""
+    module = AnsibleModule(argument_spec=dict(argument_spec, **COMMON_ARGS), supports_check_mode=True, **kwargs)
+    for name, value in module.params.items():
+        check_values(module, value, name)
+    return module
 
 
 def dax_argv(module, *args):

@@ -195,6 +195,18 @@ def predict_apply(module, path, new):
     return as_etc(report), error
 
 
+def check_match(module, match):
+    """Refuses a match key or value dax would read differently from what is written (its parser:
+    KEY = VALUE on one line, the value trimmed and cut at ';' or '#', quotes removed)."""
+    for key, value in match.items():
+        value = str(value)
+        if not re.fullmatch(r'[A-Za-z0-9._-]+', key):
+            module.fail_json(msg="match key '%s': use letters, digits, '.', '_' and '-' only" % key)
+        if not value or value != value.strip() or re.search(r'[;#"\'\[\]]', value):
+            module.fail_json(msg="match %s = '%s': a value without ';', '#', quotes, brackets or "
+                             "surrounding spaces (dax would read it differently)" % (key, value))
+
+
 def force_args(params):
     return ['--force'] if params['force'] else []
 
@@ -210,8 +222,11 @@ def main():
     )
     module = dax_module(argument_spec, required_if=[('state', 'present', ('match', 'mode'))])
     params = module.params
-    if not re.match(r'^[A-Za-z0-9._-]+$', params['name']):
-        module.fail_json(msg="name '%s': use letters, digits, '.', '_' and '-' only" % params['name'])
+    if not re.fullmatch(r'[A-Za-z0-9_-][A-Za-z0-9._-]*', params['name']):
+        # dax reads only *.conf files whose name does not start with '.' (dax-apply(1)).
+        module.fail_json(msg="name '%s': use letters, digits, '.', '_' and '-' only, not starting with '.'"
+                         % params['name'])
+    check_match(module, params['match'] or {})
     path = os.path.join(params['sysroot'], CONF_DIR, params['name'] + '.conf')
     old = read(path)
     new = section_text(params) if params['state'] == 'present' else None

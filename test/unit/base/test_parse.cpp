@@ -169,3 +169,15 @@ TEST_CASE("parse_size takes bytes, 0x-hex and k/m/g/t binary suffixes", "[parse]
         "size '4GB': not a size (expected bytes, 0x-hex, or a number with k, m, g or t: 4G, 512M)");
   CHECK(parse_size("16777216T").error().message() == "size '16777216T': too large (more than 2^64 bytes)");
 }
+
+TEST_CASE("escape_controls: control characters and invalid UTF-8 as \\xNN, the rest as is", "[parse]")
+{
+  CHECK(escape_controls("evil\x1b[2J\a") == "evil\\x1b[2J\\x07");
+  CHECK(escape_controls("two\nlines") == "two\\x0alines");
+  CHECK(escape_controls("two\nlines", LineBreaks::keep) == "two\nlines");
+  CHECK(escape_controls("tab\there\x7f") == "tab\\x09here\\x7f");
+  CHECK(escape_controls("caf\xc3\xa9 \xe2\x86\x92 ok") == "caf\xc3\xa9 \xe2\x86\x92 ok"); // UTF-8 kept
+  CHECK(escape_controls("csi\xc2\x9b" "2J") == "csi\\xc2\\x9b2J");                       // C1 CSI
+  CHECK(escape_controls("bad\xff\xfe\xc3") == "bad\\xff\\xfe\\xc3");                        // invalid, cut
+  CHECK(escape_controls("over\xc0\xaf") == "over\\xc0\\xaf");                                // overlong '/'
+}

@@ -3,11 +3,15 @@
 #include "test/unit/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -114,4 +118,74 @@ TEST_CASE("RealSysfs::file_status does not follow the last link", "[real_sysfs]"
   CHECK(file->uid == ::geteuid());
   CHECK(sysfs.file_status("/etc/dax/link.conf")->type == FileType::symlink);
   CHECK(sysfs.file_status("/etc/dax")->type == FileType::directory);
+}
+
+// Read the whole of file `path` (empty when missing).
+static std::string whole_file(const std::string& path)
+{
+  std::ifstream file(path);
+  std::stringstream content;
+  content << file.rdbuf();
+  return content.str();
+}
+
+TEST_CASE("RealSysfs never writes out of its root through a link", "[real_sysfs]")
+{
+  TempDir outside;
+  outside.write("precious", "keep\n");
+  TempDir root;
+  root.write("sys/devices/dax0.0/state", ""); // as sysfs, a write does not truncate: start empty
+  // The class: an absolute link, a relative link climbing out, and a link to a directory outside.
+  root.link("sys/devices/dax0.0/absolute", outside.path() + "/precious");
+  root.link("sys/devices/dax0.0/climbing", "../../../../../../../../../../" + outside.path() + "/precious");
+  root.link("sys/devices/elsewhere", outside.path());
+  root.link("sys/bus/dax0.0", "../devices/dax0.0"); // a link inside the tree still works
+  RealSysfs sysfs(root.path());
+  for (const char* path : {"/sys/devices/dax0.0/absolute", "/sys/devices/dax0.0/climbing", "/sys/devices/elsewhere/precious"}) {
+    auto written = sysfs.write(path, "online");
+    REQUIRE_FALSE(written);
+    CHECK(written.error().message().find(path) != std::string::npos);
+  }
+  CHECK(sysfs.write("/sys/devices/dax0.0/absolute", "online").error().message().find("out of the sysroot") !=
+        std::string::npos);
+  CHECK(whole_file(outside.path() + "/precious") == "keep\n");
+  REQUIRE(sysfs.write("/sys/bus/dax0.0/state", "online"));
+  CHECK(whole_file(root.path() + "/sys/devices/dax0.0/state") == "online\n");
+}
+
+TEST_CASE("RealSysfs::read_checked checks every directory and the file on the descriptors it reads", "[real_sysfs]")
+{
+  TempDir root;
+  root.write("etc/other/real.conf", "[device a]\n");
+  root.link("etc/dax/link.conf", "../other/real.conf");
+  RealSysfs sysfs(root.path());
+  std::vector<std::string> seen;
+  auto check = [&](const std::string& path, const FileStatus& status, Sysfs::WalkStep step) -> Result<void> {
+    seen.push_back(fmt::format("{} {}", path, step == Sysfs::WalkStep::target ? "target" : "dir"));
+    if (path == "/etc/other" && status.type != FileType::directory) return std::unexpected(logic_error("", path, "type"));
+    return {};
+  };
+  CHECK(sysfs.read_checked("/etc/dax/link.conf", check) == "[device a]");
+  CHECK(seen == std::vector<std::string>{"/etc dir", "/etc/dax dir", "/etc/other dir", "/etc/other/real.conf target"});
+
+  // The check's refusal is the answer; the file is not read.
+  auto refuse = [](const std::string& path, const FileStatus&, Sysfs::WalkStep) -> Result<void> {
+    if (path == "/etc/other") return std::unexpected(logic_error("", path, "refused"));
+    return {};
+  };
+  auto refused = sysfs.read_checked("/etc/dax/link.conf", refuse);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message() == "/etc/other: refused");
+
+  // A FIFO is given to the check as such and never opened (an open would wait for a writer).
+  REQUIRE(::mkfifo((root.path() + "/etc/dax/pipe.conf").c_str(), 0600) == 0);
+  std::optional<FileType> type;
+  auto note = [&](const std::string&, const FileStatus& status, Sysfs::WalkStep) -> Result<void> {
+    type = status.type;
+    return {};
+  };
+  auto fifo = sysfs.read_checked("/etc/dax/pipe.conf", note);
+  REQUIRE_FALSE(fifo);
+  CHECK(type == FileType::fifo);
+  CHECK(fifo.error().message().find("not a regular file") != std::string::npos);
 }

@@ -6,6 +6,10 @@
 
 #include <cerrno>
 #include <fstream>
+#include <string>
+#include <vector>
+
+#include <sys/stat.h>
 
 #include <unistd.h>
 
@@ -73,4 +77,52 @@ TEST_CASE("StateLock: a signal while waiting gives up at once, naming the holder
   REQUIRE_FALSE(waiting);
   CHECK(waiting.error().code == EINTR);
   CHECK(waiting.error().message().find("interrupted while waiting for another dax: pid ") != std::string::npos);
+}
+
+TEST_CASE("StateLock: the lock file is private to its owner", "[state_lock]")
+{
+  TempDir root;
+  {
+    auto lock = StateLock::acquire(root.path(), std::chrono::milliseconds(0));
+    REQUIRE(lock);
+  }
+  struct stat st;
+  REQUIRE(::stat((root.path() + "/run/dax.lock").c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0600); // flock works on a read-only descriptor: nobody else may open it
+  // An old lock file readable by all is made private before use.
+  REQUIRE(::chmod((root.path() + "/run/dax.lock").c_str(), 0644) == 0);
+  REQUIRE(StateLock::acquire(root.path(), std::chrono::milliseconds(0)));
+  REQUIRE(::stat((root.path() + "/run/dax.lock").c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0600);
+  // One others may write is refused, naming the file and the mode.
+  REQUIRE(::chmod((root.path() + "/run/dax.lock").c_str(), 0666) == 0);
+  auto open = StateLock::acquire(root.path(), std::chrono::milliseconds(0));
+  REQUIRE_FALSE(open);
+  CHECK(open.error().message().find(root.path() + "/run/dax.lock") != std::string::npos);
+  CHECK(open.error().message().find("mode 0666") != std::string::npos);
+}
+
+TEST_CASE("StateLock: two sysroots sharing one sysfs take one lock", "[state_lock]")
+{
+  TempDir shared;
+  shared.write("sys/bus/dax/uevent", "");
+  TempDir other;
+  other.link("sys", shared.path() + "/sys");
+  CHECK(StateLock::path(other.path()) == StateLock::path(shared.path()));
+  auto first = StateLock::acquire(shared.path(), std::chrono::milliseconds(0));
+  REQUIRE(first);
+  CHECK_FALSE(StateLock::acquire(other.path(), std::chrono::milliseconds(0)));
+  CHECK(StateLock::path("/") == "/run/dax.lock");
+}
+
+TEST_CASE("StateLock tells a waiter whom it waits for, once", "[state_lock]")
+{
+  TempDir root;
+  auto first = StateLock::acquire(root.path(), std::chrono::milliseconds(0));
+  REQUIRE(first);
+  std::vector<std::string> told;
+  auto waiting = [&](const std::string& holder) { told.push_back(holder); };
+  CHECK_FALSE(StateLock::acquire(root.path(), std::chrono::milliseconds(200), {}, waiting));
+  REQUIRE(told.size() == 1);
+  CHECK(told[0].starts_with("pid " + std::to_string(::getpid()) + " ("));
 }
