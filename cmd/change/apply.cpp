@@ -60,15 +60,16 @@ int run_apply(Env& env, const ApplyOptions& options)
   if (!names) {
     return print_target_error(names.error());
   }
-  auto plan = load_apply_plan(env);
-  if (!plan) return k_exit_usage;
-  if (options.targets.devices.empty() || options.targets.devices == std::vector<std::string>{"all"}) {
-    for (const ConfigSection* section : plan->unmatched()) {
-      print_note(fmt::format("{} ({}) matches no device present", section->header(), section->where()));
-    }
-  }
   Force force = options.force ? Force::yes : Force::no;
   return run_state_change(env, options.dry_run, [&](Env& target) {
+    // Matched under the lock: a device changed meanwhile is judged by what it is now.
+    auto plan = load_apply_plan(target);
+    if (!plan) return static_cast<int>(k_exit_usage);
+    if (options.targets.devices.empty() || options.targets.devices == std::vector<std::string>{"all"}) {
+      for (const ConfigSection* section : plan->unmatched()) {
+        print_note(fmt::format("{} ({}) matches no device present", section->header(), section->where()));
+      }
+    }
     FILE* out = target.report ? stderr : stdout; // under --report stdout is the JSON
     auto say = [out](const std::string& line) {
       fmt::print(out, "{}\n", line);
@@ -99,6 +100,7 @@ ApplyOutcome apply_devices(Env& env, const ApplyPlan& plan, const std::vector<De
   ctx.hint = config_hints(plan);
   ApplyOutcome outcome;
   auto outcomes = for_each_device<DeviceName>(names, [&](const DeviceName& name) -> Result<DeviceName> {
+    if (const Error* unreadable = plan.unreadable(name)) return std::unexpected(*unreadable);
     const ConfigSection* section = plan.section_of(name);
     if (!section) {
       const DeviceIdentity* identity = plan.identity_of(name);

@@ -196,9 +196,9 @@ int run_check_config(Env& env, const ReconfigureOptions& options, const ViewOpti
   if (!names) {
     return print_target_error(names.error());
   }
-  auto plan = load_apply_plan(env);
-  if (!plan) return k_exit_usage;
   return run_state_change(env, options.dry_run, [&](Env& target) {
+    auto plan = load_apply_plan(target); // matched under the lock, as the changes read
+    if (!plan) return static_cast<int>(k_exit_usage);
     auto outcome = apply_devices(target, *plan, *names, options.force ? Force::yes : Force::no, print_note);
     if (int code = print_result(target, outcome.applied, options, view); code != k_exit_ok) return code;
     print_note(fmt::format("reconfigured {}", count_devices(outcome.applied.size())));

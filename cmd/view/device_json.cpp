@@ -90,7 +90,7 @@ Result<Json> device_json(Sysfs& sysfs, const Device& device, std::optional<uint6
   if (!memory) return std::unexpected(memory.error());
   if (*memory) {
     object["online_memblocks"] = (*memory)->online_count();
-    object["total_memblocks"] = (*memory)->blocks.size();
+    object["total_memblocks"] = (*memory)->total_count();
     if (auto movable = (*memory)->movable()) object["movable"] = *movable;
   }
   if (!device.enabled()) object["state"] = "disabled";

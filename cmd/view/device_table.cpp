@@ -25,7 +25,7 @@ std::string DeviceState::zones() const
 std::string DeviceState::online_blocks() const
 {
   if (!memory || memory->blocks.empty()) return k_none;
-  return fmt::format("{}/{}", memory->online_count(), memory->blocks.size());
+  return fmt::format("{}/{}", memory->online_count(), memory->total_count());
 }
 
 Result<DeviceState> read_device_state(Sysfs& sysfs, Device device, std::optional<uint64_t> block_size)
@@ -47,7 +47,7 @@ Table device_table(const std::vector<DeviceState>& devices)
     bool enabled = device.enabled();
     Style blocks_style = Style::plain;
     if (state.memory && !state.memory->blocks.empty()) {
-      blocks_style = state.memory->online_count() == state.memory->blocks.size() ? Style::good : Style::warn;
+      blocks_style = state.memory->online_count() == state.memory->total_count() ? Style::good : Style::warn;
     }
     std::string node = device.target_node && *device.target_node >= 0 ? std::to_string(*device.target_node) : k_none;
     std::string lost = state.memory ? human_size(state.memory->plan.lost_bytes()) : k_none;

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <filesystem>
@@ -99,8 +100,13 @@ Result<void> add_device_memory(Exposition& out, Sysfs& sysfs, const Device& devi
   out.add("dax_device_alignment_lost_bytes", {{"device", name}}, view->lost_bytes());
   if (device.mode() != Mode::system_ram) return {};
   std::map<std::pair<std::string, std::string>, uint64_t> blocks; // (state, zone) -> count
+  // A block without memoryN while others have one was not hot-added with them: "missing", not gone.
+  bool added = std::any_of(view->groups.begin(), view->groups.end(), [](const BlockGroup& g) { return g.state; });
   for (const auto& group : view->groups) {
-    if (!group.state) continue; // not hot-added
+    if (!group.state) {
+      if (added) blocks[{"missing", ""}] += group.count;
+      continue;
+    }
     std::string state(to_string(*group.state));
     blocks[{state, group.zone ? std::string(to_string(*group.zone)) : std::string()}] += group.count;
     if (group.node) nodes[{*group.node, state}] += group.count * block_size;

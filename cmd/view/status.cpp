@@ -59,7 +59,7 @@ std::string blocks_summary(const DeviceState& state)
   const auto& memory = *state.memory;
   std::string zones = state.zones();
   std::string where = zones == k_none ? "" : fmt::format(" in zone {}", zones);
-  return fmt::format("System RAM: {} of {} memory blocks online{}", memory.online_count(), memory.blocks.size(), where);
+  return fmt::format("System RAM: {} of {} memory blocks online{}", memory.online_count(), memory.total_count(), where);
 }
 
 // Fills in used_as, notes and next for a system-ram device.
@@ -74,7 +74,7 @@ void advise_system_ram(DeviceStatus& status)
   const auto& memory = *status.state.memory;
   status.used_as = blocks_summary(status.state);
   unsigned online = memory.online_count();
-  if (online < memory.blocks.size()) {
+  if (online < memory.total_count()) {
     status.used_style = Style::warn;
     status.next.push_back({fmt::format("dax online {}", name), "online the offline blocks"});
   }
@@ -88,7 +88,7 @@ void advise_system_ram(DeviceStatus& status)
   if (status.state.zones().find("Normal") != std::string::npos) {
     status.notes.push_back("zone Normal holds kernel allocations: it may refuse to go offline");
     // A CXL region the kernel onlined itself lands here: one command moves it, while it still can.
-    if (online == memory.blocks.size()) {
+    if (online == memory.total_count()) {
       status.next.insert(status.next.begin(), {fmt::format("dax online {}", name), "move the blocks to zone Movable"});
     }
   }

@@ -57,8 +57,10 @@ Result<EnableChange> disable_device(Context& ctx, const DeviceName& name)
   if (!device) return std::unexpected(on_device(name.str(), device.error()));
   if (auto devdax = require_devdax(ctx, *device); !devdax) return std::unexpected(devdax.error());
   if (device->driver == Driver::none) return EnableChange::already;
-  if (auto users = find_device_users(ctx.sysfs, name); !users.empty()) {
-    return std::unexpected(in_use_refusal(name, users, "disabling it would take the memory from under them; "
+  auto users = require_known_users(ctx.sysfs, name);
+  if (!users) return std::unexpected(users.error());
+  if (!users->empty()) {
+    return std::unexpected(in_use_refusal(name, *users, "disabling it would take the memory from under them; "
                                                        "stop them first"));
   }
   return read_back(ctx, name, Driver::none, unbind_device(ctx.sysfs, name, Driver::device_dax));

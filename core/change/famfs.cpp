@@ -12,9 +12,10 @@ namespace {
 // Refuses taking a device from the processes that hold its character device.
 Result<void> check_not_in_use(Context& ctx, const Device& device, Mode to)
 {
-  auto users = find_device_users(ctx.sysfs, device.name);
-  if (users.empty()) return {};
-  return std::unexpected(in_use_refusal(device.name, users, fmt::format("switching it to {} mode would take it from "
+  auto users = require_known_users(ctx.sysfs, device.name);
+  if (!users) return std::unexpected(users.error());
+  if (users->empty()) return {};
+  return std::unexpected(in_use_refusal(device.name, *users, fmt::format("switching it to {} mode would take it from "
                                                                         "under them; stop them first", to_string(to))));
 }
 

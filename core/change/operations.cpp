@@ -43,7 +43,14 @@ Result<void> check_system_ram_possible(Context& ctx, const Device& device, uint6
   if (plan_hotplug(ranges, block_size).empty()) {
     return std::unexpected(logic_error("", "", explain_empty_plan(name, ranges, block_size)));
   }
-  if (auto users = find_device_users(ctx.sysfs, name); !users.empty()) {
+  auto search = search_device_users(ctx.sysfs, name);
+  if (!search.complete && options.in_use == InUse::refuse) {
+    return std::unexpected(refusal(name.str(), fmt::format("cannot tell which processes use /dev/{} ({}), and "
+                                                           "binding kmem would destroy their data; find out why, or use {}",
+                                                           name.str(), search.gap,
+                                                           ctx.words(Hint::destroy_data_in_use, name))));
+  }
+  if (const auto& users = search.users; !users.empty()) {
     if (options.in_use == InUse::refuse) {
       return std::unexpected(in_use_refusal(name, users, fmt::format("binding kmem would destroy the data they use; "
                                                                      "stop them, or use {}",
@@ -315,7 +322,7 @@ Result<OpReport> reconfigure_to_devdax(Context& ctx, const DeviceName& name, For
   unsigned online = memory->online_count();
   if (online > 0 && force == Force::no) {
     return std::unexpected(refusal(name.str(), fmt::format("{} of {} memory blocks are online; offline them first "
-                                                           "({}) or use {}", online, memory->blocks.size(),
+                                                           "({}) or use {}", online, memory->total_count(),
                                                            ctx.words(Hint::offline_memory, name),
                                                            ctx.words(Hint::force, name))));
   }

@@ -92,7 +92,8 @@ Result<BlockPass> online_as_asked(Context& ctx, const Device& device, uint64_t b
   auto state = read_kmem_state(ctx.sysfs, device.name);
   if (!state) return std::unexpected(on_device(device.name.str(), state.error()));
   BlockPass pass;
-  if (*state == KmemState::unplugged) {
+  // The blocks decide: "unplugged" with memoryN present would be stale (unplugging removes them).
+  if (*state == KmemState::unplugged && memory.blocks.empty()) {
     if (auto plugged = plug_device(ctx.sysfs, device.name, as); !plugged) {
       return std::unexpected(with_outcome(on_device(device.name.str(), plugged.error()), "its memory stays unplugged"));
     }
@@ -145,7 +146,9 @@ std::string mismatch(const DeviceMemory& memory, uint64_t block_size, MemoryRequ
                               [&](const MemoryBlock& b) { return b.index == index; });
     bool online = block != memory.blocks.end() && block->state == BlockState::online;
     if (request.online == OnlineAfter::no) {
+      // A block going offline still holds memory in use: not offline yet.
       if (online) wrong[online_in(*block)].push_back(index);
+      else if (block != memory.blocks.end() && block->state == BlockState::going_offline) wrong["going-offline"].push_back(index);
     } else if (!online) {
       wrong[block == memory.blocks.end() ? "not present" : std::string(to_string(block->state))].push_back(index);
     } else if (!in_zone(*block, request.as)) {

@@ -24,9 +24,20 @@ const DeviceIdentity* ApplyPlan::identity_of(const DeviceName& name) const
   return nullptr;
 }
 
+const Error* ApplyPlan::unreadable(const DeviceName& name) const
+{
+  for (const auto& device : devices) {
+    if (device.identity.name == name && device.unreadable) return &*device.unreadable;
+  }
+  return nullptr;
+}
+
 std::vector<const ConfigSection*> ApplyPlan::unmatched() const
 {
   std::vector<const ConfigSection*> result;
+  if (std::any_of(devices.begin(), devices.end(), [](const ConfiguredDevice& d) { return d.unreadable.has_value(); })) {
+    return result;
+  }
   for (const auto& section : config.sections) {
     if (std::none_of(devices.begin(), devices.end(),
                      [&](const ConfiguredDevice& device) { return matches(section.match, device.identity); })) {
@@ -46,12 +57,14 @@ Result<ApplyPlan> plan_apply(Sysfs& sysfs, const ConfigRoot& config_root)
   if (!names) return std::unexpected(names.error());
   for (const auto& name : *names) {
     auto device = read_device(sysfs, name);
-    if (!device) return std::unexpected(on_device(name.str(), device.error()));
-    auto identity = read_identity(sysfs, *device);
-    if (!identity) return std::unexpected(on_device(name.str(), identity.error()));
+    Result<DeviceIdentity> identity = device ? read_identity(sysfs, *device) : std::unexpected(device.error());
+    if (!identity) {
+      plan.devices.push_back({DeviceIdentity{name, {}, {}, {}, {}}, std::nullopt, on_device(name.str(), identity.error())});
+      continue;
+    }
     auto section = find_section(plan.config, *identity);
     if (!section) return std::unexpected(section.error());
-    ConfiguredDevice configured{std::move(*identity), std::nullopt};
+    ConfiguredDevice configured{std::move(*identity), std::nullopt, std::nullopt};
     if (*section) configured.section = static_cast<size_t>(*section - plan.config.sections.data());
     plan.devices.push_back(std::move(configured));
   }

@@ -14,6 +14,7 @@ struct ConfiguredDevice
 {
   DeviceIdentity identity;
   std::optional<size_t> section; // index into ApplyPlan::config.sections
+  std::optional<Error> unreadable; // reading it failed: this device fails, the others go on
 };
 
 // The configuration matched against every device present.
@@ -26,13 +27,16 @@ struct ApplyPlan
   const ConfigSection* section_of(const DeviceName& name) const;
   // The identity of device `name`, or null when it is not present.
   const DeviceIdentity* identity_of(const DeviceName& name) const;
-  // The sections that match no device present.
+  // Why device `name` could not be read, or null.
+  const Error* unreadable(const DeviceName& name) const;
+  // The sections that match no device present (none while a device is unreadable: it may match).
   std::vector<const ConfigSection*> unmatched() const;
 };
 
-// Loads the configuration below `config` and matches every device of `sysfs` to it. Malformed
-// files and devices matched by sections that disagree are errors ("FILE:LINE: why"): then nothing
-// may be applied at all.
+// Loads the configuration below `config` and matches every device of `sysfs` to it; call it
+// holding the state lock, so that what it read is what the changes act on. Malformed files and
+// devices matched by sections that disagree are errors ("FILE:LINE: why"): then nothing may be
+// applied at all. A device that cannot be read is kept with its error, to fail alone.
 Result<ApplyPlan> plan_apply(Sysfs& sysfs, const ConfigRoot& config);
 
 // What bringing one device to its wanted state did.

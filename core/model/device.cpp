@@ -1,5 +1,7 @@
 #include "core/model/device.hpp"
 
+#include "core/base/checked.hpp"
+
 #include "core/kernel/attribute.hpp"
 
 #include <fmt/format.h>
@@ -147,6 +149,27 @@ Result<std::vector<Mapping>> check_disjoint(std::vector<Mapping> mappings, const
   return mappings;
 }
 
+// The mappings are the device: they must add up to its `size`, in 64 bits. Sizes that wrap
+// around would defeat every bound computed from them (a block count, an allocation).
+Result<void> check_mapped_size(const std::vector<Mapping>& mappings, uint64_t size, const std::string& dir)
+{
+  if (mappings.empty()) return {}; // before 5.10, or unreadable: nothing to add up
+  std::optional<uint64_t> sum = 0;
+  for (const auto& mapping : mappings) {
+    auto one = checked_add(mapping.end - mapping.start, 1);
+    sum = one ? checked_add(*sum, *one) : std::nullopt;
+    if (!sum) {
+      return std::unexpected(logic_error("parse", dir, fmt::format("the sizes of mapping0-{} overflow 64 bits "
+                                                                   "(malformed sysfs)", mappings.back().index)));
+    }
+  }
+  if (*sum != size) {
+    return std::unexpected(logic_error("parse", dir, fmt::format("mappings add up to {:#x} bytes, not size {:#x} "
+                                                                 "(malformed sysfs)", *sum, size)));
+  }
+  return {};
+}
+
 Result<std::vector<Mapping>> read_mappings(Sysfs& sysfs, const std::string& dir)
 {
   std::vector<Mapping> mappings;
@@ -196,6 +219,9 @@ Result<Device> read_device(Sysfs& sysfs, const DeviceName& name)
 
   auto mappings = read_mappings(sysfs, device.path);
   if (!mappings) return std::unexpected(mappings.error());
+  if (auto checked = check_mapped_size(*mappings, device.size, device.path); !checked) {
+    return std::unexpected(on_device(name.str(), checked.error()));
+  }
   device.mappings = std::move(*mappings);
 
   auto driver = read_driver(sysfs, name, &device.driver_name);

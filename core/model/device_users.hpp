@@ -14,6 +14,7 @@ struct DeviceUser
   int pid = 0;
   std::string command; // /proc/PID/comm as the kernel has it (any bytes; escape before printing)
   bool mapped = false; // a mapping of the device (/proc/PID/map_files), not just an open descriptor
+  std::string famfs;   // where famfs on the device is mounted, in this process's mount namespace
 };
 
 // The processes found, and whether the search saw everything: without root, other users'
@@ -22,17 +23,24 @@ struct UserSearch
 {
   std::vector<DeviceUser> users; // by pid
   bool complete = true;          // every process was examined and the device number was known
+  std::string gap;               // why not complete: "its sysfs dev ' 252:0' is not MAJOR:MINOR"
 };
 
 // Finds the processes holding `name`'s character device by device number, never by path: the
 // device's major:minor (sysfs `dev`, else stat of /dev/daxX.Y) is compared with what each
 // /proc/PID/fd/* and /proc/PID/map_files/* refers to. A renamed or deleted node, one made by a
 // container in its own /dev, or a mapping whose descriptor was closed are all found. Processes
-// that vanish meanwhile are skipped; a missing /proc gives an empty, complete search.
+// that vanish meanwhile are skipped; a missing /proc gives an empty, complete search. A famfs
+// mounted from the device is a user too: found in /proc/PID/mountinfo, once per mount namespace
+// (the first process seen in it stands for it).
 UserSearch search_device_users(Sysfs& sysfs, const DeviceName& name);
 
 // search_device_users(...).users.
 std::vector<DeviceUser> find_device_users(Sysfs& sysfs, const DeviceName& name);
+
+// The users of `name`, or, when the search could not see everything, a refusal saying why: an
+// action that must not run under a user must not run while they are unknown (fail closed).
+Result<std::vector<DeviceUser>> require_known_users(Sysfs& sysfs, const DeviceName& name);
 
 // "1234 (qemu-system-x86), 99 (fio, mapped)", commands escaped for a terminal.
 std::string describe_users(const std::vector<DeviceUser>& users);

@@ -61,6 +61,8 @@ Result<MemoryBlock> read_block(Sysfs& sysfs, uint64_t index, WithZone with_zone)
   if (with_zone == WithZone::yes && *state == BlockState::online) {
     std::string path = block_path(index) + "/valid_zones";
     auto zones = sysfs.read(path);
+    // Without CONFIG_MEMORY_HOTREMOVE there is no valid_zones: the block is online, zone unknown.
+    if (!zones && zones.error().code == ENOENT && sysfs.exists(block_path(index) + "/state")) return block;
     if (!zones) return std::unexpected(zones.error());
     // An online block's valid_zones names its zone (older kernels list it first).
     block.zone = parse_zone(std::string_view(*zones).substr(0, zones->find(' ')));

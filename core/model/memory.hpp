@@ -24,7 +24,8 @@ struct MemoryBlock
 {
   uint64_t index = 0;
   BlockState state = BlockState::offline;
-  std::optional<Zone> zone; // of an online block, when read (WithZone::yes); absent when offline
+  std::optional<Zone> zone; // of an online block, when read (WithZone::yes); absent when offline or unknown
+                            // (no valid_zones without CONFIG_MEMORY_HOTREMOVE)
 };
 
 // No kernel has memory blocks smaller than this (the smallest, powerpc's sections, are 16 MiB).

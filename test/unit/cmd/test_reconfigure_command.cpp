@@ -5,6 +5,7 @@
 #include "test/unit/support/fixtures.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
@@ -104,5 +105,65 @@ TEST_CASE("a failure before the driver changed is no partial switch", "[reconfig
   FakeKernel kernel;
   add_nfit_system(kernel);
   check_none_switched(to_system_ram_failing(kernel, "*/kmem/new_id", EIO));
+  CHECK(kernel.driver_of("dax0.0") == "device_dax");
+}
+
+// Issue #21: absent files are not states. Each of these once ended in exit 0 with nothing done.
+TEST_CASE("dax offline: online blocks without valid_zones are offlined, not skipped", "[reconfigure]")
+{
+  FakeKernel kernel;
+  add_nfit_system(kernel, nfit_device("kmem"));
+  for (uint64_t index : k_nfit_blocks) {
+    kernel.set_block(index, "online");
+    kernel.remove(block_path(index) + "/valid_zones");
+  }
+  FakeModuleLoader loader(kernel);
+  auto run = run_command(cli::offline_command(), kernel, loader, {"dax0.0"});
+  INFO(run.out << run.err);
+  CHECK(run.code == 0);
+  for (uint64_t index : k_nfit_blocks) CHECK(kernel.block_state(index) == "offline");
+}
+
+TEST_CASE("dax offline: unreadable ranges (not root) fail, naming the device", "[reconfigure]")
+{
+  FakeKernel kernel;
+  add_nfit_system(kernel, nfit_device("kmem"));
+  for (uint64_t index : k_nfit_blocks) kernel.set_block(index, "online");
+  kernel.fail_read("*/dax0.0/mapping*/start", EACCES, FakeKernel::always);
+  kernel.fail_read("*/dax0.0/resource", EACCES, FakeKernel::always);
+  FakeModuleLoader loader(kernel);
+  auto run = run_command(cli::offline_command(), kernel, loader, {"dax0.0"});
+  INFO(run.out << run.err);
+  CHECK(run.code == 1);
+  CHECK(run.err.find("dax0.0: cannot read its address ranges") != std::string::npos);
+  CHECK(kernel.block_state(33) == "online");
+}
+
+TEST_CASE("dax reconfigure -m devdax: a block going offline counts as online memory", "[reconfigure]")
+{
+  FakeKernel kernel;
+  add_nfit_system(kernel, nfit_device("kmem"));
+  for (uint64_t index : k_nfit_blocks) kernel.set_block(index, "offline");
+  kernel.set_file(block_path(34) + "/state", "going-offline");
+  FakeModuleLoader loader(kernel);
+  auto run = run_command(cli::reconfigure_command(), kernel, loader, {"-m", "devdax", "dax0.0"});
+  INFO(run.out << run.err);
+  CHECK(run.code == 1);
+  CHECK(run.err.find("1 of 7 memory blocks are online") != std::string::npos);
+  CHECK(kernel.driver_of("dax0.0") == "kmem");
+}
+
+TEST_CASE("dax reconfigure -m system-ram: an unreadable device number refuses the kmem bind", "[reconfigure]")
+{
+  FakeKernel kernel;
+  add_nfit_system(kernel);
+  DeviceNumber number = kernel.device_number_of("dax0.0");
+  kernel.set_file(kernel.device_dir("dax0.0") + "/dev", fmt::format("{}:{} ", number.major, number.minor));
+  kernel.add_process(FakeProcess{10, "fio", "dax0.0", true, false, ""});
+  FakeModuleLoader loader(kernel);
+  auto run = run_command(cli::reconfigure_command(), kernel, loader, {"-m", "system-ram", "dax0.0"});
+  INFO(run.out << run.err);
+  CHECK(run.code == 1);
+  CHECK(run.err.find("cannot tell which processes use /dev/dax0.0") != std::string::npos);
   CHECK(kernel.driver_of("dax0.0") == "device_dax");
 }

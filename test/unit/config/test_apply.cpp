@@ -1,10 +1,13 @@
 // Identities, matching sections to devices, and applying the wanted state on the fake kernel.
+#include "test/unit/support/command_run.hpp"
 #include "test/unit/support/fixtures.hpp"
 
 #include "cmd/common/hints.hpp"
 #include "core/config/apply.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <cerrno>
 
 using namespace dax;
 using namespace dax::test;
@@ -328,4 +331,33 @@ TEST_CASE_METHOD(OpsFixture, "apply, which never destroys data in use, says whic
         "dax0.0: /dev/dax0.0 is in use by 4242 (fio, mapped): binding kmem would destroy the data they use; stop "
         "them, or use dax reconfigure -m system-ram --destroy-data-in-use dax0.0 (apply never destroys data in use)");
   CHECK(kernel.writes().empty());
+}
+
+// Issue #21: one device that cannot be read fails alone (exit 1 for it, named); the others are
+// applied, and the plan is made under the state lock by the command.
+TEST_CASE_METHOD(OpsFixture, "apply: an unreadable device fails alone, the others are applied", "[apply]")
+{
+  FakeDeviceSpec spec;
+  spec.name = "dax1.0";
+  spec.mappings = {{0x140000000, 0x15fffffff, 0}};
+  kernel.add_region(1, "/sys/devices/platform/hmem.1/dax1.0", 512 * MiB).add_device(1, spec);
+  kernel.set_file("/etc/dax/dax.conf", "[device a]\ndevice = dax0.0\nmode = system-ram\n"
+                                       "[device b]\ndevice = dax1.0\nmode = system-ram\n");
+  kernel.fail_read("*/dax1.0/size", EIO, FakeKernel::always);
+
+  auto plan = plan_apply(kernel, kernel);
+  INFO((plan ? std::string() : plan.error().message()));
+  REQUIRE(plan);
+  REQUIRE(plan->unreadable({1, 0}));
+  CHECK(plan->unreadable({1, 0})->device == "dax1.0");
+  CHECK(plan->unreadable(k_dax00) == nullptr);
+  CHECK(plan->section_of(k_dax00));
+
+  CommandRun run = run_command(cli::apply_command(), kernel, loader, {});
+  INFO(run.out << run.err);
+  CHECK(run.code == 3); // some devices failed
+  CHECK(kernel.driver_of("dax0.0") == "kmem");
+  CHECK(kernel.driver_of("dax1.0") == "device_dax");
+  CHECK(run.err.find("dax1.0") != std::string::npos);
+  CHECK(run.err.find("Input/output error") != std::string::npos);
 }

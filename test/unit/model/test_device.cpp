@@ -269,3 +269,26 @@ TEST_CASE("read_regions: one malformed device does not hide the others", "[model
   CHECK(bad[0].message() == "dax0.1: parse " + std::string(k_region0) + "/dax0.1/size: malformed value '12x'");
   CHECK_FALSE(read_regions(kernel)); // the strict form still fails
 }
+
+// Issue #21: sizes from the kernel are added with overflow checks and must add up to `size`.
+TEST_CASE("read_device: mappings whose sizes overflow 64 bits are malformed sysfs", "[model]")
+{
+  FakeDeviceSpec spec;
+  spec.mappings = {{0, 0x7fffffffffffffff, 0}, {0x8000000000000000, 0xffffffffffffffff, 0}};
+  spec.size = 0x1000;
+  spec.resource = 0;
+  FakeKernel kernel;
+  kernel.add_region(0, k_region0, 0x1000).add_device(0, spec);
+  CHECK(read_error(kernel).find("dax0.0: parse") == 0);
+  CHECK(read_error(kernel).find("overflow 64 bits") != std::string::npos);
+}
+
+TEST_CASE("read_device: mappings that do not add up to size are malformed sysfs", "[model]")
+{
+  FakeDeviceSpec spec;
+  spec.mappings = {{0x100000000, 0x100000000 + 256 * MiB - 1, 0}};
+  spec.size = 512 * MiB;
+  FakeKernel kernel;
+  kernel.add_region(0, k_region0, 512 * MiB).add_device(0, spec);
+  CHECK(read_error(kernel).find("mappings add up to 0x10000000 bytes, not size 0x20000000") != std::string::npos);
+}

@@ -110,3 +110,69 @@ TEST_CASE("read_device_memory refuses an absurd number of blocks instead of allo
   CHECK(memory.error().message().find("dax0.0: spans 33554432 memory blocks") == 0);
   CHECK(kernel.reads().size() < 20); // refused before reading any block
 }
+
+// Issue #21: a file or directory the kernel does not show is reported as such, never read as an
+// offline or absent block.
+TEST_CASE("read_device_memory: without valid_zones (no CONFIG_MEMORY_HOTREMOVE) online blocks stay online",
+          "[device_memory]")
+{
+  FakeKernel kernel;
+  add_nfit_system(kernel, nfit_device("kmem"));
+  for (uint64_t index : k_nfit_blocks) {
+    kernel.set_block(index, "online");
+    kernel.remove(block_path(index) + "/valid_zones");
+  }
+  DeviceMemory memory = memory_of(kernel);
+  CHECK(indexes(memory) == k_nfit_blocks);
+  CHECK(memory.online_count() == 7);
+  CHECK_FALSE(memory.blocks.front().zone.has_value());
+}
+
+TEST_CASE("read_device_memory: a memoryN missing among hot-added ones is counted as missing", "[device_memory]")
+{
+  FakeKernel kernel;
+  add_nfit_system(kernel, nfit_device("kmem"));
+  for (uint64_t index : k_nfit_blocks) kernel.set_block(index, "online");
+  kernel.remove(block_path(35));
+  DeviceMemory memory = memory_of(kernel);
+  CHECK(memory.blocks.size() == 6);
+  CHECK(memory.missing == std::vector<uint64_t>{35});
+  CHECK(memory.total_count() == 7);
+  CHECK_FALSE(memory.movable().has_value());
+}
+
+TEST_CASE("read_device_memory: a state file missing in an existing memoryN is an error", "[device_memory]")
+{
+  FakeKernel kernel;
+  add_nfit_system(kernel, nfit_device("kmem"));
+  kernel.remove(block_path(36) + "/state");
+  auto device = read_device(kernel, k_dax00);
+  REQUIRE(device);
+  auto memory = read_device_memory(kernel, *device, kernel.block_size(), WithZone::yes);
+  REQUIRE_FALSE(memory);
+  CHECK(memory.error().message().find("memory36/state") != std::string::npos);
+}
+
+TEST_CASE("read_device_memory: a block going offline is still online memory", "[device_memory]")
+{
+  FakeKernel kernel;
+  add_nfit_system(kernel, nfit_device("kmem"));
+  for (uint64_t index : k_nfit_blocks) kernel.set_block(index, "offline");
+  kernel.set_file(block_path(34) + "/state", "going-offline");
+  CHECK(memory_of(kernel).online_count() == 1);
+}
+
+TEST_CASE("read_device_memory: unreadable ranges (not root) refuse instead of counting 0 blocks", "[device_memory]")
+{
+  FakeKernel kernel;
+  add_nfit_system(kernel, nfit_device("kmem"));
+  for (uint64_t index : k_nfit_blocks) kernel.set_block(index, "online");
+  kernel.fail_read("*/dax0.0/mapping*/start", EACCES, FakeKernel::always);
+  kernel.fail_read("*/dax0.0/resource", EACCES, FakeKernel::always);
+  auto device = read_device(kernel, k_dax00);
+  REQUIRE(device);
+  REQUIRE(device->ranges().empty());
+  auto memory = read_device_memory(kernel, *device, kernel.block_size(), WithZone::yes);
+  REQUIRE_FALSE(memory);
+  CHECK(memory.error().message().find("dax0.0: cannot read its address ranges") != std::string::npos);
+}

@@ -116,3 +116,39 @@ TEST_CASE("find_device_users on the fake kernel: renamed, deleted and mapped-onl
     CHECK(describe_users(partial.users) == "20 (b, mapped)");
   }
 }
+
+// Issue #21: a search that cannot complete says why, and actions that must not run under a user
+// refuse (fail closed) instead of going ahead.
+TEST_CASE("require_known_users refuses when the device number cannot be read", "[device_users]")
+{
+  FakeKernel kernel;
+  dax::test::FakeDeviceSpec spec;
+  spec.mappings = {{0x100000000, 0x100000000 + dax::test::GiB - 1, 0}};
+  kernel.add_region(0, "/sys/devices/platform/region0", dax::test::GiB).add_device(0, spec);
+  DeviceNumber number = kernel.device_number_of("dax0.0");
+  kernel.set_file(kernel.device_dir("dax0.0") + "/dev", fmt::format("{}:{} ", number.major, number.minor));
+  kernel.add_process(FakeProcess{10, "a", "dax0.0", true, false, ""});
+  auto search = search_device_users(kernel, DeviceName{0, 0});
+  CHECK_FALSE(search.complete);
+  CHECK(search.gap.find("/dev: '") != std::string::npos);
+  auto users = require_known_users(kernel, DeviceName{0, 0});
+  REQUIRE_FALSE(users);
+  CHECK(users.error().message().find("dax0.0: cannot tell which processes use /dev/dax0.0") == 0);
+}
+
+TEST_CASE("search_device_users counts a mounted famfs of the device as a user", "[device_users]")
+{
+  FakeKernel kernel;
+  dax::test::FakeDeviceSpec spec;
+  spec.mappings = {{0x100000000, 0x100000000 + dax::test::GiB - 1, 0}};
+  spec.driver = "fsdev_dax";
+  kernel.add_region(0, "/sys/devices/platform/region0", dax::test::GiB).add_device(0, spec);
+  kernel.set_file("/proc/50/comm", "systemd");
+  kernel.set_file("/proc/50/mountinfo", "22 1 259:2 / / rw,relatime shared:1 - ext4 /dev/nvme0n1p2 rw\n"
+                                        "36 22 0:52 / /mnt/famfs rw,relatime shared:20 - famfs /dev/dax0.0 rw\n");
+  kernel.set_file("/proc/60/comm", "other");
+  kernel.set_file("/proc/60/mountinfo", "36 22 0:52 / /mnt/x rw - famfs /dev/dax0.1 rw\n");
+  auto search = search_device_users(kernel, DeviceName{0, 0});
+  CHECK(search.complete);
+  CHECK(describe_users(search.users) == "50 (systemd, famfs mounted on /mnt/famfs)");
+}
