@@ -28,11 +28,20 @@ std::string DeviceState::online_blocks() const
   return fmt::format("{}/{}", memory->online_count(), memory->total_count());
 }
 
+std::string DeviceState::lost() const
+{
+  return plan ? human_size(plan->lost_bytes()) : k_none;
+}
+
 Result<DeviceState> read_device_state(Sysfs& sysfs, Device device, std::optional<uint64_t> block_size)
 {
   auto memory = read_hot_added_blocks(sysfs, device, block_size);
   if (!memory) return std::unexpected(memory.error());
-  return DeviceState{std::move(device), std::move(*memory)};
+  std::optional<HotplugPlan> plan;
+  if (*memory) plan = (*memory)->plan;
+  // The ranges of a device of size 0 are known (none); others' are root's (0400) when absent.
+  else if (block_size && (device.size == 0 || !device.ranges().empty())) plan = plan_hotplug(device.ranges(), *block_size);
+  return DeviceState{std::move(device), std::move(*memory), std::move(plan)};
 }
 
 Table device_table(const std::vector<DeviceState>& devices)
@@ -50,13 +59,12 @@ Table device_table(const std::vector<DeviceState>& devices)
       blocks_style = state.memory->online_count() == state.memory->total_count() ? Style::good : Style::warn;
     }
     std::string node = device.target_node && *device.target_node >= 0 ? std::to_string(*device.target_node) : k_none;
-    std::string lost = state.memory ? human_size(state.memory->plan.lost_bytes()) : k_none;
     table.add_row({device.name.str(), std::to_string(device.name.region), human_size(device.size),
                    device.align ? human_size(*device.align) : k_none,
                    Cell(std::string(to_string(device.mode())), device.mode() == Mode::system_ram ? Style::good : Style::plain),
                    Cell(enabled ? "enabled" : "disabled", enabled ? Style::plain : Style::warn),
                    device.driver_name.empty() ? k_none : device.driver_name, node,
-                   Cell(state.online_blocks(), blocks_style), state.zones(), lost});
+                   Cell(state.online_blocks(), blocks_style), state.zones(), state.lost()});
   }
   return table;
 }

@@ -16,9 +16,14 @@ struct DeviceState
 {
   Device device;
   std::optional<DeviceMemory> memory;
+  // What kmem hot-adds (or has) in every mode; none when the ranges are root's or there is no
+  // memory hotplug. Status, the tables and metrics give the same lost bytes from it.
+  std::optional<HotplugPlan> plan;
 
   // The zones of its online blocks, "Movable", "Normal" or "Movable,Normal"; "-" when none.
   std::string zones() const;
+  // The bytes block alignment loses, human-readable; "-" without a plan.
+  std::string lost() const;
   // "7/7": online blocks of all hot-added blocks; "-" without memory blocks.
   std::string online_blocks() const;
 };

@@ -115,6 +115,10 @@ int run_view(Env& env, const ListOptions& options, const Filters& filters)
     print_error(regions.error().message());
     return k_exit_failure;
   }
+  // dax's own views: an unknown region or device is bad input (exit 2), as in status.
+  if (auto exists = check_filter_exists(*regions, filters.region, filters.device); !exists) {
+    return print_target_error(exists.error());
+  }
   auto devices = selected_devices(*regions, filters);
   if (options.memory) return report_unreadable(bad, print_memory_view(env, devices, *shown));
   if (options.numa) return report_unreadable(bad, print_numa_view(env, devices, *shown));
@@ -200,6 +204,10 @@ int run_list(Env& env, ListOptions options)
   }
   JsonList list = list_json(env.sysfs, *regions, options, *filters);
   std::fputs(render_list(list.entries, options.human ? Human::yes : Human::no).c_str(), stdout);
+  // daxctl's JSON keeps its "[]" for an unknown filter (scripts rely on it); the reason goes to stderr.
+  if (auto exists = check_filter_exists(*regions, filters->region, filters->device); !exists) {
+    print_note(fmt::format("{}; daxctl's JSON lists nothing for it", exists.error().message()));
+  }
   if (list.withheld) {
     print_note("some values are readable by root only and were left out (region align, device "
                "resource and mappings, memory-block counts); run as root to see them");

@@ -3,6 +3,7 @@
 #include "cmd/common/command.hpp"
 #include "cmd/common/targets.hpp"
 #include "cmd/view/exposition.hpp"
+#include "cmd/view/views.hpp"
 #include "core/model/device_users.hpp"
 #include "core/model/hotplug_policy.hpp"
 #include "core/model/memory_view.hpp"
@@ -43,6 +44,8 @@ struct MetricFamily
 constexpr std::array k_metric_families{
   MetricFamily{"dax_build_info", "The dax that wrote these metrics (always 1)."},
   MetricFamily{"dax_memory_block_size_bytes", "Size of a memory block (block_size_bytes)."},
+  MetricFamily{"dax_system_read_error",
+               "1 when a system-wide file (block_size_bytes, auto_online_blocks) could not be read (the error is on stderr)."},
   MetricFamily{"dax_memory_auto_online_info",
                "The kernel's policy for hot-added memory blocks (auto_online_blocks) in label policy (always 1)."},
   MetricFamily{"dax_device_info",
@@ -57,7 +60,7 @@ constexpr std::array k_metric_families{
   MetricFamily{"dax_device_memory_blocks", "Memory blocks of a system-ram device by state and zone."},
   MetricFamily{"dax_device_users", "Processes that have /dev/daxX.Y of a devdax or famfs device open or mapped."},
   MetricFamily{"dax_metric_unreadable",
-               "1 for each metric left out because what it needs is unreadable (not root); absent means 0."},
+               "1 for each metric left out because what it needs is unreadable (not root, or dax_system_read_error); absent means 0."},
   MetricFamily{"dax_region_size_bytes", "Size of the dax region."},
   MetricFamily{"dax_region_available_bytes", "Free space of a dynamic dax region (for new devices)."},
   MetricFamily{"dax_node_hotplugged_bytes",
@@ -133,6 +136,7 @@ bool add_device(Exposition& out, Sysfs& sysfs, const DeviceName& name, const Acc
     out.add("dax_device_size_bytes", {{"device", name.str()}}, device->size);
     if (device->align) out.add("dax_device_align_bytes", {{"device", name.str()}}, *device->align);
     if (access.block_size) memory = add_device_memory(out, sysfs, *device, *access.block_size, nodes);
+    else add_unreadable(out, name.str(), {"dax_device_hotplug_bytes", "dax_device_alignment_lost_bytes", "dax_device_memory_blocks"});
     if (device->mode() != Mode::system_ram && device->enabled()) {
       if (access.proc) out.add("dax_device_users", {{"device", name.str()}}, find_device_users(sysfs, name).size());
       else add_unreadable(out, name.str(), {"dax_device_users"});
@@ -144,13 +148,24 @@ bool add_device(Exposition& out, Sysfs& sysfs, const DeviceName& name, const Acc
   return error == nullptr;
 }
 
-void add_kernel(Exposition& out, Sysfs& sysfs, const Access& access)
+// The system-wide facts; false when one could not be read (said on stderr and in
+// dax_system_read_error, so that no family disappears unexplained).
+bool add_kernel(Exposition& out, Sysfs& sysfs, const Result<uint64_t>& block_size)
 {
   out.add("dax_build_info", {{"version", DAX_VERSION}}, 1);
-  if (access.block_size) out.add("dax_memory_block_size_bytes", {}, *access.block_size);
-  if (auto policy = read_auto_online(sysfs)) {
-    out.add("dax_memory_auto_online_info", {{"policy", std::string(to_string(*policy))}}, 1);
+  if (block_size) out.add("dax_memory_block_size_bytes", {}, *block_size);
+  auto policy = read_auto_online(sysfs);
+  if (policy) out.add("dax_memory_auto_online_info", {{"policy", std::string(to_string(*policy))}}, 1);
+  std::array<std::pair<const char*, const Error*>, 2> files{
+    {{"block_size_bytes", block_size ? nullptr : &block_size.error()}, {"auto_online_blocks", policy ? nullptr : &policy.error()}}};
+  bool ok = true;
+  for (const auto& [file, error] : files) {
+    if (error) print_error(error->code == ENOENT ? fmt::format("no memory hotplug on this kernel: {}", error->message())
+                                                 : error->message());
+    out.add("dax_system_read_error", {{"file", file}}, error ? 1 : 0);
+    ok = ok && error == nullptr;
   }
+  return ok;
 }
 
 void add_regions(Exposition& out, Sysfs& sysfs, const std::optional<unsigned>& only)
@@ -210,15 +225,19 @@ int run_metrics(Env& env, const MetricsOptions& options)
   if (!names || !region) {
     return usage_error((!names ? names.error() : region.error()).message());
   }
+  std::vector<Error> unread; // add_device reports each unreadable device itself
+  if (auto regions = read_regions(env.sysfs, unread); regions) {
+    if (auto exists = check_filter_exists(*regions, *region, std::nullopt); !exists) return print_target_error(exists.error());
+  }
   Access access;
-  if (auto size = read_block_size(env.sysfs)) access.block_size = *size;
+  auto block_size = read_block_size(env.sysfs);
+  if (block_size) access.block_size = *block_size;
   access.proc = env.sysfs.exists("/proc") && ::geteuid() == 0; // /proc/PID/fd of others: root only
 
   Exposition out;
   declare_metrics(out);
-  add_kernel(out, env.sysfs, access);
   NodeBytes nodes;
-  unsigned failed = 0;
+  unsigned failed = add_kernel(out, env.sysfs, block_size) ? 0 : 1;
   for (const auto& name : *names) if (!add_device(out, env.sysfs, name, access, nodes)) ++failed;
   add_regions(out, env.sysfs, *region);
   for (const auto& [key, bytes] : nodes) {

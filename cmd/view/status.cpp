@@ -33,18 +33,20 @@ struct StatusOptions
 constexpr size_t k_screen_width = 80;
 constexpr std::string_view k_indent = "           ";
 
-// A command the user can run next, and why.
+// A command the user can run next (its arguments after "dax"), and why.
 struct Step
 {
-  std::string command;
+  std::vector<std::string> args;
   std::string why;
+
+  std::string command() const { return fmt::format("dax {}", fmt::join(args, " ")); }
 };
 
 // What status says about one device.
 struct DeviceStatus
 {
   DeviceState state;
-  HotplugPlan plan;                 // what kmem would hot-add (or has)
+  HotplugPlan plan;                 // what kmem would hot-add (or has); empty when unknown
   std::vector<DeviceUser> users;    // processes using /dev/daxX.Y (devdax and famfs mode only)
   std::string used_as;              // one line: what the device is used as now
   Style used_style = Style::plain;
@@ -76,33 +78,35 @@ void advise_system_ram(DeviceStatus& status)
   unsigned online = memory.online_count();
   if (online < memory.total_count()) {
     status.used_style = Style::warn;
-    status.next.push_back({fmt::format("dax online {}", name), "online the offline blocks"});
+    status.next.push_back({{"online", name}, "online the offline blocks"});
   }
   if (online > 0) {
-    status.next.push_back({fmt::format("dax offline {}", name), "take the memory offline"});
-    status.next.push_back({fmt::format("dax reconfigure -m devdax -f {}", name),
-                           "offline, remove, back to devdax"});
+    status.next.push_back({{"offline", name}, "take the memory offline"});
+    status.next.push_back({{"reconfigure", "-m", "devdax", "-f", name}, "offline, remove, back to devdax"});
   } else {
-    status.next.push_back({fmt::format("dax reconfigure -m devdax {}", name), "remove, back to devdax"});
+    status.next.push_back({{"reconfigure", "-m", "devdax", name}, "remove, back to devdax"});
   }
   if (status.state.zones().find("Normal") != std::string::npos) {
     status.notes.push_back("zone Normal holds kernel allocations: it may refuse to go offline");
     // A CXL region the kernel onlined itself lands here: one command moves it, while it still can.
     if (online == memory.total_count()) {
-      status.next.insert(status.next.begin(), {fmt::format("dax online {}", name), "move the blocks to zone Movable"});
+      status.next.insert(status.next.begin(), {{"online", name}, "move the blocks to zone Movable"});
     }
   }
 }
 
-// The notes on who holds /dev/daxX.Y.
-void note_users(DeviceStatus& status)
+// The notes on who holds /dev/daxX.Y; true when someone does, and no mode change can succeed.
+bool note_users(DeviceStatus& status)
 {
   if (!status.users.empty()) {
-    status.notes.push_back(fmt::format("in use by {}: stop it before reconfiguring", describe_users(status.users)));
+    // The kernel keeps a held device bound: the way out is stopping the holders, not a command.
+    status.notes.push_back(fmt::format("in use by {}: its mode cannot change until they stop; then run dax status again",
+                                       describe_users(status.users)));
   }
   if (!status.users_known) {
     status.notes.push_back("other processes using it: unknown (only root can see every process's files)");
   }
+  return !status.users.empty();
 }
 
 // Fills in used_as, notes and next for a famfs device (bound to fsdev_dax).
@@ -110,32 +114,36 @@ void advise_famfs(DeviceStatus& status)
 {
   std::string name = status.state.device.name.str();
   status.used_as = fmt::format("the famfs file system's memory (fsdev_dax; /dev/{} cannot be mapped)", name);
-  note_users(status);
-  status.next.push_back({fmt::format("dax reconfigure -m devdax {}", name), "back to devdax (unmount famfs first)"});
+  if (note_users(status)) return;
+  status.next.push_back({{"reconfigure", "-m", "devdax", name}, "back to devdax (unmount famfs first)"});
 }
 
 // Fills in used_as, notes and next for a devdax device; famfs is offered where the kernel has
 // fsdev_dax.
-void advise_devdax(DeviceStatus& status, uint64_t block_size, bool famfs_available)
+void advise_devdax(DeviceStatus& status, uint64_t block_size, bool famfs_available, uint64_t region_free)
 {
   const Device& device = status.state.device;
   std::string name = device.name.str();
   if (device.size == 0) {
-    // A dynamic region's seed device: nothing to use until space is given to it (daxctl create-device).
+    // A dynamic region's seed device: nothing to use until space is given to it (create-device).
     status.used_as = "nothing: it has no memory (size 0, an idle device)";
     status.used_style = Style::dim;
+    if (region_free > 0) {
+      status.next.push_back({{"create-device", "-r", std::to_string(device.name.region)},
+                             fmt::format("a device of the region's {} free", human_size(region_free))});
+    }
     return;
   }
   if (!device.enabled()) {
     status.used_as = "nothing: no driver is bound (disabled)";
     status.used_style = Style::warn;
-    status.next.push_back({fmt::format("dax reconfigure -m devdax {}", name), "bind device_dax: /dev/" + name});
+    status.next.push_back({{"enable-device", name}, "bind device_dax: /dev/" + name});
   } else {
     status.used_as = fmt::format("/dev/{}, a character device for applications (devdax)", name);
   }
-  note_users(status);
+  if (note_users(status)) return;
   if (device.enabled() && famfs_available) {
-    status.next.push_back({fmt::format("dax reconfigure -m famfs {}", name), "bind fsdev_dax for the famfs file system"});
+    status.next.push_back({{"reconfigure", "-m", "famfs", name}, "bind fsdev_dax for the famfs file system"});
   }
   if (device.ranges().empty()) {
     status.notes.push_back("its address ranges are readable by root only");
@@ -144,19 +152,18 @@ void advise_devdax(DeviceStatus& status, uint64_t block_size, bool famfs_availab
                            ": it cannot become System RAM");
     return;
   }
-  status.next.push_back({fmt::format("dax reconfigure -m system-ram {}", name),
-                         "hot-add as System RAM (Movable)"});
+  status.next.push_back({{"reconfigure", "-m", "system-ram", name}, "hot-add as System RAM (Movable)"});
 }
 
 // Reads a device and decides what to say about it.
-Result<DeviceStatus> read_status(Env& env, const DeviceName& name, uint64_t block_size)
+Result<DeviceStatus> read_status(Env& env, const DeviceName& name, uint64_t block_size, uint64_t region_free)
 {
   auto device = read_device(env.sysfs, name);
   if (!device) return std::unexpected(device.error());
   auto state = read_device_state(env.sysfs, std::move(*device), block_size);
   if (!state) return std::unexpected(state.error());
   DeviceStatus status{std::move(*state), {}, {}, {}, Style::plain, {}, {}};
-  status.plan = status.state.memory ? status.state.memory->plan : plan_hotplug(status.state.device.ranges(), block_size);
+  status.plan = status.state.plan.value_or(HotplugPlan{});
   Mode mode = status.state.device.mode();
   if (mode == Mode::system_ram) {
     advise_system_ram(status);
@@ -171,7 +178,7 @@ Result<DeviceStatus> read_status(Env& env, const DeviceName& name, uint64_t bloc
     advise_famfs(status);
   } else {
     bool famfs_available = env.sysfs.exists(fmt::format("{}/{}", k_dax_drivers, driver_dir_name(Driver::fsdev_dax)));
-    advise_devdax(status, block_size, famfs_available);
+    advise_devdax(status, block_size, famfs_available, region_free);
   }
   return status;
 }
@@ -241,19 +248,34 @@ void print_device(const DeviceStatus& status, const NumaView& numa, Colour colou
   size_t width = 0;
   size_t why_width = 0;
   for (const auto& step : status.next) {
-    width = std::max(width, step.command.size());
+    width = std::max(width, step.command().size());
     why_width = std::max(why_width, step.why.size());
   }
   bool side_by_side = k_indent.size() + width + 2 + why_width <= k_screen_width;
   std::string_view label = "  next     ";
   for (const auto& step : status.next) {
     if (side_by_side) {
-      fmt::print("{}{:<{}}  {}\n", label, step.command, width, step.why);
+      fmt::print("{}{:<{}}  {}\n", label, step.command(), width, step.why);
     } else {
-      fmt::print("{}{}\n{}  {}\n", label, step.command, k_indent, step.why);
+      fmt::print("{}{}\n{}  {}\n", label, step.command(), k_indent, step.why);
     }
     label = k_indent;
   }
+}
+
+// The zones of the online blocks, as a list; null when the blocks are unknown or there are none
+// to know (devdax, famfs).
+Json zones_json(const DeviceState& state)
+{
+  if (!state.memory) return nullptr;
+  Json zones = Json::array();
+  std::string text = state.zones();
+  for (size_t start = 0; text != k_none && start <= text.size();) {
+    size_t comma = std::min(text.find(',', start), text.size());
+    zones.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return zones;
 }
 
 // The same facts as JSON, in bytes.
@@ -280,15 +302,34 @@ Json status_json(const DeviceStatus& status, const NumaView& numa)
   bool ranges_known = device.size == 0 || !device.ranges().empty();
   object["hotplug_size"] = ranges_known ? Json(status.plan.hotplug_bytes) : Json(nullptr);
   object["lost_size"] = ranges_known ? Json(status.plan.lost_bytes()) : Json(nullptr);
+  object["driver"] = device.driver_name.empty() ? Json(nullptr) : Json(device.driver_name);
+  object["zones"] = zones_json(status.state);
   object["used_as"] = status.used_as;
   Json users = Json::array();
   for (const auto& user : status.users) users.push_back({{"pid", user.pid}, {"command", user.command}, {"mapped", user.mapped}});
   object["users"] = status.users_known ? std::move(users) : Json(nullptr);
   object["notes"] = status.notes;
   Json next = Json::array();
-  for (const auto& step : status.next) next.push_back({{"command", step.command}, {"why", step.why}});
+  for (const auto& step : status.next) {
+    next.push_back({{"args", step.args}, {"command", step.command()}, {"why", step.why}});
+  }
   object["next"] = std::move(next);
   return object;
+}
+
+// The kernel-wide facts (status's footer) as JSON: null for what could not be read.
+Json system_json(Env& env, const NumaView& numa, uint64_t block_size)
+{
+  auto policy = read_auto_online(env.sysfs);
+  Json tiers = nullptr;
+  if (numa.tiers) {
+    tiers = Json::array();
+    for (const auto& tier : *numa.tiers) tiers.push_back({{"id", tier.id}, {"nodes", tier.nodes}});
+  }
+  return Json{{"memory_block_size", block_size},
+              {"auto_online_blocks", policy ? Json(std::string(to_string(*policy))) : Json(nullptr)},
+              {"memory_tiers", std::move(tiers)},
+              {"demotion_enabled", numa.demotion_enabled ? Json(*numa.demotion_enabled) : Json(nullptr)}};
 }
 
 // The kernel-wide facts that decide what hot-added memory does.
@@ -313,8 +354,10 @@ int print_statuses(Env& env, const std::vector<DeviceStatus>& statuses, const Nu
                    uint64_t block_size)
 {
   if (view.format == Format::json) {
-    Json out = Json::array();
-    for (const auto& status : statuses) out.push_back(status_json(status, numa));
+    // dax's own schema (not daxctl's): the devices, then the footer the text ends with.
+    Json devices = Json::array();
+    for (const auto& status : statuses) devices.push_back(status_json(status, numa));
+    Json out{{"devices", std::move(devices)}, {"system", system_json(env, numa, block_size)}};
     std::fputs(render_list(out, Human::no).c_str(), stdout);
     return k_exit_ok;
   }
@@ -346,10 +389,18 @@ int run_status(Env& env, StatusOptions options)
     print_error(numa.error().message());
     return k_exit_failure;
   }
-  std::vector<DeviceStatus> statuses;
   std::vector<Error> bad; // reported after the others, which are still shown
+  auto regions = read_regions(env.sysfs, bad);
+  if (!regions) return print_target_error(regions.error());
+  bad.clear(); // each device's own read reports it below
+  if (auto exists = check_filter_exists(*regions, *parse_region_filter(options.targets.region), std::nullopt); !exists) {
+    return print_target_error(exists.error());
+  }
+  std::map<unsigned, uint64_t> region_free; // dynamic regions' space for new devices
+  for (const auto& region : *regions) region_free[region.id] = region.available_size.value_or(0);
+  std::vector<DeviceStatus> statuses;
   for (const auto& name : *names) {
-    auto status = read_status(env, name, *block_size);
+    auto status = read_status(env, name, *block_size, region_free[name.region]);
     if (!status) {
       Error error = status.error();
       if (error.device.empty()) error.device = name.str();

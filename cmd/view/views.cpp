@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace dax::cli {
@@ -49,6 +50,24 @@ int print_block_size_error(const Error& error)
   print_error(error.code == ENOENT ? fmt::format("no memory hotplug on this kernel: {}", error.message())
                                    : error.message());
   return k_exit_failure;
+}
+
+Result<void> check_filter_exists(const std::vector<Region>& regions, std::optional<unsigned> region,
+                                 const std::optional<DeviceName>& device)
+{
+  auto in_filter = [&](const Region& candidate) { return !region || candidate.id == *region; };
+  if (region && std::ranges::none_of(regions, in_filter)) {
+    return std::unexpected(bad_input(fmt::format("region{}", *region), "no such region (see dax list -R)"));
+  }
+  if (!device) return {};
+  for (const auto& candidate : regions) {
+    if (!in_filter(candidate)) continue;
+    for (const auto& present : candidate.devices) {
+      if (present.name == *device) return {};
+    }
+  }
+  std::string where = region ? fmt::format(" in region {}", *region) : std::string();
+  return std::unexpected(bad_input(device->str(), fmt::format("no such device{} (see dax list)", where)));
 }
 
 } // namespace dax::cli

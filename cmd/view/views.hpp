@@ -4,6 +4,7 @@
 #include "cmd/view/table.hpp"
 #include "core/model/device.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,11 @@ int print_table(Table& table, const ViewOptions& options);
 
 // Prints why the memory block size could not be read (no memory hotplug, or malformed); 1.
 int print_block_size_error(const Error& error);
+
+// Bad input naming what a filter (-r, -d) asks for when `regions` has no such region or device:
+// dax's own views say so instead of printing nothing.
+Result<void> check_filter_exists(const std::vector<Region>& regions, std::optional<unsigned> region,
+                                 const std::optional<DeviceName>& device);
 
 // `dax list --memory`: per device, the aligned hot-plug ranges, the memory blocks grouped like
 // lsmem, and what block alignment lost.

@@ -73,10 +73,9 @@ numa:
   returned: when gathered
   type: dict
 status:
-  description: Per device what it is used as, warnings and the dax commands that take it further.
+  description: Per device (devices) what it is used as, warnings and the dax commands that take it further; the system-wide facts (system).
   returned: when gathered
-  type: list
-  elements: dict
+  type: dict
 '''
 
 from ansible_collections.dax.dax.plugins.module_utils.dax import dax_module, run_json
