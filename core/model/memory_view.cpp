@@ -71,6 +71,8 @@ Result<MemoryView> read_memory_view(Sysfs& sysfs, const Device& device, uint64_t
   MemoryView view;
   view.block_size = block_size;
   view.ranges = align_ranges(device.ranges(), block_size);
+  // Ranges readable by root only: no blocks to show, and the view says the loss is unknown.
+  if (device.ranges().empty()) return view;
   auto memory = read_device_memory(sysfs, device, block_size, WithZone::yes);
   if (!memory) return std::unexpected(memory.error());
   view.hotplug_bytes = memory->plan.hotplug_bytes;

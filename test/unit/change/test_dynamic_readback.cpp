@@ -184,9 +184,10 @@ TEST_CASE_METHOD(ReadbackFixture, "create: a device found wrong after the bind i
   // size write, which the kernel refuses on a bound device.
   kernel.on_write("*/drivers/device_dax/new_id",
                   [](FakeKernel& k) { k.set_file(k_hmem1 + "/dax1.1/size", std::to_string(2 * GiB), 0644); });
+  // Read back, its mappings no longer add up to its size: malformed, so it is undone.
   CHECK(failure(create_device(ctx, 1, {GiB, {}, {}})) ==
-        "dax1.1: read back after the writes: size 0x80000000 (asked 0x40000000); its mappings cover 0x40000000 "
-        "of its size 0x80000000; dax1.1 was deleted again");
+        "dax1.1: parse /sys/devices/platform/hmem.1/dax1.1: mappings add up to 0x40000000 bytes, not size "
+        "0x80000000 (malformed sysfs); dax1.1 was deleted again");
   CHECK(kernel.writes()[3] == wrote("/sys/bus/dax/drivers/device_dax/remove_id", "dax1.1"));
   CHECK(kernel.writes()[4] == wrote("/sys/bus/dax/drivers/device_dax/unbind", "dax1.1"));
   CHECK_FALSE(kernel.has_device("dax1.1"));

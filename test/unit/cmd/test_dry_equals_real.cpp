@@ -139,7 +139,7 @@ TEST_CASE("all leaves out the idle seed of a dynamic region, names it once on st
   CHECK(named.err.find("skipping") == std::string::npos);
 }
 
-TEST_CASE("--report: every failure class gives one JSON document with one error object", "[report][errors]")
+TEST_CASE("report: every failure class gives one JSON document with one error object", "[report][errors]")
 {
   struct Case
   {

@@ -94,7 +94,7 @@ TEST_CASE("read_device_memory: read errors other than a missing block fail", "[d
   REQUIRE(device);
   auto memory = read_device_memory(kernel, *device, kernel.block_size(), WithZone::no);
   REQUIRE_FALSE(memory);
-  CHECK(memory.error().message() == "read /sys/devices/system/memory/memory36/state: Input/output error");
+  CHECK(memory.error().message() == "dax0.0: read /sys/devices/system/memory/memory36/state: Input/output error");
 }
 
 TEST_CASE("read_device_memory refuses an absurd number of blocks instead of allocating them", "[device_memory]")
