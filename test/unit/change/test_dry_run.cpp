@@ -105,6 +105,14 @@ void kmem_state_kernel(FakeKernel& kernel)
   for (uint64_t index : k_nfit_blocks) kernel.set_block(index, "online_movable");
 }
 
+// Where the real run's log names dax0.0/state: its resolved path, while kmem holds the device.
+std::string real_state_path()
+{
+  OpsFixture probe(nfit_device("kmem"));
+  probe.kernel.enable_kmem_state();
+  return probe.kernel.canonical("/sys/bus/dax/devices/dax0.0/state").value();
+}
+
 // Reported and real writes with the whole-device state file named as the real run's log names it.
 std::vector<std::string> with_state_path(std::vector<std::string> lines, const std::string& real_state)
 {
@@ -122,9 +130,7 @@ TEST_CASE("dry run of devdax --force on a kernel with daxX.Y/state: one unplug, 
   auto [reported, made] = dry_and_real(
     nfit_device("kmem"), [](Context& ctx) { return reconfigure_to_devdax(ctx, k_dax00, Force::yes).has_value(); },
     kmem_state_kernel);
-  OpsFixture probe(nfit_device("kmem"));
-  probe.kernel.enable_kmem_state();
-  std::string real_state = probe.kernel.canonical("/sys/bus/dax/devices/dax0.0/state").value();
+  std::string real_state = real_state_path();
   CHECK(with_state_path(reported, real_state) == made);
   CHECK(reported.size() == 1 + 3);
 }
@@ -138,9 +144,7 @@ TEST_CASE("dry run of online on an unplugged device: one plug write, as the real
   auto [reported, made] = dry_and_real(
     nfit_device("kmem"), [](Context& ctx) { return online_device(ctx, k_dax00, OnlineAs::movable).has_value(); },
     unplugged);
-  OpsFixture probe(nfit_device("kmem"));
-  probe.kernel.enable_kmem_state();
-  std::string real_state = probe.kernel.canonical("/sys/bus/dax/devices/dax0.0/state").value();
+  std::string real_state = real_state_path();
   CHECK(with_state_path(reported, real_state) == made);
   CHECK(reported == std::vector<std::string>{"echo online_movable > /sys/bus/dax/devices/dax0.0/state"});
 }
