@@ -64,6 +64,9 @@ int open_regular(const std::string& host, int flags)
 // Not an errno: what open_beneath returns for a path that leads out of the sysroot.
 constexpr int k_outside = -3;
 
+// How often open_beneath retries openat2's EAGAIN before it reports it.
+constexpr int k_resolve_attempts = 1000;
+
 // Opens `path` (absolute, inside the sysroot) of directory `root` without leaving it: openat2's
 // RESOLVE_BENEATH refuses a link or ".." that climbs out (Linux 5.6+); before that, the resolved
 // path must lie under the root and its last component is not followed. Then as open_regular.
@@ -75,8 +78,15 @@ int open_beneath(const std::string& root, const std::string& path, int flags)
   struct open_how how {};
   how.flags = static_cast<unsigned>(flags);
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-  long fd = ::syscall(SYS_openat2, dir, path.c_str() + 1, &how, sizeof how);
-  int saved = errno;
+  long fd = -1;
+  int saved = 0;
+  // openat2(2): with RESOLVE_BENEATH a ".." walked while anything on the system is renamed gives
+  // EAGAIN, "the caller may retry"; sysfs links are all "..", so a busy machine sees it.
+  for (int attempt = 0; attempt < k_resolve_attempts; ++attempt) {
+    fd = ::syscall(SYS_openat2, dir, path.c_str() + 1, &how, sizeof how);
+    saved = errno;
+    if (fd >= 0 || saved != EAGAIN) break;
+  }
   ::close(dir);
   if (fd < 0 && saved == ENOSYS) {
     char resolved[PATH_MAX];

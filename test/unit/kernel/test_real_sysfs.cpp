@@ -6,13 +6,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <fstream>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include <cstdio>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -67,6 +70,36 @@ TEST_CASE("RealSysfs resolves links inside the root and refuses links out of it"
   CHECK(*names == std::vector<std::string>{"dax0.0", "evil"});
   CHECK(sysfs.exists("/sys/bus/dax/devices/dax0.0"));
   CHECK_FALSE(sysfs.exists("/sys/bus/dax/devices/dax1.0"));
+}
+
+// openat2 answers EAGAIN when anything on the system is renamed while it walks a ".." (every sysfs
+// device link has them): a busy machine must not turn that into a failed write.
+TEST_CASE("RealSysfs writes through '..' links while files are renamed elsewhere", "[real_sysfs]")
+{
+  TempDir root;
+  root.write("sys/devices/platform/region0/dax0.0/size", "1\n");
+  root.link("sys/bus/dax/devices/dax0.0", "../../../devices/platform/region0/dax0.0");
+  TempDir elsewhere;
+  elsewhere.write("a", "");
+  std::atomic<bool> done{false};
+  std::thread renamer([&] {
+    const std::string a = elsewhere.path() + "/a", b = elsewhere.path() + "/b";
+    while (!done) {
+      std::rename(a.c_str(), b.c_str());
+      std::rename(b.c_str(), a.c_str());
+    }
+  });
+  RealSysfs sysfs(root.path());
+  int failures = 0;
+  std::string first;
+  for (int i = 0; i < 20000; ++i) {
+    auto written = sysfs.write("/sys/bus/dax/devices/dax0.0/size", "2");
+    if (!written && failures++ == 0) first = written.error().message();
+  }
+  done = true;
+  renamer.join();
+  INFO(first);
+  CHECK(failures == 0);
 }
 
 TEST_CASE("TracingSysfs reports every read and write with its outcome", "[real_sysfs]")
