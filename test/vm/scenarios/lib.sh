@@ -52,46 +52,68 @@ FAILED_SETUP=0
 
 is_dax() { [ "$TOOL" = dax ]; }
 
-log() { echo "[$TOOL] $*"; }
+# log TEXT: a line of the console log, stamped with the guest's uptime (seconds)
+log() { read -r _up _x < /proc/uptime; echo "[$TOOL] ${_up}s $*"; }
+
+# Where the guest's time goes (printed by finish, summed by run-suite): milliseconds spent in the
+# scenario resets, in recording the state after each step (kstate and the lists), in the calls of
+# the tool under test.  clock_ms: the guest's uptime in ms into _MS (builtin read: no fork)
+T_RESET=0 T_SNAP=0 T_CALLS=0
+clock_ms() { read -r _up _x < /proc/uptime; _MS=$(( ${_up%.*}${_up#*.} * 10 )); }
 
 # ------------------------------------------------------------ kernel state
-dev_names() { ls $DAXBUS/devices 2>/dev/null | sort; }
+# Recorded after every step: written with shell builtins only (globs, read, case), since every
+# process the guest starts costs tens of milliseconds under TCG; the *_v helpers set a variable
+# instead of printing, for the same reason (a $(...) is a fork).
 
-dev_driver() { # name -> driver name or "none"
-	_l=$(readlink $DAXBUS/devices/$1/driver 2>/dev/null) && echo "${_l##*/}" || echo none
+# dev_names_v: the dax devices, sorted (a glob is), into _NAMES; dev_names prints them one a line
+dev_names_v() { _NAMES=; for _p in $DAXBUS/devices/*; do [ -e "$_p" ] && _NAMES="$_NAMES ${_p##*/}"; done; }
+dev_names() { dev_names_v; for _p in $_NAMES; do echo "$_p"; done; }
+
+# dev_driver_v NAME: its driver's name (the driver directory holding a link named NAME), or
+# "none", into _DRV; dev_driver prints it
+dev_driver_v() {
+	_DRV=none
+	for _p in $DAXBUS/drivers/*; do [ -e "$_p/$1" ] && { _DRV=${_p##*/}; return 0; }; done
+	return 0
 }
+dev_driver() { dev_driver_v "$1"; echo "$_DRV"; }
 
-# memory block indices that lie entirely inside the device's mapping ranges
-dev_blocks() {
+# dev_blocks_v NAME: the memory block indices that lie entirely inside the device's mapping
+# ranges (its resource..resource+size without mappings) and exist, space-separated, into _BL;
+# dev_blocks prints them one a line
+dev_blocks_v() {
 	_d=$DAXBUS/devices/$1
 	_ranges=
 	for _m in "$_d"/mapping*; do
 		[ -d "$_m" ] || continue
-		_ranges="$_ranges $(cat "$_m/start"):$(cat "$_m/end")"
+		rd "$_m/start"; _s=$R; rd "$_m/end"; _ranges="$_ranges $_s:$R"
 	done
 	if [ -z "$_ranges" ]; then
-		_s=$(cat "$_d/resource"); _z=$(cat "$_d/size")
-		_ranges="$_s:$(printf '0x%x' $((_s + _z - 1)))"
+		rd "$_d/resource"; _s=$R; rd "$_d/size"
+		_ranges="$_s:$((_s + R - 1))"
 	fi
+	_BL=
 	for _r in $_ranges; do
 		_s=$((${_r%%:*})); _e=$((${_r##*:}))
 		_i=$(((_s + BS - 1) / BS)); _last=$(((_e + 1) / BS - 1))
 		while [ $_i -le $_last ]; do
-			[ -d $MEM/memory$_i ] && echo $_i
+			[ -d $MEM/memory$_i ] && _BL="$_BL${_BL:+ }$_i"
 			_i=$((_i + 1))
 		done
 	done
 }
+dev_blocks() { dev_blocks_v "$1"; for _b in $_BL; do echo "$_b"; done; }
 
-# the device's mapping ranges, "start-end,start-end"
-dev_maps() {
-	_out=
+# dev_maps_v NAME: the device's mapping ranges, "start-end,start-end", into _MAPS; dev_maps prints it
+dev_maps_v() {
+	_MAPS=
 	for _m in $DAXBUS/devices/$1/mapping*; do
 		[ -d "$_m" ] || continue
-		rd "$_m/start"; _s=$R; rd "$_m/end"; _out="$_out${_out:+,}$_s-$R"
+		rd "$_m/start"; _s=$R; rd "$_m/end"; _MAPS="$_MAPS${_MAPS:+,}$_s-$R"
 	done
-	echo "$_out"
 }
+dev_maps() { dev_maps_v "$1"; echo "$_MAPS"; }
 
 # rd FILE: first line of FILE into $R (builtin read: no fork; forks are slow under TCG)
 rd() { R=; read -r R < "$1" 2>/dev/null; }
@@ -100,18 +122,28 @@ rd() { R=; read -r R < "$1" 2>/dev/null; }
 kstate() {
 	rd $AOB; echo "auto_online_blocks=$R"
 	[ -d $SYS/module/kmem ] && echo "kmem_module=loaded" || echo "kmem_module=not-loaded"
-	for _n in $(dev_names); do
+	dev_names_v
+	for _n in $_NAMES; do
 		_d=$DAXBUS/devices/$_n
-		rd $_d/size; _sz=$R; rd $_d/target_node
-		_mm=; [ -e $_d/memmap_on_memory ] && { rd $_d/memmap_on_memory; _mm=" memmap_on_memory=$R"; rd $_d/target_node; }
-		echo "device $_n driver=$(dev_driver $_n) size=$_sz target_node=$R blocks=$(dev_blocks $_n | tr '\n' ' ')maps=$(dev_maps $_n)$_mm"
+		rd $_d/size; _sz=$R; rd $_d/target_node; _tn=$R
+		_mm=; [ -e $_d/memmap_on_memory ] && { rd $_d/memmap_on_memory; _mm=" memmap_on_memory=$R"; }
+		dev_driver_v $_n; dev_blocks_v $_n; dev_maps_v $_n
+		_bl=; for _b in $_BL; do _bl="$_bl$_b "; done
+		echo "device $_n driver=$_DRV size=$_sz target_node=$_tn blocks=${_bl}maps=$_MAPS$_mm"
 	done
-	for _r in $(for _n in $(dev_names); do readlink -f $DAXBUS/devices/$_n/..; done | sort -u); do
+	# each device's region (its parent in sysfs) once, in the order of the devices
+	_pwd=$PWD _regions=
+	for _n in $_NAMES; do
+		cd -P $DAXBUS/devices/$_n/.. 2>/dev/null || continue
+		case " $_regions " in *" $PWD "*) ;; *) _regions="$_regions $PWD" ;; esac
+	done
+	cd "$_pwd"
+	for _r in $_regions; do
 		[ -e $_r/dax_region/available_size ] || continue
 		rd $_r/dax_region/available_size; echo "region ${_r##*/} available_size=$R"
 	done
+	_left=0; for _m in $MEM/memory*; do _left=$((_left + 1)); done
 	_i=0
-	_left=$(ls -d $MEM/memory* | wc -l)
 	while [ $_left -gt 0 ] && [ $_i -lt 100000 ]; do
 		_m=$MEM/memory$_i
 		if [ -d $_m ]; then
@@ -131,7 +163,9 @@ kstate() {
 			[ "$_k" = MemTotal: ] && echo "${_nd##*/} MemTotal=$_v$_u"
 		done < $_nd/meminfo
 	done
-	grep -E 'Persistent|dax|kmem' /proc/iomem | sed 's/^/iomem /'
+	while IFS= read -r _l; do
+		case $_l in *Persistent*|*dax*|*kmem*) echo "iomem $_l" ;; esac
+	done < /proc/iomem
 	while read -r _k _v _u; do [ "$_k" = MemTotal: ] && echo "meminfo MemTotal: $_v $_u"; done < /proc/meminfo
 }
 
@@ -142,8 +176,9 @@ wr() { # value file  (errors are reported, not fatal)
 
 # remove_kmem NAME: offline the device's blocks, then take it away from kmem
 remove_kmem() {
-	for _i in $(dev_blocks $1); do
-		[ "$(cat $MEM/memory$_i/state)" = offline ] || wr offline $MEM/memory$_i/state
+	dev_blocks_v $1
+	for _i in $_BL; do
+		rd $MEM/memory$_i/state; [ "$R" = offline ] || wr offline $MEM/memory$_i/state
 	done
 	wr $1 $DAXBUS/drivers/kmem/remove_id
 	wr $1 $DAXBUS/drivers/kmem/unbind
@@ -160,11 +195,12 @@ bind_device_dax() {
 release_all() {
 	: > /tmp/reset.log
 	wr offline $AOB
-	for _n in $(dev_names); do
-		[ "$(dev_driver $_n)" = kmem ] && remove_kmem $_n
+	dev_names_v
+	for _n in $_NAMES; do
+		dev_driver_v $_n; [ $_DRV = kmem ] && remove_kmem $_n
 		[ -e $DAXBUS/drivers/kmem/remove_id ] && wr $_n $DAXBUS/drivers/kmem/remove_id
 		# famfs mode (Linux 7.2+): fsdev_dax takes a device by id (new_id), as device_dax's is removed
-		[ "$(dev_driver $_n)" = fsdev_dax ] && wr $_n $DAXBUS/drivers/fsdev_dax/unbind
+		dev_driver_v $_n; [ $_DRV = fsdev_dax ] && wr $_n $DAXBUS/drivers/fsdev_dax/unbind
 		[ -e $DAXBUS/drivers/fsdev_dax/remove_id ] && wr $_n $DAXBUS/drivers/fsdev_dax/remove_id
 		wr $_n $DAXBUS/drivers/device_dax/remove_id
 	done
@@ -181,9 +217,10 @@ finish_reset() {
 		modprobe kmem 2>>/tmp/reset.log || echo "  (modprobe kmem failed)" >> /tmp/reset.log
 	fi
 	if [ "$2" = boot ]; then wr "$BOOT_AOB" $AOB; else wr "$2" $AOB; fi
-	for _n in $(dev_names); do
-		[ "$(dev_driver $_n)" = device_dax ] || _bad="$_bad $_n:driver=$(dev_driver $_n)"
-		[ -z "$(dev_blocks $_n)" ] || _bad="$_bad $_n:blocks-present"
+	dev_names_v
+	for _n in $_NAMES; do
+		dev_driver_v $_n; [ $_DRV = device_dax ] || _bad="$_bad $_n:driver=$_DRV"
+		dev_blocks_v $_n; [ -z "$_BL" ] || _bad="$_bad $_n:blocks-present"
 	done
 	[ -z "$_bad" ] && return 0
 	echo "reset failed:$_bad" >> /tmp/reset.log
@@ -195,8 +232,9 @@ finish_reset() {
 # booted with, e.g. online on 6.12).  Fails (and marks the scenario) if that state cannot be reached.
 reset_devdax() {
 	release_all
-	for _n in $(dev_names); do
-		[ "$(dev_driver $_n)" = device_dax ] || bind_device_dax $_n
+	dev_names_v
+	for _n in $_NAMES; do
+		dev_driver_v $_n; [ $_DRV = device_dax ] || bind_device_dax $_n
 	done
 	finish_reset "${1:-kmem-loaded}" "${2:-offline}" ""
 }
@@ -240,10 +278,12 @@ scenario() {
 	: > "$SC/notes"
 	shift 2
 	log "=== scenario ${SC##*/}"
+	clock_ms; _r0=$_MS
 	if ! ${RESET:-reset_devdax} "$@"; then
 		cp /tmp/reset.log "$SC/setup-error"
 		log "setup failed: $(cat /tmp/reset.log)"
 	fi
+	clock_ms; T_RESET=$((T_RESET + _MS - _r0))
 	# the starting state is recorded (and compared) as step 00-start
 	_snap 00-start
 }
@@ -259,8 +299,9 @@ note() { echo "$*" >> "$SC/notes"; }
 differs() { is_dax && echo "dax deliberately differs from daxctl: $*" >> "$SC/notes"; return 0; }
 
 _snap() {
+	clock_ms; _s0=$_MS
 	STEPDIR=$SC/$1
-	mkdir -p "$STEPDIR"
+	[ -d "$STEPDIR" ] || mkdir -p "$STEPDIR"
 	kstate > "$STEPDIR/state" 2>&1
 	$TOOL list > "$STEPDIR/list.json" 2>"$STEPDIR/list.err"
 	$TOOL list -D -R -M > "$STEPDIR/list-DRM.json" 2>>"$STEPDIR/list.err"
@@ -270,12 +311,14 @@ _snap() {
 		daxctl list -D -R -M > "$STEPDIR/xlist-DRM.json" 2>/dev/null
 		daxctl list -D -R -u > "$STEPDIR/xlist-u.json" 2>/dev/null
 	fi
+	clock_ms; T_SNAP=$((T_SNAP + _MS - _s0))
 }
 
 # begin NAME: start a step; call ...; end
 begin() {
 	STEPN=$((STEPN + 1))
-	STEPDIR=$(printf '%s/%02d-%s' "$SC" "$STEPN" "$1")
+	_nn=$STEPN; [ $STEPN -ge 10 ] || _nn=0$STEPN
+	STEPDIR=$SC/$_nn-$1
 	mkdir -p "$STEPDIR"
 	: > "$STEPDIR/calls"
 	CALLN=0
@@ -290,6 +333,7 @@ call() {
 	_rc=$?
 	read -r _t1 _x < /proc/uptime
 	_ms=$(( (${_t1%.*}${_t1#*.} - ${_t0%.*}${_t0#*.}) * 10 ))
+	T_CALLS=$((T_CALLS + _ms))
 	printf '%s\t%s\t%s\t%s\n' "$_rc" "$_exp" "$TOOL $*" "$_ms" >> "$STEPDIR/calls"
 	log "  ${STEPDIR##*/}: $TOOL $* -> $_rc (expected $_exp) ${_ms}ms"
 	return 0
@@ -358,7 +402,8 @@ set_aob() {
 check() {
 	_desc=$1; shift
 	if "$@" >/tmp/check.out 2>&1; then _r=PASS; else _r=FAIL; fi
-	printf '%s\t%s\t%s %s\n' "$_r" "$TOOL" "$_desc" "$(head -c 300 /tmp/check.out | tr '\n' ' ')" >> "$STEPDIR/checks"
+	_o=; [ -s /tmp/check.out ] && _o=$(head -c 300 /tmp/check.out | tr '\n' ' ')
+	printf '%s\t%s\t%s %s\n' "$_r" "$TOOL" "$_desc" "$_o" >> "$STEPDIR/checks"
 	[ $_r = PASS ] || log "  CHECK FAILED: $_desc $(cat /tmp/check.out)"
 	return 0
 }
@@ -375,24 +420,24 @@ nocompare() { echo "$*" > "$STEPDIR/nocompare"; }
 
 # blocks_are DEV STATE [ZONE] : every block of DEV has STATE (and valid_zones ZONE), and there is one
 blocks_are() {
-	_bl=$(dev_blocks $1)
-	[ -n "$_bl" ] || { echo "$1 has no memory blocks"; return 1; }
-	for _i in $_bl; do
-		_s=$(cat $MEM/memory$_i/state); _z=$(cat $MEM/memory$_i/valid_zones)
+	dev_blocks_v $1
+	[ -n "$_BL" ] || { echo "$1 has no memory blocks"; return 1; }
+	for _i in $_BL; do
+		rd $MEM/memory$_i/state; _s=$R; rd $MEM/memory$_i/valid_zones; _z=$R
 		[ "$_s" = "$2" ] || { echo "memory$_i state=$_s, wanted $2"; return 1; }
 		[ -z "$3" ] || [ "$_z" = "$3" ] || { echo "memory$_i valid_zones=$_z, wanted $3"; return 1; }
 	done
 }
 # nblocks DEV N : DEV has N memory blocks in the kernel
-nblocks() { _c=$(dev_blocks $1 | wc -l); [ "$_c" -eq "$2" ] || { echo "$1 has $_c blocks, wanted $2"; return 1; }; }
+nblocks() { dev_blocks_v $1; _c=0; for _b in $_BL; do _c=$((_c + 1)); done; [ "$_c" -eq "$2" ] || { echo "$1 has $_c blocks, wanted $2"; return 1; }; }
 # driver_is DEV DRIVER (none = unbound)
-driver_is() { _dr=$(dev_driver $1); [ "$_dr" = "$2" ] || { echo "$1 driver=$_dr, wanted $2"; return 1; }; }
+driver_is() { dev_driver_v $1; [ "$_DRV" = "$2" ] || { echo "$1 driver=$_DRV, wanted $2"; return 1; }; }
 # no_blocks DEV : none of DEV's memory is in the kernel
 dev_has_maps() { _c=$(dev_maps $1 | tr ',' '\n' | grep -c .); [ "$_c" -eq "$2" ] || { echo "$1 has $_c mappings, wanted $2"; return 1; }; }
 
 no_device() { [ ! -e $DAXBUS/devices/$1 ] || { echo "$1 still exists (driver $(dev_driver $1), size $(cat $DAXBUS/devices/$1/size))"; return 1; }; }
 
-no_blocks() { _bl=$(dev_blocks $1); [ -z "$_bl" ] || { echo "$1 still has blocks $_bl"; return 1; }; }
+no_blocks() { dev_blocks_v $1; [ -z "$_BL" ] || { echo "$1 still has blocks $_BL"; return 1; }; }
 # stderr_has REGEX : the last call's stderr matches
 # stdout_count REGEX N : the last call's stdout has N lines matching REGEX
 stdout_count() { _c=$(grep -E -c -- "$1" "$STEPDIR/$CALLN.out"); [ "$_c" -eq "$2" ] || { echo "stdout has $_c lines matching $1, wanted $2: $(cat "$STEPDIR/$CALLN.out")"; return 1; }; }
@@ -427,6 +472,7 @@ no_movable_then_devdax() {
 
 finish() {
 	sync
+	log "times: resets ${T_RESET}ms, states recorded ${T_SNAP}ms, calls of $TOOL ${T_CALLS}ms"
 	log "done"
 	exit 0
 }
