@@ -20,13 +20,18 @@ debian_uri() {
 	echo "$uri"
 }
 
-# rootfs_tar SUITE PACKAGES: prints the path of a cached mmdebstrap tarball of SUITE (variant apt)
-# with PACKAGES (comma-separated), building it first when it is not cached. The cache key is the
-# suite, the package list and the archive; delete $DAX_BOOT_CACHE to get newer packages.
+# rootfs_tar SUITE PACKAGES [EXTRA-SUITE...]: prints the path of a cached mmdebstrap tarball of SUITE
+# (variant apt) with PACKAGES (comma-separated; PKG/EXTRA-SUITE takes PKG from an extra suite, such as
+# linux-image-amd64/trixie-backports), building it first when it is not cached. The EXTRA-SUITEs of
+# the same archive are added to the sources. The cache key is the suite, the package list, the
+# extra suites and the archive; delete $DAX_BOOT_CACHE to get newer packages.
 rootfs_tar() {
-	local suite=$1 pkgs=$2 uri key tar part
+	local suite=$1 pkgs=$2 uri key tar part extra src=()
+	shift 2
 	uri=$(debian_uri) || exit $?
+	for extra in "$@"; do src+=("deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $extra main"); done
 	key=$(printf '%s\n' "$suite" "$pkgs" "$uri" | sha256sum | cut -c1-12)
+	[ $# = 0 ] || key=$(printf '%s\n' "$suite" "$pkgs" "$uri" "$@" | sha256sum | cut -c1-12)
 	tar=$DAX_BOOT_CACHE/rootfs-$suite-$key.tar
 	part=$DAX_BOOT_CACHE/.part-$suite-$key.tar   # mmdebstrap picks the output format by the extension
 	mkdir -p "$DAX_BOOT_CACHE"
@@ -37,7 +42,7 @@ rootfs_tar() {
 		note "building the $suite root filesystem with mmdebstrap (cached as $tar)" >&2
 		local t0=$SECONDS
 		if ! nice -n 10 mmdebstrap --variant=apt --include="$pkgs" "$suite" "$part" \
-			"deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $suite main" \
+			"deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $suite main" ${src[@]+"${src[@]}"} \
 			>"$DAX_BOOT_CACHE/mmdebstrap-$suite.log" 2>&1; then
 			rm -rf "$part"
 			if ! getent hosts "$(echo "$uri" | sed 's|^[a-z]*://||; s|/.*||')" >/dev/null; then
@@ -51,4 +56,19 @@ rootfs_tar() {
 	fi
 	flock -u 8
 	echo "$tar"
+}
+
+# qemu10: sets QEMU and QEMU_L to bookworm-backports' QEMU 10 (CXL type-3 volatile memory needs
+# QEMU >= 8; the host's is 7.2), as test/vm/vm-run --qemu 10 extracts it into its cache (read here;
+# a missing one is fetched by one short vm-run boot, which fills that cache).
+qemu10() {
+	local vmc=${DAX_VM_CACHE:-$HOME/.cache/dax-vm} run
+	QEMU=$vmc/qemu-bpo/root/usr/bin/qemu-system-x86_64 QEMU_L=(-L "$vmc/qemu-bpo/root/usr/share/qemu")
+	if [ ! -x "$QEMU" ]; then
+		run=$(mktemp -d) && echo 'exit 0' >"$run/true.sh"
+		"$(dirname "${BASH_SOURCE[0]}")/../vm/vm-run" --qemu 10 --pmem none "$run/true.sh" >"$run/log" 2>&1
+		rm -rf "$run"
+	fi
+	[ -x "$QEMU" ] || skip "QEMU 10 (bookworm-backports) not available: $QEMU (test/vm/vm-run --qemu 10 fetches it)"
+	"$QEMU" "${QEMU_L[@]}" --version >/dev/null 2>&1 || die "$QEMU does not run"
 }
