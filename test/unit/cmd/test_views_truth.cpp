@@ -113,7 +113,7 @@ TEST_CASE("metrics that cannot read a system-wide file exit 1 and say so in a se
     auto result = run(kernel, cli::metrics_command(), {});
     CHECK(result.code == cli::k_exit_failure);
     CHECK(result.err.find("block_size_bytes") != std::string::npos);
-    CHECK(result.out.find("dax_system_read_error{file=\"block_size_bytes\"} 1\n") != std::string::npos);
+    CHECK(result.out.find("dax_system_read_error{file=\"block_size_bytes\",kind=\"refused\"} 1\n") != std::string::npos);
     // The families that need the block size are declared unreadable, not silently absent.
     for (const char* metric : {"dax_device_hotplug_bytes", "dax_device_alignment_lost_bytes", "dax_device_memory_blocks"}) {
       CHECK(result.out.find(fmt::format("dax_metric_unreadable{{metric=\"{}\",device=\"dax0.0\"}} 1\n", metric)) !=
@@ -126,7 +126,8 @@ TEST_CASE("metrics that cannot read a system-wide file exit 1 and say so in a se
     auto result = run(kernel, cli::metrics_command(), {});
     CHECK(result.code == cli::k_exit_failure);
     CHECK(result.err.find("auto_online_blocks") != std::string::npos);
-    CHECK(result.out.find("dax_system_read_error{file=\"auto_online_blocks\"} 1\n") != std::string::npos);
+    CHECK(result.out.find("dax_system_read_error{file=\"auto_online_blocks\",kind=\"kernel-refused\",errno=\"EIO\"} 1\n") !=
+          std::string::npos);
   }
 }
 
