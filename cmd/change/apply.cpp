@@ -65,7 +65,7 @@ int run_apply(Env& env, const ApplyOptions& options)
     // Matched under the lock: a device changed meanwhile is judged by what it is now.
     auto plan = load_apply_plan(target);
     if (!plan) return static_cast<int>(k_exit_usage);
-    if (options.targets.devices.empty() || options.targets.devices == std::vector<std::string>{"all"}) {
+    if (targets_all(options.targets)) {
       for (const ConfigSection* section : plan->unmatched()) {
         print_note(fmt::format("{} ({}) matches no device present", section->header(), section->where()));
       }
@@ -75,7 +75,7 @@ int run_apply(Env& env, const ApplyOptions& options)
       fmt::print(out, "{}\n", line);
       std::fflush(out);
     };
-    auto outcome = apply_devices(target, *plan, *names, force, say);
+    auto outcome = apply_devices(target, *plan, *names, force, say, targets_all(options.targets));
     print_note(fmt::format("applied the configuration to {}", count_devices(outcome.applied.size())));
     return outcome.exit_code;
   });
@@ -93,12 +93,22 @@ std::optional<ApplyPlan> load_apply_plan(Env& env)
   return std::move(*plan);
 }
 
-ApplyOutcome apply_devices(Env& env, const ApplyPlan& plan, const std::vector<DeviceName>& names, Force force,
-                           const std::function<void(const std::string&)>& say)
+bool targets_all(const TargetOptions& options)
+{
+  return options.devices.empty() || options.devices == std::vector<std::string>{"all"};
+}
+
+ApplyOutcome apply_devices(Env& env, const ApplyPlan& plan, const std::vector<DeviceName>& given, Force force,
+                           const std::function<void(const std::string&)>& say, bool all)
 {
   Context ctx = operation_context(env);
   ctx.hint = config_hints(plan);
   ApplyOutcome outcome;
+  auto named = [&](const DeviceName& name) {
+    const ConfigSection* section = plan.section_of(name);
+    return section != nullptr && section->match.device.has_value();
+  };
+  std::vector<DeviceName> names = all ? all_but_idle(env.sysfs, given, named) : given;
   auto outcomes = for_each_device<DeviceName>(names, [&](const DeviceName& name) -> Result<DeviceName> {
     if (const Error* unreadable = plan.unreadable(name)) return std::unexpected(*unreadable);
     const ConfigSection* section = plan.section_of(name);

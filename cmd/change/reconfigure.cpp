@@ -199,7 +199,8 @@ int run_check_config(Env& env, const ReconfigureOptions& options, const ViewOpti
   return run_state_change(env, options.dry_run, [&](Env& target) {
     auto plan = load_apply_plan(target); // matched under the lock, as the changes read
     if (!plan) return static_cast<int>(k_exit_usage);
-    auto outcome = apply_devices(target, *plan, *names, options.force ? Force::yes : Force::no, print_note);
+    auto outcome = apply_devices(target, *plan, *names, options.force ? Force::yes : Force::no, print_note,
+                                 targets_all(options.targets));
     if (int code = print_result(target, outcome.applied, options, view); code != k_exit_ok) return code;
     print_note(fmt::format("reconfigured {}", count_devices(outcome.applied.size())));
     return outcome.exit_code;

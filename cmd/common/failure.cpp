@@ -27,6 +27,15 @@ nlohmann::ordered_json error_path(const Error& error)
   return nullptr;
 }
 
+// The processes an in-use refusal names: [{"pid", "command"}]; null when none were named.
+nlohmann::ordered_json error_pids(const Error& error)
+{
+  if (error.holders.empty()) return nullptr;
+  nlohmann::ordered_json pids = nlohmann::ordered_json::array();
+  for (const auto& holder : error.holders) pids.push_back({{"pid", holder.pid}, {"command", holder.command}});
+  return pids;
+}
+
 } // namespace
 
 std::string_view to_string(FailureKind kind)
@@ -66,6 +75,7 @@ nlohmann::ordered_json failure_json(const Error& error)
           {"device", error.device.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(error.device)},
           {"path", error_path(error)},
           {"errno", errno_name(error.code)},
+          {"pids", error_pids(error)},
           {"message", error.message()}};
 }
 
@@ -75,7 +85,7 @@ nlohmann::ordered_json failure_json(std::string_view message, int exit_status)
                      : exit_status == k_exit_interrupted ? FailureKind::interrupted
                      : exit_status == k_exit_partial     ? FailureKind::partial
                                                          : FailureKind::refused;
-  return {{"kind", to_string(kind)}, {"device", nullptr}, {"path", nullptr}, {"errno", nullptr}, {"message", message}};
+  return {{"kind", to_string(kind)}, {"device", nullptr}, {"path", nullptr}, {"errno", nullptr}, {"pids", nullptr}, {"message", message}};
 }
 
 FailureSink::FailureSink() : m_outer(g_sink) { g_sink = this; }

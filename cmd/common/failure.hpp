@@ -30,7 +30,10 @@ std::string_view to_string(FailureKind kind);
 // The kind of `error`, from its ErrorKind and errno only (never its text).
 FailureKind failure_kind(const Error& error);
 
-// The one error object: {"kind", "device", "path", "errno", "message"} (null where they do not apply).
+// The one error object: {"kind", "device", "path", "errno", "pids", "message"} (null where they do
+// not apply; "pids", [{"pid", "command"}], names the processes of an in-use refusal). The same
+// object in --report, status --format=json's "errors" and the Ansible results; metrics label their
+// read-error series with its kind and errno.
 nlohmann::ordered_json failure_json(const Error& error);
 
 // The same for a failure known only by its text and the exit status it made.

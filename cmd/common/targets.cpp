@@ -52,13 +52,15 @@ bool idle_seed(Sysfs& sysfs, const DeviceName& name)
   return device && device->size == 0 && device->driver_name.empty();
 }
 
-// `existing` without its idle seeds, naming those left out in one line on stderr.
-std::vector<DeviceName> all_but_idle(Sysfs& sysfs, const std::vector<DeviceName>& existing)
+} // namespace
+
+std::vector<DeviceName> all_but_idle(Sysfs& sysfs, const std::vector<DeviceName>& existing,
+                                     const std::function<bool(const DeviceName&)>& keep)
 {
   std::vector<DeviceName> kept;
   std::vector<std::string> idle;
   for (const auto& name : existing) {
-    if (idle_seed(sysfs, name)) {
+    if ((!keep || !keep(name)) && idle_seed(sysfs, name)) {
       idle.push_back(name.str());
     } else {
       kept.push_back(name);
@@ -70,8 +72,6 @@ std::vector<DeviceName> all_but_idle(Sysfs& sysfs, const std::vector<DeviceName>
   }
   return kept;
 }
-
-} // namespace
 
 Result<std::vector<DeviceName>> resolve_targets(Sysfs& sysfs, const TargetOptions& options, IdleSeeds idle)
 {
@@ -86,6 +86,13 @@ Result<std::vector<DeviceName>> resolve_targets(Sysfs& sysfs, const TargetOption
   std::vector<DeviceName> existing;
   for (const auto& name : *all_names) {
     if (!*region || name.region == **region) existing.push_back(name);
+  }
+  if (*region && existing.empty()) {
+    // Every region has a device (a dynamic one keeps its seed): none means no such region, an
+    // error as in dax's views, not a command that changed nothing and succeeded.
+    Error error = bad_input(fmt::format("region{}", **region), "no such region (see dax list -R)");
+    error.code = ENOENT;
+    return std::unexpected(error);
   }
 
   std::vector<DeviceName> names;

@@ -4,6 +4,7 @@
 #include "cmd/common/failure.hpp"
 #include "core/model/device.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,11 @@ Result<std::optional<unsigned>> parse_region_filter(const std::string& region);
 enum class IdleSeeds { kept, skipped };
 Result<std::vector<DeviceName>> resolve_targets(Sysfs& sysfs, const TargetOptions& options,
                                                 IdleSeeds idle = IdleSeeds::kept);
+
+// What "all" leaves out, as resolve_targets does: `existing` without its idle seeds (but those
+// `keep` says), naming the ones left out in one line on stderr ("all: skipping dax1.1 (idle: ...)").
+std::vector<DeviceName> all_but_idle(Sysfs& sysfs, const std::vector<DeviceName>& existing,
+                                     const std::function<bool(const DeviceName&)>& keep = nullptr);
 
 // The outcomes of an operation run on each device, and the exit code they make: 0 when all
 // succeeded, 3 when some did; when all failed, the status their errors stand for (exit_status:

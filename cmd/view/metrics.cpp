@@ -1,6 +1,7 @@
 // dax metrics: the devices, their memory and the kernel's hotplug policy in Prometheus' text
 // format, for node_exporter's textfile collector (systemd/dax-metrics.timer writes it every minute).
 #include "cmd/common/command.hpp"
+#include "cmd/common/failure.hpp"
 #include "cmd/common/targets.hpp"
 #include "cmd/view/exposition.hpp"
 #include "cmd/view/views.hpp"
@@ -45,12 +46,14 @@ constexpr std::array k_metric_families{
   MetricFamily{"dax_build_info", "The dax that wrote these metrics (always 1)."},
   MetricFamily{"dax_memory_block_size_bytes", "Size of a memory block (block_size_bytes)."},
   MetricFamily{"dax_system_read_error",
-               "1 when a system-wide file (block_size_bytes, auto_online_blocks) could not be read (the error is on stderr)."},
+               "1 when a system-wide file (block_size_bytes, auto_online_blocks) could not be read, with the error object's kind "
+               "and errno as labels (the message is on stderr)."},
   MetricFamily{"dax_memory_auto_online_info",
                "The kernel's policy for hot-added memory blocks (auto_online_blocks) in label policy (always 1)."},
   MetricFamily{"dax_device_info",
                "A dax device with its region, mode, driver, state and target NUMA node as labels (always 1)."},
-  MetricFamily{"dax_device_read_error", "1 when the device's sysfs files could not be read (the error is on stderr)."},
+  MetricFamily{"dax_device_read_error", "1 when the device's sysfs files could not be read, with the error object's kind and "
+                                        "errno as labels (the message is on stderr)."},
   MetricFamily{"dax_device_size_bytes", "Size of the device."},
   MetricFamily{"dax_device_align_bytes", "Alignment of the device."},
   MetricFamily{"dax_device_hotplug_bytes",
@@ -122,6 +125,17 @@ Result<void> add_device_memory(Exposition& out, Sysfs& sysfs, const Device& devi
   return {};
 }
 
+// A read-error series' labels: `labels`, then for a failure its error object's kind and errno
+// (dax(1), REPORT), the same words --report and status --format=json give.
+std::vector<Label> read_error_labels(std::vector<Label> labels, const Error* error)
+{
+  if (error == nullptr) return labels;
+  nlohmann::ordered_json object = failure_json(*error);
+  labels.emplace_back("kind", object["kind"].get<std::string>());
+  if (object["errno"].is_string()) labels.emplace_back("errno", object["errno"].get<std::string>());
+  return labels;
+}
+
 // Every metric of one device; an unreadable device gets dax_device_read_error 1 and an error line.
 bool add_device(Exposition& out, Sysfs& sysfs, const DeviceName& name, const Access& access, NodeBytes& nodes)
 {
@@ -144,7 +158,7 @@ bool add_device(Exposition& out, Sysfs& sysfs, const DeviceName& name, const Acc
   }
   const Error* error = !device ? &device.error() : !memory ? &memory.error() : nullptr;
   if (error) print_error(error->message());
-  out.add("dax_device_read_error", {{"device", name.str()}}, error ? 1 : 0);
+  out.add("dax_device_read_error", read_error_labels({{"device", name.str()}}, error), error ? 1 : 0);
   return error == nullptr;
 }
 
@@ -162,7 +176,7 @@ bool add_kernel(Exposition& out, Sysfs& sysfs, const Result<uint64_t>& block_siz
   for (const auto& [file, error] : files) {
     if (error) print_error(error->code == ENOENT ? fmt::format("no memory hotplug on this kernel: {}", error->message())
                                                  : error->message());
-    out.add("dax_system_read_error", {{"file", file}}, error ? 1 : 0);
+    out.add("dax_system_read_error", read_error_labels({{"file", file}}, error), error ? 1 : 0);
     ok = ok && error == nullptr;
   }
   return ok;

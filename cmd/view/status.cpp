@@ -1,6 +1,7 @@
 // dax status: one screen saying, for each device, what it is, what it is used as, and what the
 // user can do next. Text by default (it is for people), JSON with --format=json.
 #include "cmd/common/command.hpp"
+#include "cmd/common/failure.hpp"
 #include "cmd/common/help_format.hpp"
 #include "cmd/common/targets.hpp"
 #include "cmd/view/device_json.hpp"
@@ -76,22 +77,29 @@ void advise_system_ram(DeviceStatus& status)
   const auto& memory = *status.state.memory;
   status.used_as = blocks_summary(status.state);
   unsigned online = memory.online_count();
+  bool normal = status.state.zones().find("Normal") != std::string::npos;
   if (online < memory.total_count()) {
     status.used_style = Style::warn;
-    status.next.push_back({{"online", name}, "online the offline blocks"});
+    // Beside blocks online in Normal, onlining Movable would first move those (offline them).
+    if (normal) status.next.push_back({{"online", "--no-movable", name}, "online the offline blocks (zone Normal)"});
+    else status.next.push_back({{"online", name}, "online the offline blocks"});
+  }
+  if (normal) {
+    // Memory online in ZONE_NORMAL takes kernel allocations at once; Linux usually refuses to
+    // offline it again (EBUSY: 7.3's CXL memory, 6.1's node with boot RAM), and every way back
+    // (offline, devdax, a move to Movable) starts by offlining: none of them is advised.
+    status.notes.push_back("zone Normal holds kernel allocations: it may refuse to go offline, and Linux usually does "
+                           "(EBUSY), so no offline, devdax or move to Movable is advised");
+    status.notes.push_back("to have it Movable, let it come up offline (auto_online_blocks=offline, or "
+                           "memhp_default_state=offline on the kernel command line), then dax online it "
+                           "(dax apply does at boot)");
+    return;
   }
   if (online > 0) {
     status.next.push_back({{"offline", name}, "take the memory offline"});
     status.next.push_back({{"reconfigure", "-m", "devdax", "-f", name}, "offline, remove, back to devdax"});
   } else {
     status.next.push_back({{"reconfigure", "-m", "devdax", name}, "remove, back to devdax"});
-  }
-  if (status.state.zones().find("Normal") != std::string::npos) {
-    status.notes.push_back("zone Normal holds kernel allocations: it may refuse to go offline");
-    // A CXL region the kernel onlined itself lands here: one command moves it, while it still can.
-    if (online == memory.total_count()) {
-      status.next.insert(status.next.begin(), {{"online", name}, "move the blocks to zone Movable"});
-    }
   }
 }
 
@@ -349,15 +357,18 @@ void print_kernel_lines(Env& env, const NumaView& numa, uint64_t block_size)
              !numa.tiers && !numa.demotion_enabled ? " (not on this kernel)" : "");
 }
 
-// The devices read, as JSON or text, then the kernel-wide lines.
-int print_statuses(Env& env, const std::vector<DeviceStatus>& statuses, const NumaView& numa, const ViewOptions& view,
-                   uint64_t block_size)
+// The devices read, as JSON or text, then the kernel-wide lines; `bad`, the devices that could not
+// be read, are in the JSON's "errors" as error objects (their messages go to stderr either way).
+int print_statuses(Env& env, const std::vector<DeviceStatus>& statuses, const std::vector<Error>& bad,
+                   const NumaView& numa, const ViewOptions& view, uint64_t block_size)
 {
   if (view.format == Format::json) {
-    // dax's own schema (not daxctl's): the devices, then the footer the text ends with.
+    // dax's own schema (not daxctl's): the devices, the errors, then the footer the text ends with.
     Json devices = Json::array();
     for (const auto& status : statuses) devices.push_back(status_json(status, numa));
-    Json out{{"devices", std::move(devices)}, {"system", system_json(env, numa, block_size)}};
+    Json errors = Json::array();
+    for (const auto& error : bad) errors.push_back(failure_json(error));
+    Json out{{"devices", std::move(devices)}, {"errors", std::move(errors)}, {"system", system_json(env, numa, block_size)}};
     std::fputs(render_list(out, Human::no).c_str(), stdout);
     return k_exit_ok;
   }
@@ -409,7 +420,7 @@ int run_status(Env& env, StatusOptions options)
     }
     statuses.push_back(std::move(*status));
   }
-  int code = print_statuses(env, statuses, *numa, *view, *block_size);
+  int code = print_statuses(env, statuses, bad, *numa, *view, *block_size);
   for (const auto& error : bad) print_error(error.message());
   return bad.empty() ? code : k_exit_failure;
 }
@@ -417,7 +428,7 @@ int run_status(Env& env, StatusOptions options)
 void add_status_options(CLI::App& app, StatusOptions& options)
 {
   add_target_options(app, options.targets, NoDevices::all);
-  add_format_option(app, options.format, "table or json (default: table, text for people)");
+  add_format_option(app, options.format, "table or json (default: table, text for a person)");
 }
 
 } // namespace

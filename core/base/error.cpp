@@ -18,22 +18,22 @@ std::string Error::message() const
 
 Error os_error(int code, std::string action, std::string subject)
 {
-  return Error{code, ErrorKind::os, {}, std::move(action), std::move(subject), {}, {}};
+  return Error{code, ErrorKind::os, {}, std::move(action), std::move(subject), {}, {}, {}};
 }
 
 Error logic_error(std::string action, std::string subject, std::string detail)
 {
-  return Error{0, ErrorKind::logical, {}, std::move(action), std::move(subject), std::move(detail), {}};
+  return Error{0, ErrorKind::logical, {}, std::move(action), std::move(subject), std::move(detail), {}, {}};
 }
 
 Error bad_input(std::string subject, std::string detail)
 {
-  return Error{0, ErrorKind::bad_input, {}, {}, std::move(subject), std::move(detail), {}};
+  return Error{0, ErrorKind::bad_input, {}, {}, std::move(subject), std::move(detail), {}, {}};
 }
 
 Error refusal(std::string who, std::string detail)
 {
-  return Error{0, ErrorKind::logical, std::move(who), {}, {}, std::move(detail), {}};
+  return Error{0, ErrorKind::logical, std::move(who), {}, {}, std::move(detail), {}, {}};
 }
 
 Error refusal(std::string who, std::string detail, const Error& cause)
@@ -41,6 +41,7 @@ Error refusal(std::string who, std::string detail, const Error& cause)
   Error error = refusal(std::move(who), std::move(detail));
   error.code = cause.code;
   error.kind = cause.kind;
+  error.holders = cause.holders;
   return error;
 }
 

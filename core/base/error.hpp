@@ -15,6 +15,13 @@ enum class ErrorKind {
   interrupted, // stopped between two steps by a signal; `detail` says how far it got
 };
 
+// A process that holds what an action needed (an in-use refusal names them): its pid and command.
+struct Holder
+{
+  int pid = 0;
+  std::string command; // /proc/PID/comm, any bytes
+};
+
 // What went wrong, as a value: the errno (0 when the failure is not from the OS), what was
 // attempted, on what, why, and what became of things afterwards. Turned into one line by `message()`.
 struct Error
@@ -26,6 +33,7 @@ struct Error
   std::string subject;               // what it was attempted on: a sysfs path, FILE:LINE, a module, "size '4Q'"
   std::string detail;                // why, when strerror(code) alone does not say it
   std::vector<std::string> outcomes; // what became of things after the failure, in order
+  std::vector<Holder> holders;       // the processes that made it refuse (in-use), by pid; else empty
 
   // "[<device>: ]<action> <subject>: <detail or strerror>[; <outcome>]...",
   // e.g. "dax0.0: write 'offline' to /sys/...: Device or resource busy; the blocks were onlined again".
@@ -47,8 +55,8 @@ Error bad_input(std::string subject, std::string detail);
 // The one way to refuse: a logical error about device `who` ("dax0.0", "region1").
 Error refusal(std::string who, std::string detail);
 
-// A refusal caused by failures underneath (their text is part of `detail`): keeps the errno and
-// kind of `cause`, the first of them.
+// A refusal caused by failures underneath (their text is part of `detail`): keeps the errno, kind
+// and holders of `cause`, the first of them.
 Error refusal(std::string who, std::string detail, const Error& cause);
 
 // A pass stopped by a signal (Ctrl-C): `detail` says how far it got.

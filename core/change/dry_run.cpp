@@ -51,6 +51,16 @@ std::optional<uint64_t> block_of(const std::string& path)
   return parse_u64(rest.substr(0, rest.find('/')));
 }
 
+// The kernel zone a block goes online in (online_kernel; online under contig-zones): ZONE_DMA32
+// below 4 GiB on x86-64, ZONE_NORMAL above (the e820 and hmem trees: --no-movable gives DMA32).
+std::string kernel_zone_of(Sysfs& sysfs, const std::string& path)
+{
+  auto index = block_of(path);
+  auto block_size = read_block_size(sysfs);
+  if (!index || !block_size) return "Normal";
+  return *index * *block_size < (uint64_t{4} << 30) ? "DMA32" : "Normal";
+}
+
 // The length of a mapping written as "START-END" (hex, inclusive), as mapping_store takes it.
 std::optional<uint64_t> mapping_length(std::string_view value)
 {
@@ -88,7 +98,8 @@ Result<std::string> DryRunSysfs::read(const std::string& path)
     // Blocks kmem would hot-add come up as auto_online_blocks said at the bind.
     if (is_block_file(path, "/state")) return std::string(m_hot_add_zone.empty() ? "offline" : "online");
     if (is_block_file(path, "/valid_zones")) {
-      return m_hot_add_zone.empty() ? std::string("Normal Movable") : m_hot_add_zone;
+      if (m_hot_add_zone.empty()) return kernel_zone_of(*this, path) + " Movable";
+      return m_hot_add_zone == "Normal" ? kernel_zone_of(*this, path) : m_hot_add_zone;
     }
   }
   return result;
@@ -110,11 +121,12 @@ Result<void> DryRunSysfs::write(const std::string& path, std::string_view value)
       if (unbound) bind(name, driver);
     }
   } else if (is_block_file(path, "/state")) {
+    std::string kernel_zone = kernel_zone_of(*this, path);
     m_files[path] = value.starts_with("online") ? "online" : "offline";
     // An offline block usually offers both zones again.
     m_files[dir + "/valid_zones"] = value == "online_movable"      ? "Movable"
-                                    : value.starts_with("online") ? "Normal"
-                                                                  : "Normal Movable";
+                                    : value.starts_with("online") ? kernel_zone
+                                                                  : kernel_zone + " Movable";
   } else if (auto [device, rest] = split_device_path(path); rest == "/state") {
     write_kmem_state(path, device, name);
   } else if (file == "create" && dir.ends_with("/dax_region")) {
@@ -175,7 +187,7 @@ void DryRunSysfs::write_kmem_state(const std::string& path, const std::string& d
     m_unplugged.erase(index);
     m_plugged.insert(index);
     m_files[block + "/state"] = "online";
-    m_files[block + "/valid_zones"] = value == "online_movable" ? "Movable" : "Normal";
+    m_files[block + "/valid_zones"] = value == "online_movable" ? "Movable" : kernel_zone_of(*this, block + "/state");
   }
 }
 

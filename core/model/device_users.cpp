@@ -165,6 +165,7 @@ Error in_use_refusal(const DeviceName& name, const std::vector<DeviceUser>& user
 {
   Error error = refusal(name.str(), fmt::format("/dev/{} is in use by {}: {}", name.str(), describe_users(users), consequence));
   error.code = EBUSY; // a refusal (logical) with EBUSY: --report's "in-use"; the text is the detail's
+  for (const auto& user : users) error.holders.push_back({user.pid, user.command});
   return error;
 }
 

@@ -22,6 +22,25 @@ MODE_ARGS = dict(
 )
 
 
+def error_object(message, kind='usage', device=None):
+    """dax's error object (dax(1), REPORT: kind, device, path, errno, pids, message) for a failure
+    dax printed none for: the module's own refusal of a value (usage), or a dax command without
+    --report, whose kind comes from its exit status as dax's own does for a failure known only by
+    its text (2 usage, 3 partial, 130 interrupted, else refused)."""
+    return dict(kind=kind, device=device, path=None, errno=None, pids=None, message=message)
+
+
+def status_kind(rc):
+    """The error object's kind of a failure known only by dax's exit status `rc`."""
+    return {2: 'usage', 3: 'partial', 130: 'interrupted'}.get(rc, 'refused')
+
+
+def fail(module, msg, error=None, **result):
+    """Fails the module with `msg` and, under `error`, the error object: dax's own when given, else
+    error_object(msg) (a value the module refuses before dax runs)."""
+    module.fail_json(msg=msg, error=error if error is not None else error_object(msg), **result)
+
+
 def control_character(text):
     """The first control character of `text` (C0, DEL or C1), or None: what no value may hold."""
     for char in text:
@@ -42,8 +61,8 @@ def check_values(module, value, where):
         for item in value:
             check_values(module, item, where)
     elif isinstance(value, str) and control_character(value) is not None:
-        module.fail_json(msg='%s %r: control character %r refused (a value is one line of text)'
-                         % (where, value, control_character(value)))
+        fail(module, '%s %r: control character %r refused (a value is one line of text)'
+             % (where, value, control_character(value)))
 
 
 def dax_module(argument_spec, **kwargs):
@@ -83,20 +102,34 @@ def run_dax(module, *args, **kwargs):
     return rc, out, err
 
 
+def printed_error(out):
+    """The first error object of a view's JSON (status --format=json's "errors"), else None."""
+    try:
+        view = json.loads(out)
+    except ValueError:
+        return None
+    errors = view.get('errors') if isinstance(view, dict) else None
+    return errors[0] if isinstance(errors, list) and errors else None
+
+
 def run_json(module, *args):
     """Runs dax and parses its stdout as JSON; fails the module with dax's message on error."""
     rc, out, err = run_dax(module, *args)
     if rc != 0:
-        module.fail_json(msg=dax_error(err, rc), rc=rc, stderr=err, cmd=dax_argv(module, *args))
+        msg = dax_error(err, rc)
+        fail(module, msg, printed_error(out) or error_object(msg, status_kind(rc)), rc=rc, stderr=err,
+             cmd=dax_argv(module, *args))
     try:
         return json.loads(out)
     except ValueError as e:
-        module.fail_json(msg='dax printed no JSON: %s' % e, stdout=out, stderr=err)
+        fail(module, 'dax printed no JSON: %s' % e, error_object('dax printed no JSON: %s' % e, 'refused'),
+             stdout=out, stderr=err)
 
 
 def try_report(module, *args):
     """Runs a state-changing dax command with --report (and --dry-run in check mode).
-    Returns (report, error): error is None, or a dict for fail_json with dax's one-line message."""
+    Returns (report, error): error is None, or a dict for fail_json with dax's one-line message and,
+    under `error`, the report's error object."""
     args = list(args) + ['--report']
     if module.check_mode:
         args.append('--dry-run')
@@ -106,9 +139,13 @@ def try_report(module, *args):
     except ValueError:
         report = None
     if rc != 0:
-        return report, dict(msg=dax_error(err, rc), rc=rc, report=report, stderr=err, cmd=dax_argv(module, *args))
+        msg = dax_error(err, rc)
+        error = report.get('error') if isinstance(report, dict) else None
+        return report, dict(msg=msg, error=error or error_object(msg, status_kind(rc)), rc=rc, report=report,
+                            stderr=err, cmd=dax_argv(module, *args))
     if report is None:
-        return None, dict(msg='dax printed no report', stdout=out, stderr=err)
+        return None, dict(msg='dax printed no report', error=error_object('dax printed no report', 'refused'),
+                          stdout=out, stderr=err)
     return report, None
 
 

@@ -75,6 +75,14 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+error:
+  description:
+    - On failure, dax's error object (schema and kinds in C(dax(1)), REPORT) - C(kind), C(device), C(path),
+      C(errno), C(pids) and C(message) - the same keys and kinds as C(--report) and C(dax status --format=json).
+    - dax's own when it printed one; else C(kind) C(usage) for a value the module refuses before running dax, or
+      from dax's exit status (2 usage, 3 partial, 130 interrupted, else refused), the other keys null but C(message).
+  returned: failed
+  type: dict
 path:
   description: The configuration file (under the sysroot).
   returned: always
@@ -102,7 +110,7 @@ import shutil
 import stat
 import tempfile
 
-from ansible_collections.dax.dax.plugins.module_utils.dax import MODE_ARGS, dax_module, report_diff, try_report
+from ansible_collections.dax.dax.plugins.module_utils.dax import MODE_ARGS, dax_module, fail, report_diff, try_report
 
 CONF_DIR = 'etc/dax/dax.conf.d'
 # What dax reads below /etc (dax-apply(1), CONFIGURATION): its file, then the *.conf of two directories.
@@ -165,7 +173,7 @@ def copy_config(module, etc, copy):
     for entry in config_files(etc):
         source, target = os.path.join(etc, entry), os.path.join(copy, entry)
         if not os.path.isfile(source):
-            module.fail_json(msg='%s: not a regular file: dax refuses it' % source)
+            fail(module, '%s: not a regular file: dax refuses it' % source)
         os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
         shutil.copyfile(source, target)
         os.chmod(target, 0o644)
@@ -191,7 +199,8 @@ def predict_apply(module, path, new):
     def as_etc(value):
         return None if value is None else json.loads(json.dumps(value).replace(copy, '/etc'))
     if error:
-        error.update(msg=as_etc(error['msg']), stderr=as_etc(error.get('stderr')), report=as_etc(error.get('report')))
+        error.update(msg=as_etc(error['msg']), stderr=as_etc(error.get('stderr')), report=as_etc(error.get('report')),
+                     error=as_etc(error.get('error')))
     return as_etc(report), error
 
 
@@ -201,10 +210,10 @@ def check_match(module, match):
     for key, value in match.items():
         value = str(value)
         if not re.fullmatch(r'[A-Za-z0-9._-]+', key):
-            module.fail_json(msg="match key '%s': use letters, digits, '.', '_' and '-' only" % key)
+            fail(module, "match key '%s': use letters, digits, '.', '_' and '-' only" % key)
         if not value or value != value.strip() or re.search(r'[;#"\'\[\]]', value):
-            module.fail_json(msg="match %s = '%s': a value without ';', '#', quotes, brackets or "
-                             "surrounding spaces (dax would read it differently)" % (key, value))
+            fail(module, "match %s = '%s': a value without ';', '#', quotes, brackets or "
+                         "surrounding spaces (dax would read it differently)" % (key, value))
 
 
 def force_args(params):
@@ -224,8 +233,8 @@ def main():
     params = module.params
     if not re.fullmatch(r'[A-Za-z0-9_-][A-Za-z0-9._-]*', params['name']):
         # dax reads only *.conf files whose name does not start with '.' (dax-apply(1)).
-        module.fail_json(msg="name '%s': use letters, digits, '.', '_' and '-' only, not starting with '.'"
-                         % params['name'])
+        fail(module, "name '%s': use letters, digits, '.', '_' and '-' only, not starting with '.'"
+             % params['name'])
     check_match(module, params['match'] or {})
     path = os.path.join(params['sysroot'], CONF_DIR, params['name'] + '.conf')
     old = read(path)

@@ -67,6 +67,14 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+error:
+  description:
+    - On failure, dax's error object (schema and kinds in C(dax(1)), REPORT) - C(kind), C(device), C(path),
+      C(errno), C(pids) and C(message) - the same keys and kinds as C(--report) and C(dax status --format=json).
+    - dax's own when it printed one; else C(kind) C(usage) for a value the module refuses before running dax, or
+      from dax's exit status (2 usage, 3 partial, 130 interrupted, else refused), the other keys null but C(message).
+  returned: failed
+  type: dict
 reports:
   description: The C(--report) JSON of each dax command run (schema in C(dax(1)), REPORT).
   returned: always
@@ -79,8 +87,8 @@ devices:
   elements: dict
 '''
 
-from ansible_collections.dax.dax.plugins.module_utils.dax import (MODE_ARGS, dax_module, report_diff, run_json,
-                                                                run_report)
+from ansible_collections.dax.dax.plugins.module_utils.dax import (MODE_ARGS, dax_module, error_object, fail,
+                                                                report_diff, run_json, run_report)
 
 
 def targets(module, params):
@@ -126,8 +134,9 @@ def check_zone(module, params, reports):
             blocks = (d['after'] or {}).get('memory_blocks') or {}
             other = [z for z in blocks.get('online', {}) if z != want]
             if params['mode'] == 'system-ram' and params['online'] and other:
-                module.fail_json(msg='%s: memory online in zone %s, not %s: offline it first (online: false), '
-                                     'then online it again' % (d['device'], ','.join(other), want), reports=reports)
+                msg = ('%s: memory online in zone %s, not %s: offline it first (online: false), then online it again'
+                       % (d['device'], ','.join(other), want))
+                fail(module, msg, error_object(msg, 'refused', d['device']), reports=reports)
 
 
 def main():

@@ -51,6 +51,14 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+error:
+  description:
+    - On failure, dax's error object (schema and kinds in C(dax(1)), REPORT) - C(kind), C(device), C(path),
+      C(errno), C(pids) and C(message) - the same keys and kinds as C(--report) and C(dax status --format=json).
+    - dax's own when it printed one; else C(kind) C(usage) for a value the module refuses before running dax, or
+      from dax's exit status (2 usage, 3 partial, 130 interrupted, else refused), the other keys null but C(message).
+  returned: failed
+  type: dict
 devices:
   description: Every device, with its mapping ranges (C(dax list -D -M -i)).
   returned: when gathered

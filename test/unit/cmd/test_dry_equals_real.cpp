@@ -3,11 +3,15 @@
 // status, the same per-device state (--report's "after": the prediction against what was read
 // back) and the same error kinds. And `all` leaves out the idle seed of a dynamic region.
 #include "test/unit/support/command_run.hpp"
+#include "test/unit/support/differential.hpp"
 #include "test/unit/support/fixtures.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <functional>
 
 using namespace dax;
@@ -38,12 +42,6 @@ const std::vector<std::pair<std::string, std::function<void(FakeKernel&)>>> k_sy
   {"hmem system-ram with a seed", [](FakeKernel& k) { add_nfit_system(k, nfit_device("")); add_hmem(k, "kmem"); }},
 };
 
-struct Invocation
-{
-  cli::Command (*command)();
-  std::vector<std::string> args;
-};
-
 // Every changing command, with `all`, -r REGION, several devices and a named seed.
 const std::vector<Invocation> k_invocations = {
   {cli::reconfigure_command, {"-m", "devdax", "all"}},
@@ -67,34 +65,6 @@ const std::vector<Invocation> k_invocations = {
   {cli::create_device_command, {"-r", "1", "-s", "1G"}},
 };
 
-// --report of `invocation` on a fresh `system`, dry or real.
-nlohmann::json reported(const std::function<void(FakeKernel&)>& system, const Invocation& invocation, bool dry)
-{
-  FakeKernel kernel;
-  system(kernel);
-  FakeModuleLoader loader(kernel);
-  std::vector<std::string> args = invocation.args;
-  args.push_back("--report");
-  if (dry) args.push_back("--dry-run");
-  auto run = run_command(invocation.command(), kernel, loader, args);
-  INFO("stderr: " << run.err);
-  auto json = nlohmann::json::parse(run.out, nullptr, false);
-  REQUIRE_FALSE(json.is_discarded());
-  REQUIRE(json["exit_status"] == run.code);
-  return json;
-}
-
-// What must agree: per device its name, end state and error kind.
-nlohmann::json outcome(const nlohmann::json& report)
-{
-  nlohmann::json devices = nlohmann::json::array();
-  for (const auto& device : report["devices"]) {
-    devices.push_back({device["device"], device["after"], device["error"].is_null() ? nullptr : device["error"]["kind"]});
-  }
-  return {{"exit_status", report["exit_status"]}, {"devices", devices},
-          {"error", report["error"].is_null() ? nullptr : report["error"]["kind"]}};
-}
-
 } // namespace
 
 TEST_CASE("the dry run predicts the real run: exit status, every device's end state, error kinds",
@@ -102,9 +72,7 @@ TEST_CASE("the dry run predicts the real run: exit status, every device's end st
 {
   for (const auto& [system_name, system] : k_systems) {
     for (const auto& invocation : k_invocations) {
-      std::string line = invocation.command().name;
-      for (const auto& arg : invocation.args) line += " " + arg;
-      INFO(system_name << ": dax " << line);
+      INFO(system_name << ": dax " << invocation.line());
       auto dry = reported(system, invocation, true);
       auto real = reported(system, invocation, false);
       CHECK(dry["dry_run"] == true);
@@ -152,6 +120,7 @@ TEST_CASE("report: every failure class gives one JSON document with one error ob
   const std::vector<Case> cases = {
     {"unknown device", {cli::enable_device_command, {"dax9.9"}}, nullptr, "not-found", cli::k_exit_usage},
     {"bad value", {cli::create_device_command, {"-s", "4Q"}}, nullptr, "usage", cli::k_exit_usage},
+    {"unknown region", {cli::online_command, {"-r", "7", "all"}}, nullptr, "not-found", cli::k_exit_usage},
     {"no device", {cli::offline_command, {}}, nullptr, "usage", cli::k_exit_usage},
     {"in use", {cli::reconfigure_command, {"-m", "system-ram", "dax0.0"}},
      [](FakeKernel& k) { k.add_process(4321, "qemu", "dax0.0", true); }, "in-use", cli::k_exit_failure},
@@ -180,6 +149,50 @@ TEST_CASE("report: every failure class gives one JSON document with one error ob
     REQUIRE(json["error"].is_object());
     CHECK(json["error"]["kind"] == c.kind);
     CHECK_FALSE(json["error"]["message"].get<std::string>().empty());
-    for (const auto& key : {"device", "path", "errno"}) CHECK(json["error"].contains(key));
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : json["error"].items()) keys.push_back(key);
+    std::sort(keys.begin(), keys.end());
+    CHECK(keys == std::vector<std::string>{"device", "errno", "kind", "message", "path", "pids"});
+    if (c.kind == "in-use") CHECK(json["error"]["pids"] == nlohmann::json::parse(R"([{"pid": 4321, "command": "qemu"}])"));
+    else CHECK(json["error"]["pids"].is_null());
+  }
+}
+
+TEST_CASE("apply and reconfigure -C: `all` leaves out the idle seed as every changing command does", "[report][all]")
+{
+  struct Case
+  {
+    cli::Command (*command)();
+    std::vector<std::string> args;
+  };
+  for (const auto& c : std::vector<Case>{{cli::apply_command, {}},
+                                         {cli::apply_command, {"all"}},
+                                         {cli::reconfigure_command, {"-C", "all"}}}) {
+    for (bool dry : {true, false}) {
+      FakeKernel kernel;
+      add_nfit_system(kernel);
+      add_hmem(kernel);
+      kernel.set_file("/etc/dax/dax.conf", "[device hmem]\nregion = /platform/hmem.1\nmode = system-ram\n");
+      FakeModuleLoader loader(kernel);
+      std::vector<std::string> args = c.args;
+      if (dry) args.insert(args.begin(), "-n");
+      auto run = run_command(c.command(), kernel, loader, args);
+      INFO(fmt::format("{} {}", run.out, run.err));
+      CHECK(run.code == cli::k_exit_ok);
+      CHECK(run.err.find("all: skipping dax1.1 (idle: size 0, no driver") != std::string::npos);
+      CHECK(run.out.find("dax1.1") == std::string::npos); // not among the devices worked on
+      CHECK(run.err.find("dax1.1:") == std::string::npos);
+    }
+  }
+  SECTION("a section naming the seed by device name still says what to do")
+  {
+    FakeKernel kernel;
+    add_nfit_system(kernel);
+    add_hmem(kernel);
+    kernel.set_file("/etc/dax/dax.conf", "[device seed]\ndevice = dax1.1\nmode = system-ram\n");
+    FakeModuleLoader loader(kernel);
+    auto run = run_command(cli::apply_command(), kernel, loader, {"-n"});
+    CHECK(run.code == cli::k_exit_failure);
+    CHECK(run.err.find("dax1.1: has no memory (size 0), but [device seed]") != std::string::npos);
   }
 }

@@ -5,6 +5,8 @@
 #include "test/unit/support/fixtures.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <cerrno>
 #include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
@@ -79,6 +81,13 @@ const std::vector<State>& states()
      [](FakeKernel& k) {
        nfit_after("device_dax", {{"reconfigure", "-m", "system-ram", "dax0.0"}, {"offline", "dax0.0"}})(k);
        for (uint64_t block : k_nfit_blocks) k.set_block(block, "online_kernel");
+     }},
+    {"system-ram partly online Normal",
+     [](FakeKernel& k) {
+       nfit_after("device_dax", {{"reconfigure", "-m", "system-ram", "--no-online", "dax0.0"}})(k);
+       for (uint64_t block : k_nfit_blocks) {
+         if (block != 35) k.set_block(block, "online_kernel");
+       }
      }},
     {"famfs", [](FakeKernel& k) { nfit_after("fsdev_dax", {})(k); }},
     {"idle seed of a region with free space",
@@ -189,4 +198,35 @@ TEST_CASE("dax status --format=json: structured fields and the system footer", "
   auto devdax = status_json(states()[0])["devices"][0];
   CHECK(devdax["zones"].is_null());
   CHECK(devdax["driver"] == "device_dax");
+}
+
+TEST_CASE("memory online in zone Normal: no step that needs it offline, the reason and the way out",
+          "[status][cmd]")
+{
+  const auto& normal = states()[6];
+  REQUIRE(normal.name == "system-ram online Normal");
+  auto device = status_json(normal)["devices"][0];
+  INFO(device.dump());
+  CHECK(device["zones"] == nlohmann::json::array({"Normal"}));
+  CHECK(device["next"].empty());
+  REQUIRE(device["notes"].size() == 2);
+  CHECK(device["notes"][0].get<std::string>().find("Linux usually does (EBUSY)") != std::string::npos);
+  CHECK(device["notes"][1].get<std::string>().find("auto_online_blocks=offline") != std::string::npos);
+
+  // What status withholds is what fails where Linux refuses to offline Normal memory (7.3's CXL).
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"offline", "dax0.0"}, {"reconfigure", "-m", "devdax", "-f", "dax0.0"}, {"online", "dax0.0"}}) {
+    FakeKernel kernel;
+    normal.build(kernel);
+    kernel.fail_write("*/memory3[3-9]/state", EBUSY, FakeKernel::always);
+    FakeModuleLoader loader(kernel);
+    auto run = run_command(command_named(args[0]), kernel, loader, {args.begin() + 1, args.end()});
+    INFO(args[0] << ": " << run.err);
+    CHECK(run.code == cli::k_exit_failure);
+  }
+
+  // Beside blocks online in Normal, the offline ones are onlined there: that works.
+  auto partly = status_json(states()[7])["devices"][0];
+  REQUIRE(partly["next"].size() == 1);
+  CHECK(partly["next"][0]["command"] == "dax online --no-movable dax0.0");
 }

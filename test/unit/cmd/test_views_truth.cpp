@@ -113,7 +113,7 @@ TEST_CASE("metrics that cannot read a system-wide file exit 1 and say so in a se
     auto result = run(kernel, cli::metrics_command(), {});
     CHECK(result.code == cli::k_exit_failure);
     CHECK(result.err.find("block_size_bytes") != std::string::npos);
-    CHECK(result.out.find("dax_system_read_error{file=\"block_size_bytes\"} 1\n") != std::string::npos);
+    CHECK(result.out.find("dax_system_read_error{file=\"block_size_bytes\",kind=\"refused\"} 1\n") != std::string::npos);
     // The families that need the block size are declared unreadable, not silently absent.
     for (const char* metric : {"dax_device_hotplug_bytes", "dax_device_alignment_lost_bytes", "dax_device_memory_blocks"}) {
       CHECK(result.out.find(fmt::format("dax_metric_unreadable{{metric=\"{}\",device=\"dax0.0\"}} 1\n", metric)) !=
@@ -126,6 +126,51 @@ TEST_CASE("metrics that cannot read a system-wide file exit 1 and say so in a se
     auto result = run(kernel, cli::metrics_command(), {});
     CHECK(result.code == cli::k_exit_failure);
     CHECK(result.err.find("auto_online_blocks") != std::string::npos);
-    CHECK(result.out.find("dax_system_read_error{file=\"auto_online_blocks\"} 1\n") != std::string::npos);
+    CHECK(result.out.find("dax_system_read_error{file=\"auto_online_blocks\",kind=\"kernel-refused\",errno=\"EIO\"} 1\n") !=
+          std::string::npos);
   }
+}
+
+TEST_CASE("a device that cannot be read: the same error object in status JSON and the metrics' labels",
+          "[views][cmd][errors]")
+{
+  FakeKernel kernel;
+  add_nfit_system(kernel, nfit_device("kmem"));
+  kernel.fail_read("*/dax0.0/size", EACCES, FakeKernel::always);
+
+  auto status = run(kernel, cli::status_command(), {"--format=json"});
+  INFO("status: " << status.out << status.err);
+  CHECK(status.code == cli::k_exit_failure);
+  auto json = nlohmann::json::parse(status.out, nullptr, false);
+  REQUIRE_FALSE(json.is_discarded());
+  CHECK(json["devices"] == nlohmann::json::array());
+  REQUIRE(json["errors"].size() == 1);
+  const auto& error = json["errors"][0];
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : error.items()) keys.push_back(key);
+  CHECK(keys == std::vector<std::string>{"device", "errno", "kind", "message", "path", "pids"}); // json sorts keys
+  CHECK(error["pids"].is_null());
+  CHECK(error["kind"] == "not-root");
+  CHECK(error["device"] == "dax0.0");
+  CHECK(error["errno"] == "EACCES");
+  CHECK(error["path"].get<std::string>().ends_with("/dax0.0/size"));
+  CHECK(status.err.find(error["message"].get<std::string>()) != std::string::npos);
+  CHECK(json["system"].is_object());
+
+  auto metrics = run(kernel, cli::metrics_command(), {});
+  INFO("metrics: " << metrics.out << metrics.err);
+  CHECK(metrics.code == cli::k_exit_failure);
+  CHECK(metrics.out.find("dax_device_read_error{device=\"dax0.0\",kind=\"not-root\",errno=\"EACCES\"} 1\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("status JSON of a tree read whole has an empty errors array", "[views][cmd][errors]")
+{
+  FakeKernel kernel;
+  add_nfit_system(kernel, nfit_device("kmem"));
+  auto status = run(kernel, cli::status_command(), {"--format=json"});
+  CHECK(status.code == cli::k_exit_ok);
+  auto json = nlohmann::json::parse(status.out);
+  CHECK(json["errors"] == nlohmann::json::array());
+  CHECK(json["devices"].size() == 1);
 }
