@@ -181,6 +181,9 @@ public:
   // The ranges of a device, in range (mapping) order.
   std::vector<FakeMapping> ranges_of(const std::string& device) const;
 
+  // The whole tree, as it is now (to copy it onto a disk).
+  const FakeTree& tree() const { return m_tree; }
+
   // The path of a device directory, "/sys/bus/dax/devices/<device>" resolved.
   std::string device_dir(const std::string& device) const;
 
