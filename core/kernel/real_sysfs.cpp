@@ -125,6 +125,24 @@ FileType file_type(mode_t mode)
 // How many links a path may pass through, as the kernel's MAXSYMLINKS.
 constexpr int k_max_links = 40;
 
+// The type and device number of what `path` leads to (links followed, as stat(2)), as the kernel
+// has them cached: AT_STATX_DONT_SYNC keeps FUSE (fuse_update_get_attr) and network file systems
+// from asking their server, so another process's file on a hung FUSE daemon cannot hold the
+// in-use search, and the lock, forever. 0, or -1 with errno.
+int stat_cached(const std::string& path, mode_t& mode, dev_t& rdev)
+{
+  struct statx stx {};
+  if (::statx(AT_FDCWD, path.c_str(), AT_STATX_DONT_SYNC | AT_NO_AUTOMOUNT, STATX_TYPE, &stx) == 0) {
+    mode = stx.stx_mode, rdev = ::makedev(stx.stx_rdev_major, stx.stx_rdev_minor);
+    return 0;
+  }
+  if (errno != ENOSYS) return -1;
+  struct stat st; // before Linux 4.11: stat(2), which may wait on the file system
+  if (::stat(path.c_str(), &st) != 0) return -1;
+  mode = st.st_mode, rdev = st.st_rdev;
+  return 0;
+}
+
 // The content of open file `fd` (`path` for messages), at most k_max_read, one newline removed.
 Result<std::string> read_all(int fd, const std::string& path)
 {
@@ -256,15 +274,17 @@ Result<std::string> RealSysfs::read_link(const std::string& path)
   return std::string(target, static_cast<size_t>(n));
 }
 
-Result<DeviceNumber> RealSysfs::device_number(const std::string& path)
+Result<DeviceNode> RealSysfs::device_number(const std::string& path)
 {
-  struct stat st;
+  mode_t mode = 0;
+  dev_t rdev = 0;
   if (m_root.empty()) {
-    // The live /proc: stat follows fd and map_files links to the open file, deleted or not.
-    if (::stat(path.c_str(), &st) != 0) return std::unexpected(os_error(errno, "stat", path));
+    // The live /proc: the fd and map_files links lead to the open file itself, deleted or not.
+    if (stat_cached(path, mode, rdev) != 0) return std::unexpected(os_error(errno, "stat", path));
   } else {
     // A captured tree's links are plain symlinks with absolute targets: follow them inside the
     // root, never to the host's /dev.
+    struct stat st;
     std::string inner = path;
     for (int hops = 0;; ++hops) {
       if (::lstat(host_path(inner).c_str(), &st) != 0) return std::unexpected(os_error(errno, "stat", path));
@@ -274,9 +294,10 @@ Result<DeviceNumber> RealSysfs::device_number(const std::string& path)
       if (!target) return std::unexpected(target.error());
       inner = target->starts_with('/') ? *target : inner.substr(0, inner.rfind('/') + 1) + *target;
     }
+    mode = st.st_mode, rdev = st.st_rdev;
   }
-  if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) return std::unexpected(os_error(ENODEV, "stat", path));
-  return DeviceNumber{::major(st.st_rdev), ::minor(st.st_rdev)};
+  if (!S_ISCHR(mode) && !S_ISBLK(mode)) return std::unexpected(os_error(ENODEV, "stat", path));
+  return DeviceNode{S_ISCHR(mode), DeviceNumber{::major(rdev), ::minor(rdev)}};
 }
 
 Result<FileStatus> RealSysfs::file_status(const std::string& path)

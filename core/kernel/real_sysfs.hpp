@@ -13,8 +13,9 @@ inline constexpr size_t k_max_read = size_t(4) << 20;
 // The real files, under directory `root` ("/" on a live system; a captured tree with --sysroot).
 // Reads and writes are bounded: only regular files (a FIFO or /dev/zero behind a path is an
 // error, never a hang or an endless read), opened without blocking, reads of at most k_max_read.
-// device_number() on the live system is stat(2), which follows /proc's links to the open file
-// itself; under a sysroot, links are followed inside the root (a captured tree's plain links).
+// device_number() on the live system is statx(2) without syncing (cached attributes, so a hung
+// FUSE or NFS server cannot block it), which follows /proc's links to the open file itself; under
+// a sysroot, links are followed inside the root (a captured tree's plain links).
 class RealSysfs final : public Sysfs
 {
 public:
@@ -26,7 +27,7 @@ public:
   Result<std::string> canonical(const std::string& path) override;
   bool exists(const std::string& path) override;
   Result<std::string> read_link(const std::string& path) override;
-  Result<DeviceNumber> device_number(const std::string& path) override;
+  Result<DeviceNode> device_number(const std::string& path) override;
   Result<FileStatus> file_status(const std::string& path) override;
   Result<std::string> read_checked(const std::string& path, const TrustCheck& check) override;
   Result<std::vector<std::string>> list_checked(const std::string& path, const TrustCheck& check) override;

@@ -9,7 +9,7 @@ Result<std::string> Sysfs::read_link(const std::string& path)
   return std::unexpected(os_error(ENOTSUP, "read link", path));
 }
 
-Result<DeviceNumber> Sysfs::device_number(const std::string& path)
+Result<DeviceNode> Sysfs::device_number(const std::string& path)
 {
   return std::unexpected(os_error(ENOTSUP, "stat", path));
 }
@@ -70,7 +70,7 @@ Result<std::string> SysfsLayer::read_link(const std::string& path)
   return m_inner.read_link(path);
 }
 
-Result<DeviceNumber> SysfsLayer::device_number(const std::string& path)
+Result<DeviceNode> SysfsLayer::device_number(const std::string& path)
 {
   return m_inner.device_number(path);
 }

@@ -18,6 +18,15 @@ struct DeviceNumber
   auto operator<=>(const DeviceNumber&) const = default;
 };
 
+// A device node's kind and number: what stat(2) says of a file that is a device.
+struct DeviceNode
+{
+  bool character = true; // S_ISCHR; false for a block device (S_ISBLK)
+  DeviceNumber number;
+
+  auto operator<=>(const DeviceNode&) const = default;
+};
+
 // What kind of file a path is, without following a final symlink (lstat(2)).
 enum class FileType { regular, directory, symlink, fifo, device, socket };
 
@@ -58,11 +67,12 @@ public:
   // needs it; a fake without /proc keeps this default, which fails with ENOTSUP.
   virtual Result<std::string> read_link(const std::string& path);
 
-  // The device number of the character or block device that `path` refers to, following
+  // The kind and number of the character or block device that `path` refers to, following
   // symlinks as stat(2) does: for /proc/PID/fd/N and /proc/PID/map_files/*, the open file itself,
   // even when its node was renamed, deleted or made in another mount namespace. ENODEV when it
-  // is not a device; a fake without /proc keeps this default (ENOTSUP).
-  virtual Result<DeviceNumber> device_number(const std::string& path);
+  // is not a device; a fake without /proc keeps this default (ENOTSUP). Never waits on the
+  // file's file system (a hung FUSE daemon or NFS server): attributes as cached.
+  virtual Result<DeviceNode> device_number(const std::string& path);
 
   // The type, owner and mode of `path` itself (a final symlink is not followed), as lstat(2).
   virtual Result<FileStatus> file_status(const std::string& path);
@@ -88,7 +98,7 @@ public:
   explicit SysfsLayer(Sysfs& inner) : m_inner(inner) {}
 
   Result<std::string> read_link(const std::string& path) override;
-  Result<DeviceNumber> device_number(const std::string& path) override;
+  Result<DeviceNode> device_number(const std::string& path) override;
   Result<FileStatus> file_status(const std::string& path) override;
   Result<std::string> read_checked(const std::string& path, const TrustCheck& check) override;
   Result<std::vector<std::string>> list_checked(const std::string& path, const TrustCheck& check) override;

@@ -20,7 +20,11 @@ Result<DeviceNumber> own_number(Sysfs& sysfs, const DeviceName& name)
     if (auto number = parse_device_number(*text)) return *number;
     return std::unexpected(logic_error("parse", path, fmt::format("'{}' is not MAJOR:MINOR", printable(*text, 32))));
   }
-  return sysfs.device_number("/dev/" + name.str());
+  std::string node = "/dev/" + name.str();
+  auto found = sysfs.device_number(node);
+  if (!found) return std::unexpected(found.error());
+  if (!found->character) return std::unexpected(logic_error("stat", node, "a block device, not a dax device"));
+  return found->number;
 }
 
 // Clears `complete` and keeps the first reason.
@@ -36,8 +40,9 @@ bool vanished(const Error& error)
   return error.code == ENOENT || error.code == ESRCH;
 }
 
-// Whether any link in directory `dir` (fd or map_files) refers to device `number`; the search
-// is marked incomplete when a link could not be examined for lack of permission.
+// Whether any link in directory `dir` (fd or map_files) refers to character device `number` (a
+// block device of the same major:minor, a pmem namespace say, is another device); the search is
+// marked incomplete when a link could not be examined for lack of permission.
 bool holds(Sysfs& sysfs, const std::string& dir, DeviceNumber number, UserSearch& search)
 {
   auto links = sysfs.list(dir);
@@ -49,7 +54,7 @@ bool holds(Sysfs& sysfs, const std::string& dir, DeviceNumber number, UserSearch
   for (const auto& link : *links) {
     auto target = sysfs.device_number(dir + "/" + link);
     if (target) {
-      found = found || *target == number;
+      found = found || (target->character && target->number == number);
     } else if (target.error().code == EACCES || target.error().code == EPERM) {
       note_gap(search, target.error().message());
     }

@@ -27,8 +27,8 @@ struct UserSearch
 };
 
 // Finds the processes holding `name`'s character device by device number, never by path: the
-// device's major:minor (sysfs `dev`, else stat of /dev/daxX.Y) is compared with what each
-// /proc/PID/fd/* and /proc/PID/map_files/* refers to. A renamed or deleted node, one made by a
+// device's major:minor (sysfs `dev`, else stat of /dev/daxX.Y) is compared with the character
+// devices each /proc/PID/fd/* and /proc/PID/map_files/* refers to (a block device is not it). A renamed or deleted node, one made by a
 // container in its own /dev, or a mapping whose descriptor was closed are all found. Processes
 // that vanish meanwhile are skipped; a missing /proc gives an empty, complete search. A famfs
 // mounted from the device is a user too: found in /proc/PID/mountinfo, once per mount namespace

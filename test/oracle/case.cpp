@@ -44,23 +44,12 @@ void add_device(const Case& c, unsigned index, FakeKernel& kernel)
     kernel.set_block(blocks[b], device.online[b] ? "online_movable" : "offline");
 }
 
-// A block directory that goes away: the oracle keeps the state the kernel still has.
+// A block directory that goes away: the block is gone with it, as Linux has it.
 void hide_block(FakeKernel& kernel, uint64_t index, Hidden& hidden)
 {
   if (!kernel.has_block(index)) return; // a devdax device has none
-  hidden[index] = kernel.block_state(index);
+  hidden.insert(index);
   kernel.remove(block_dir(index));
-}
-
-void link_out(FakeKernel& kernel, uint64_t index)
-{
-  std::string outside = "/outside/memory" + std::to_string(index);
-  kernel.set_file(outside + "/state", kernel.block_state(index), 0644);
-  kernel.set_file(outside + "/valid_zones", kernel.block_zones(index));
-  kernel.set_file(outside + "/removable", "1");
-  kernel.set_file(outside + "/phys_device", "0");
-  kernel.remove(block_dir(index));
-  kernel.set_link(block_dir(index), outside);
 }
 
 void add_control_chars(FakeKernel& kernel)
@@ -83,7 +72,8 @@ void arm_anomaly(const Case& c, FakeKernel& kernel, Hidden& hidden)
   case Anomaly::no_block_dir: hide_block(kernel, block, hidden); break;
   case Anomaly::unreadable_state: kernel.set_file(state, kernel.block_state(block), 0200); break;
   case Anomaly::going_offline: kernel.set_file(state, "going-offline", 0644); break;
-  case Anomaly::process_user: kernel.add_process(pid, "qemu-kvm", name, false); break;
+  // The user's name carries a terminal escape: refusals that name it must show it escaped.
+  case Anomaly::process_user: kernel.add_process(pid, "qemu\x1b]0;owned\x07", name, false); break;
   case Anomaly::user_dev_space:
     kernel.add_process(pid, "qemu-kvm", name, true);
     kernel.set_file(dir + "/dev", kernel.read(dir + "/dev").value_or("") + " ");
@@ -95,7 +85,7 @@ void arm_anomaly(const Case& c, FakeKernel& kernel, Hidden& hidden)
       kernel.set_file(dir + mapping + "/page_offset", "0x0");
     }
     break;
-  case Anomaly::link_out_of_tree: link_out(kernel, block); break;
+  case Anomaly::link_out_of_tree: break; // a link out of the root exists on disk only (on_disk.hpp)
   case Anomaly::control_chars: add_control_chars(kernel); break;
   case Anomaly::busy_block: kernel.fail_write(state, EBUSY, 2); break;
   case Anomaly::vanishing_device:

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,9 +64,10 @@ std::vector<uint64_t> device_blocks(const Case& c, unsigned index);
 std::string device_name(unsigned index);
 std::string block_dir(uint64_t index); // /sys/devices/system/memory/memoryN
 
-// What the oracle knows that sysfs no longer shows: blocks whose directory went away, with the
-// state they had (the kernel still holds them so).
-using Hidden = std::map<uint64_t, std::string>;
+// Blocks whose memoryN directory the anomaly removed, before or during the run. Linux has a block
+// exactly while its directory exists (kmem adding a multi-range device partly, memory hot-removed
+// under us), so they are absent memory, not online; the command did not remove them.
+using Hidden = std::set<uint64_t>;
 
 // Builds the case's system into `kernel` and arms its anomaly; `hidden` learns what it hides.
 void build(const Case& c, test::FakeKernel& kernel, Hidden& hidden);

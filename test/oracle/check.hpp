@@ -12,14 +12,17 @@
 
 namespace dax::oracle {
 
-// What the fake kernel holds of the case's devices: each one's driver ("" when it vanished) and
-// the state of each of its blocks (hidden ones as the oracle knows them).
+// What a block of a kmem device whose memoryN directory is gone is: not online, not offline.
+inline constexpr const char* k_absent = "absent";
+
+// What the fake kernel holds of the case's devices: each one's driver ("" when it vanished) and,
+// for a kmem device, the state of each block of its range ("online", "offline", ..., k_absent).
 struct KernelState
 {
   std::map<std::string, std::string> drivers;
   std::map<std::string, std::map<uint64_t, std::string>> blocks;
 };
-KernelState kernel_state(const Case& c, test::FakeKernel& kernel, const Hidden& hidden);
+KernelState kernel_state(const Case& c, test::FakeKernel& kernel);
 
 // One run of the case's command and what the oracle saw of it.
 struct Run
@@ -28,6 +31,7 @@ struct Run
   std::string crash;                 // an exception's text, or "" when it returned
   std::vector<test::FakeAccess> log; // every access it made
   KernelState before, after;
+  Hidden hidden;                     // blocks the anomaly removed (by the end of the run)
   nlohmann::json report;             // its --report, null when none could be parsed
 };
 

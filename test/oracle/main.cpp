@@ -2,11 +2,13 @@
 // the invariants every run must keep (README.md beside this file). Deterministic: a seed is a case.
 #include "case.hpp"
 #include "check.hpp"
+#include "on_disk.hpp"
 
 #include "cmd/common/command.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -55,10 +57,9 @@ Run run_case(const Case& c, Dry dry)
 {
   test::FakeKernel kernel;
   test::FakeModuleLoader loader(kernel);
-  Hidden hidden;
-  build(c, kernel, hidden);
   Run run;
-  run.before = kernel_state(c, kernel, hidden);
+  build(c, kernel, run.hidden);
+  run.before = kernel_state(c, kernel);
   std::vector<std::string> args = command_args(c);
   args.insert(args.begin(), "--report");
   if (dry == Dry::yes) args.insert(args.begin(), "--dry-run");
@@ -72,19 +73,38 @@ Run run_case(const Case& c, Dry dry)
     run.crash = fmt::format("crash: exception {}", error.what());
   }
   run.log = kernel.log();
-  run.after = kernel_state(c, kernel, hidden);
+  run.after = kernel_state(c, kernel);
   run.report = parse_report(run.command.out);
   return run;
 }
 
-// The violations of one case, its real run then its dry run; printed with what reproduces it.
-bool check_case(uint64_t seed, bool verbose)
+// What a run of many cases found.
+struct Tally
+{
+  std::map<std::string, unsigned> failed; // anomaly -> failing cases
+  unsigned link_cases = 0;                 // link_out_of_tree cases run on disk
+  unsigned link_writes = 0;                // of them, those that wrote through the link
+};
+
+// The violations of one case, its real run, its dry run, and on disk when its link leaves the
+// root; printed with what reproduces it.
+bool check_case(uint64_t seed, bool verbose, Tally& tally)
 {
   Case c = generate(seed);
   Run real = run_case(c, Dry::no);
   Run dry = run_case(c, Dry::yes);
   auto violations = check_real(c, real);
   for (auto& line : check_dry(c, dry, real)) violations.push_back(line);
+  if (c.anomaly == Anomaly::link_out_of_tree) {
+    DiskRun disk = run_on_disk(c, command_of(c));
+    if (!disk.crash.empty()) violations.push_back("(d) on disk: " + disk.crash);
+    for (auto& line : disk.violations) violations.push_back(line);
+    tally.link_cases += disk.link.empty() ? 0U : 1U;
+    tally.link_writes += disk.exercised ? 1U : 0U;
+    if (verbose) fmt::print("on disk: exit {}, {}\n", disk.command.code,
+                            disk.exercised ? "wrote through the link" : "did not write through the link");
+  }
+  if (!violations.empty()) ++tally.failed[anomaly_name(c.anomaly)];
   if (violations.empty() && !verbose) return true;
   fmt::print("{}\n  exit {} (dry run {}); reproduce: dax_oracle --seed {}\n", describe(c), real.command.code,
              dry.command.code, seed);
@@ -118,7 +138,8 @@ int main(int argc, char** argv)
   uint64_t cases = 0, first = 1;
   for (size_t i = 0; i + 1 < args.size(); i += 2) {
     uint64_t value = args[i] == "--corpus" ? 0 : std::stoull(args[i + 1]);
-    if (args[i] == "--seed") return check_case(value, true) ? 0 : 1;
+    Tally tally;
+    if (args[i] == "--seed") return check_case(value, true, tally) ? 0 : 1;
     if (args[i] == "--corpus") corpus = args[i + 1];
     else if (args[i] == "--cases") cases = value;
     else if (args[i] == "--first") first = value;
@@ -127,12 +148,19 @@ int main(int argc, char** argv)
   if (args.size() % 2 != 0) return usage();
   std::vector<uint64_t> seeds = corpus.empty() ? std::vector<uint64_t>{} : corpus_seeds(corpus);
   size_t replayed = seeds.size();
-  for (uint64_t s = first; s < first + cases; ++s) seeds.push_back(s);
-  std::map<std::string, unsigned> failed; // anomaly -> failing cases
-  for (uint64_t seed : seeds)
-    if (!check_case(seed, false)) ++failed[anomaly_name(generate(seed).anomaly)];
+  for (uint64_t s = first; s < first + cases; ++s)
+    if (std::find(seeds.begin(), seeds.begin() + static_cast<long>(replayed), s) == seeds.begin() + static_cast<long>(replayed))
+      seeds.push_back(s); // a corpus seed is run once
+  Tally tally;
+  for (uint64_t seed : seeds) check_case(seed, false, tally);
+  unsigned failures = 0;
+  for (const auto& [anomaly, count] : tally.failed) failures += count;
   fmt::print("dax_oracle: {} cases ({} from the corpus, seeds {}..{}), {} failed\n", seeds.size(), replayed, first,
-             first + cases - 1, [&] { unsigned n = 0; for (auto& [a, k] : failed) n += k; return n; }());
-  for (const auto& [anomaly, count] : failed) fmt::print("  anomaly {}: {} failing cases\n", anomaly, count);
-  return failed.empty() ? 0 : 1;
+             first + cases - 1, failures);
+  for (const auto& [anomaly, count] : tally.failed) fmt::print("  anomaly {}: {} failing cases\n", anomaly, count);
+  fmt::print("  link_out_of_tree on disk: {} cases, {} wrote through the link\n", tally.link_cases, tally.link_writes);
+  // Links that no command wrote through would leave "nothing outside the tree is written" untried.
+  bool untried = tally.link_cases > 0 && tally.link_writes == 0;
+  if (untried) fmt::print("  VIOLATION (c) untried: no link_out_of_tree case wrote through its link\n");
+  return failures == 0 && !untried ? 0 : 1;
 }

@@ -159,7 +159,7 @@ TEST_CASE("dax reconfigure -m system-ram: an unreadable device number refuses th
   add_nfit_system(kernel);
   DeviceNumber number = kernel.device_number_of("dax0.0");
   kernel.set_file(kernel.device_dir("dax0.0") + "/dev", fmt::format("{}:{} ", number.major, number.minor));
-  kernel.add_process(FakeProcess{10, "fio", "dax0.0", true, false, ""});
+  kernel.add_process(FakeProcess{10, "fio", "dax0.0", true, false, "", false});
   FakeModuleLoader loader(kernel);
   auto run = run_command(cli::reconfigure_command(), kernel, loader, {"-m", "system-ram", "dax0.0"});
   INFO(run.out << run.err);

@@ -20,11 +20,12 @@ using dax::test::TempDir;
 
 namespace {
 
-// A character device node (needs CAP_MKNOD: the tests run as root, as CI does).
-void make_node(const TempDir& root, const std::string& relative, unsigned major, unsigned minor)
+// A character (or block) device node (needs CAP_MKNOD: the tests run as root, as CI does).
+void make_node(const TempDir& root, const std::string& relative, unsigned major, unsigned minor,
+               mode_t kind = S_IFCHR)
 {
   std::string path = root.path() + "/" + relative;
-  REQUIRE(::mknod(path.c_str(), S_IFCHR | 0600, ::makedev(major, minor)) == 0);
+  REQUIRE(::mknod(path.c_str(), kind | 0600, ::makedev(major, minor)) == 0);
 }
 
 } // namespace
@@ -66,6 +67,38 @@ TEST_CASE("find_device_users matches the device number, whatever the node is cal
   CHECK(find_device_users(sysfs, DeviceName{2, 0}).empty());
 }
 
+// Issue #21: majors are per kind; a block device (a pmem namespace, a disk) may share the dax
+// device's major:minor and is another device.
+TEST_CASE("find_device_users: a block device with the same major:minor is not a user", "[device_users]")
+{
+  TempDir root;
+  root.write_all({{"sys/bus/dax/devices/dax0.0/dev", "252:0\n"},
+                  {"proc/100/comm", "mkfs\n"},
+                  {"proc/200/comm", "fio\n"},
+                  {"dev/.keep", ""}});
+  make_node(root, "dev/blk", 252, 0, S_IFBLK);
+  make_node(root, "dev/chr", 252, 0);
+  root.link_all({{"proc/100/fd/3", "/dev/blk"},
+                 {"proc/100/map_files/1000-2000", "/dev/blk"},
+                 {"proc/200/fd/4", "/dev/chr"}});
+  RealSysfs sysfs(root.path());
+  CHECK(sysfs.device_number("/proc/100/fd/3").value() == DeviceNode{false, {252, 0}});
+  CHECK(describe_users(find_device_users(sysfs, DeviceName{0, 0})) == "200 (fio)");
+
+  SECTION("the fake kernel models it too")
+  {
+    FakeKernel kernel;
+    dax::test::FakeDeviceSpec spec;
+    spec.mappings = {{0x100000000, 0x100000000 + dax::test::GiB - 1, 0}};
+    kernel.add_region(0, "/sys/devices/platform/region0", dax::test::GiB).add_device(0, spec);
+    kernel.add_process(FakeProcess{10, "mkfs", "dax0.0", true, true, "/dev/pmem0", true});
+    kernel.add_process(FakeProcess{20, "fio", "dax0.0", true, false, "", false});
+    auto search = search_device_users(kernel, DeviceName{0, 0});
+    CHECK(search.complete);
+    CHECK(describe_users(search.users) == "20 (fio)");
+  }
+}
+
 TEST_CASE("find_device_users gives nothing without /proc", "[device_users]")
 {
   TempDir root;
@@ -85,8 +118,21 @@ TEST_CASE("RealSysfs::device_number on the live /proc follows a descriptor to a 
   auto number = live.device_number(fmt::format("/proc/self/fd/{}", fd));
   ::close(fd);
   REQUIRE(number);
-  CHECK(*number == DeviceNumber{1, 3});
+  CHECK(*number == DeviceNode{true, {1, 3}});
   CHECK(live.device_number("/proc/self/comm").error().code == ENODEV);
+}
+
+TEST_CASE("RealSysfs::device_number on the live /proc tells a block device from a character one", "[device_users]")
+{
+  TempDir dir;
+  std::string node = dir.path() + "/blk";
+  REQUIRE(::mknod(node.c_str(), S_IFBLK | 0600, ::makedev(7, 200)) == 0); // a loop minor nobody has
+  int fd = ::open(node.c_str(), O_PATH); // O_PATH: no block driver behind the number is needed
+  REQUIRE(fd >= 0);
+  auto found = RealSysfs("/").device_number(fmt::format("/proc/self/fd/{}", fd));
+  ::close(fd);
+  REQUIRE(found);
+  CHECK(*found == DeviceNode{false, {7, 200}});
 }
 
 TEST_CASE("find_device_users on the fake kernel: renamed, deleted and mapped-only holders", "[device_users]")
@@ -100,9 +146,9 @@ TEST_CASE("find_device_users on the fake kernel: renamed, deleted and mapped-onl
     kernel.add_region(region, fmt::format("/sys/devices/platform/region{}", region), dax::test::GiB);
     kernel.add_device(region, spec);
   }
-  kernel.add_process(FakeProcess{10, "a", "dax0.0", true, false, "/dev/dax0.0 (deleted)"});
-  kernel.add_process(FakeProcess{20, "b", "dax0.0", false, true, "/run/ctr/dev/pmem"});
-  kernel.add_process(FakeProcess{30, "c", "dax1.0", true, true, "/dev/dax0.0"}); // a lying name
+  kernel.add_process(FakeProcess{10, "a", "dax0.0", true, false, "/dev/dax0.0 (deleted)", false});
+  kernel.add_process(FakeProcess{20, "b", "dax0.0", false, true, "/run/ctr/dev/pmem", false});
+  kernel.add_process(FakeProcess{30, "c", "dax1.0", true, true, "/dev/dax0.0", false}); // a lying name
   auto search = search_device_users(kernel, DeviceName{0, 0});
   CHECK(search.complete);
   CHECK(describe_users(search.users) == "10 (a), 20 (b, mapped)");
@@ -127,7 +173,7 @@ TEST_CASE("require_known_users refuses when the device number cannot be read", "
   kernel.add_region(0, "/sys/devices/platform/region0", dax::test::GiB).add_device(0, spec);
   DeviceNumber number = kernel.device_number_of("dax0.0");
   kernel.set_file(kernel.device_dir("dax0.0") + "/dev", fmt::format("{}:{} ", number.major, number.minor));
-  kernel.add_process(FakeProcess{10, "a", "dax0.0", true, false, ""});
+  kernel.add_process(FakeProcess{10, "a", "dax0.0", true, false, "", false});
   auto search = search_device_users(kernel, DeviceName{0, 0});
   CHECK_FALSE(search.complete);
   CHECK(search.gap.find("/dev: '") != std::string::npos);

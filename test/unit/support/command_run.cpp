@@ -53,7 +53,7 @@ private:
 
 } // namespace
 
-CommandRun run_command(const cli::Command& command, FakeKernel& kernel, ModuleLoader& loader,
+CommandRun run_command(const cli::Command& command, Sysfs& kernel, ModuleLoader& loader,
                        const std::vector<std::string>& args)
 {
   TempDir sysroot;

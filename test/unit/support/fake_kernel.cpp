@@ -169,14 +169,14 @@ FakeKernel& FakeKernel::offer_module(const std::string& name)
 
 FakeKernel& FakeKernel::add_process(int pid, const std::string& command, const std::string& device, bool mapped)
 {
-  return add_process(FakeProcess{pid, command, device, !mapped, mapped, ""});
+  return add_process(FakeProcess{pid, command, device, !mapped, mapped, "", false});
 }
 
 FakeKernel& FakeKernel::add_process(const FakeProcess& process)
 {
   std::string dir = fmt::format("/proc/{}", process.pid);
   std::string node = process.node.empty() ? "/dev/" + process.device : process.node;
-  DeviceNumber number = m_devices.at(process.device).number;
+  DeviceNode number{!process.block, m_devices.at(process.device).number};
   m_tree.put_file(dir + "/comm", process.command);
   m_tree.make_dirs(dir + "/fd");
   m_tree.make_dirs(dir + "/map_files");
@@ -300,16 +300,17 @@ Result<std::string> FakeKernel::read_link(const std::string& path)
   return target;
 }
 
-Result<DeviceNumber> FakeKernel::device_number(const std::string& path)
+Result<DeviceNode> FakeKernel::device_number(const std::string& path)
 {
   int error = injected(FakeAccess::Op::device_number, path, path);
-  std::optional<DeviceNumber> number;
+  std::optional<DeviceNode> number;
   if (auto held = m_held.find(path); held != m_held.end()) number = held->second;
   for (const auto& [name, device] : m_devices) {
-    if (path == "/dev/" + name) number = device.number;
+    if (path == "/dev/" + name) number = DeviceNode{true, device.number};
   }
   if (error == 0 && !number) error = m_tree.find(parent_path(path)) && m_tree.find(path) ? ENODEV : ENOENT;
-  std::string shown = number ? fmt::format("{}:{}", number->major, number->minor) : "";
+  std::string shown = number ? fmt::format("{} {}:{}", number->character ? "c" : "b", number->number.major,
+                                           number->number.minor) : "";
   record(FakeAccess::Op::device_number, path, shown, error);
   if (error != 0) return std::unexpected(os_error(error, "stat", path));
   return *number;

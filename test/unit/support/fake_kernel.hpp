@@ -51,6 +51,7 @@ struct FakeProcess
   bool fd = true;      // /proc/PID/fd/3 refers to it
   bool mapped = false; // /proc/PID/map_files/7f0000000000-7f0040000000 refers to it
   std::string node;    // what the links read; default "/dev/<device>"
+  bool block = false;  // the links refer to a block device with the device's major:minor instead
 };
 
 // One access made through the Sysfs interface, in the order made.
@@ -131,7 +132,7 @@ public:
   Result<std::string> canonical(const std::string& path) override;
   bool exists(const std::string& path) override;
   Result<std::string> read_link(const std::string& path) override;
-  Result<DeviceNumber> device_number(const std::string& path) override;
+  Result<DeviceNode> device_number(const std::string& path) override;
   // Every node is owned by root (uid 0) unless set_owner says otherwise.
   Result<FileStatus> file_status(const std::string& path) override;
   void set_owner(const std::string& path, unsigned uid) { m_owners[path] = uid; }
@@ -180,6 +181,9 @@ public:
   bool has_device(const std::string& device) const { return m_devices.contains(device); }
   // The ranges of a device, in range (mapping) order.
   std::vector<FakeMapping> ranges_of(const std::string& device) const;
+
+  // The whole tree, as it is now (to copy it onto a disk).
+  const FakeTree& tree() const { return m_tree; }
 
   // The path of a device directory, "/sys/bus/dax/devices/<device>" resolved.
   std::string device_dir(const std::string& device) const;
@@ -263,7 +267,7 @@ private:
   std::vector<Fault> m_faults;
   std::vector<Hook> m_hooks;
   std::vector<FakeAccess> m_log;
-  std::map<std::string, DeviceNumber> m_held; // /proc/PID/{fd,map_files}/X -> what it refers to
+  std::map<std::string, DeviceNode> m_held;   // /proc/PID/{fd,map_files}/X -> what it refers to
   std::map<std::string, unsigned> m_owners;   // path -> uid, where not root
   unsigned m_next_minor = 0;
 };

@@ -248,9 +248,9 @@ TEST_CASE("FakeKernel: processes under /proc with the device open or mapped", "[
   CHECK(kernel.read_link("/proc/100/fd/4").error().code == ENOENT);
   // stat of the links gives the device's number, as /proc does; other files are no device
   CHECK(read_ok(kernel, "/sys/bus/dax/devices/dax0.0/dev") == "252:0");
-  CHECK(kernel.device_number("/proc/100/fd/3").value() == DeviceNumber{252, 0});
-  CHECK(kernel.device_number("/proc/200/map_files/7f0000000000-7f0040000000").value() == DeviceNumber{252, 0});
+  CHECK(kernel.device_number("/proc/100/fd/3").value() == DeviceNode{true, {252, 0}});
+  CHECK(kernel.device_number("/proc/200/map_files/7f0000000000-7f0040000000").value() == DeviceNode{true, {252, 0}});
   CHECK(kernel.device_number("/proc/100/fd/0").error().code == ENODEV);
-  CHECK(kernel.device_number("/dev/dax0.0").value() == DeviceNumber{252, 0});
+  CHECK(kernel.device_number("/dev/dax0.0").value() == DeviceNode{true, {252, 0}});
   CHECK(read_ok(kernel, "/proc/200/comm") == "fio");
 }
