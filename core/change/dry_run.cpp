@@ -1,5 +1,6 @@
 #include "core/change/dry_run.hpp"
 
+#include "core/base/checked.hpp"
 #include "core/base/parse.hpp"
 #include "core/change/kmem_bind.hpp"
 #include "core/model/device.hpp"
@@ -58,7 +59,8 @@ std::string kernel_zone_of(Sysfs& sysfs, const std::string& path)
   auto index = block_of(path);
   auto block_size = read_block_size(sysfs);
   if (!index || !block_size) return "Normal";
-  return *index * *block_size < (uint64_t{4} << 30) ? "DMA32" : "Normal";
+  auto start = checked_mul(*index, *block_size); // both from the kernel: an overflow is far above 4 GiB
+  return start && *start < (uint64_t{4} << 30) ? "DMA32" : "Normal";
 }
 
 // The length of a mapping written as "START-END" (hex, inclusive), as mapping_store takes it.
