@@ -5,6 +5,8 @@
 #include "cmd/common/targets.hpp"
 #include "cmd/view/exposition.hpp"
 #include "cmd/view/views.hpp"
+#include "core/config/apply.hpp"
+#include "core/config/drift.hpp"
 #include "core/model/device_users.hpp"
 #include "core/model/hotplug_policy.hpp"
 #include "core/model/memory_view.hpp"
@@ -48,10 +50,16 @@ constexpr std::array k_metric_families{
   MetricFamily{"dax_system_read_error",
                "1 when a system-wide file (block_size_bytes, auto_online_blocks) could not be read, with the error object's kind "
                "and errno as labels (the message is on stderr)."},
+  MetricFamily{"dax_config_read_error",
+               "1 when the configuration (/etc/dax/dax.conf, dax.conf.d, daxctl.conf.d) could not be read or is invalid, with the "
+               "error object's kind and errno as labels (the message is on stderr); then no dax_device_drift is written."},
   MetricFamily{"dax_memory_auto_online_info",
                "The kernel's policy for hot-added memory blocks (auto_online_blocks) in label policy (always 1)."},
   MetricFamily{"dax_device_info",
                "A dax device with its region, mode, driver, state and target NUMA node as labels (always 1)."},
+  MetricFamily{"dax_device_drift",
+               "1 when the device is not in the state its configuration section wants, for the reason in label reason (mode, "
+               "driver, online, zone), else 0; absent for devices no section matches."},
   MetricFamily{"dax_device_read_error", "1 when the device's sysfs files could not be read, with the error object's kind and "
                                         "errno as labels (the message is on stderr)."},
   MetricFamily{"dax_device_size_bytes", "Size of the device."},
@@ -110,53 +118,79 @@ Result<void> add_device_memory(Exposition& out, Sysfs& sysfs, const Device& devi
   bool added = std::any_of(view->groups.begin(), view->groups.end(), [](const BlockGroup& g) { return g.state; });
   for (const auto& group : view->groups) {
     if (!group.state) {
-      if (added) blocks[{"missing", ""}] += group.count;
+      if (added) blocks[{"missing", "none"}] += group.count;
       continue;
     }
     std::string state(to_string(*group.state));
-    blocks[{state, group.zone ? std::string(to_string(*group.zone)) : std::string()}] += group.count;
+    blocks[{state, group.zone ? std::string(to_string(*group.zone)) : std::string("none")}] += group.count;
     if (group.node) nodes[{*group.node, state}] += group.count * block_size;
   }
   for (const auto& [key, count] : blocks) {
-    std::vector<Label> labels{{"device", name}, {"state", key.first}};
-    if (!key.second.empty()) labels.emplace_back("zone", key.second);
-    out.add("dax_device_memory_blocks", std::move(labels), count);
+    out.add("dax_device_memory_blocks", {{"device", name}, {"state", key.first}, {"zone", key.second}}, count);
   }
   return {};
 }
 
-// A read-error series' labels: `labels`, then for a failure its error object's kind and errno
-// (dax(1), REPORT), the same words --report and status --format=json give.
+// A label's value where the fact is absent: every series of a family has the same labels, and
+// Prometheus drops a label whose value is empty (a `zone=""` bucket in `sum by (zone)`).
+constexpr const char* k_none = "none";
+
+// A read-error series' labels: `labels`, then its error object's kind and errno (dax(1), REPORT),
+// the same words --report and status --format=json give; "none" without an error (or errno).
 std::vector<Label> read_error_labels(std::vector<Label> labels, const Error* error)
 {
-  if (error == nullptr) return labels;
-  nlohmann::ordered_json object = failure_json(*error);
-  labels.emplace_back("kind", object["kind"].get<std::string>());
-  if (object["errno"].is_string()) labels.emplace_back("errno", object["errno"].get<std::string>());
+  nlohmann::ordered_json object = error ? failure_json(*error) : nlohmann::ordered_json::object();
+  labels.emplace_back("kind", error ? object["kind"].get<std::string>() : k_none);
+  labels.emplace_back("errno", object["errno"].is_string() ? object["errno"].get<std::string>() : k_none);
   return labels;
 }
 
+// The drift series of `device` when a section of `plan` matches it: one per reason, 1 when it
+// applies. A device of size 0 has no memory to configure (dax apply leaves it as it is); one whose
+// ranges are unreadable (not root) cannot be matched by address nor judged.
+Result<void> add_drift(Exposition& out, Sysfs& sysfs, const Device& device, const ApplyPlan& plan)
+{
+  std::string name = device.name.str();
+  if (const Error* unreadable = plan.unreadable(device.name)) return std::unexpected(*unreadable);
+  if (device.size > 0 && device.ranges().empty() && !plan.config.sections.empty()) {
+    add_unreadable(out, name, {"dax_device_drift"});
+    return {};
+  }
+  const ConfigSection* section = plan.section_of(device.name);
+  if (section == nullptr || device.size == 0) return {};
+  auto reasons = read_drift(sysfs, device, section->wanted);
+  if (!reasons) return std::unexpected(reasons.error());
+  for (DriftReason reason : k_drift_reasons) {
+    bool drifted = std::find(reasons->begin(), reasons->end(), reason) != reasons->end();
+    out.add("dax_device_drift", {{"device", name}, {"reason", std::string(to_string(reason))}}, drifted ? 1 : 0);
+  }
+  return {};
+}
+
 // Every metric of one device; an unreadable device gets dax_device_read_error 1 and an error line.
-bool add_device(Exposition& out, Sysfs& sysfs, const DeviceName& name, const Access& access, NodeBytes& nodes)
+bool add_device(Exposition& out, Sysfs& sysfs, const DeviceName& name, const Access& access, NodeBytes& nodes,
+                const ApplyPlan* plan)
 {
   auto device = read_device(sysfs, name);
   Result<void> memory;
+  Result<void> drift;
   if (device) {
-    std::string target = device->target_node ? std::to_string(*device->target_node) : "";
+    std::string target = device->target_node ? std::to_string(*device->target_node) : k_none;
     out.add("dax_device_info",
             {{"device", name.str()}, {"region", std::to_string(name.region)}, {"mode", std::string(to_string(device->mode()))},
-             {"driver", device->driver_name}, {"state", device->enabled() ? "enabled" : "disabled"}, {"target_node", target}},
+             {"driver", device->enabled() ? device->driver_name : k_none}, {"state", device->enabled() ? "enabled" : "disabled"}, {"target_node", target}},
             1);
     out.add("dax_device_size_bytes", {{"device", name.str()}}, device->size);
     if (device->align) out.add("dax_device_align_bytes", {{"device", name.str()}}, *device->align);
     if (access.block_size) memory = add_device_memory(out, sysfs, *device, *access.block_size, nodes);
     else add_unreadable(out, name.str(), {"dax_device_hotplug_bytes", "dax_device_alignment_lost_bytes", "dax_device_memory_blocks"});
+    if (plan) drift = add_drift(out, sysfs, *device, *plan);
     if (device->mode() != Mode::system_ram && device->enabled()) {
       if (access.proc) out.add("dax_device_users", {{"device", name.str()}}, find_device_users(sysfs, name).size());
       else add_unreadable(out, name.str(), {"dax_device_users"});
     }
   }
-  const Error* error = !device ? &device.error() : !memory ? &memory.error() : nullptr;
+  const Error* error = !device ? &device.error() : !memory ? &memory.error() : !drift ? &drift.error() : nullptr;
   if (error) print_error(error->message());
   out.add("dax_device_read_error", read_error_labels({{"device", name.str()}}, error), error ? 1 : 0);
   return error == nullptr;
@@ -192,6 +226,17 @@ void add_regions(Exposition& out, Sysfs& sysfs, const std::optional<unsigned>& o
     if (region.size) out.add("dax_region_size_bytes", labels, *region.size);
     if (region.available_size) out.add("dax_region_available_bytes", labels, *region.available_size);
   }
+}
+
+// The configuration (as dax apply reads it) matched to the devices, for their drift; nullopt when
+// it cannot be read or is invalid, said on stderr and in dax_config_read_error.
+std::optional<ApplyPlan> add_config(Exposition& out, Env& env)
+{
+  auto plan = plan_apply(env.sysfs, env.config_root.value_or(ConfigRoot(env.sysfs)));
+  if (!plan) print_error(plan.error().message());
+  out.add("dax_config_read_error", read_error_labels({}, plan ? nullptr : &plan.error()), plan ? 0 : 1);
+  if (!plan) return std::nullopt;
+  return std::move(*plan);
 }
 
 // Writes `text` to `path` as node_exporter's textfile collector needs: a temporary file in the
@@ -252,7 +297,11 @@ int run_metrics(Env& env, const MetricsOptions& options)
   declare_metrics(out);
   NodeBytes nodes;
   unsigned failed = add_kernel(out, env.sysfs, block_size) ? 0 : 1;
-  for (const auto& name : *names) if (!add_device(out, env.sysfs, name, access, nodes)) ++failed;
+  auto plan = add_config(out, env);
+  if (!plan) ++failed;
+  for (const auto& name : *names) {
+    if (!add_device(out, env.sysfs, name, access, nodes, plan ? &*plan : nullptr)) ++failed;
+  }
   add_regions(out, env.sysfs, *region);
   for (const auto& [key, bytes] : nodes) {
     out.add("dax_node_hotplugged_bytes", {{"node", std::to_string(key.first)}, {"state", key.second}}, bytes);

@@ -138,27 +138,36 @@ bool in_zone(const MemoryBlock& block, OnlineAs as)
   return as == OnlineAs::movable ? movable : !movable;
 }
 
-std::string mismatch(const DeviceMemory& memory, uint64_t block_size, MemoryRequest request)
+std::map<std::string, WrongBlocks> wrong_blocks(const DeviceMemory& memory, uint64_t block_size, MemoryRequest request)
 {
-  std::map<std::string, std::vector<uint64_t>> wrong; // "online in Normal" / "offline" -> blocks
+  std::map<std::string, WrongBlocks> wrong; // "online in Normal" / "offline" -> blocks
   for (uint64_t index : block_indexes(memory.plan, block_size)) {
     auto block = std::find_if(memory.blocks.begin(), memory.blocks.end(),
                               [&](const MemoryBlock& b) { return b.index == index; });
     bool online = block != memory.blocks.end() && block->state == BlockState::online;
+    auto add = [&](const std::string& how, BlockWrong why) {
+      wrong[how].why = why;
+      wrong[how].indexes.push_back(index);
+    };
     if (request.online == OnlineAfter::no) {
       // A block going offline still holds memory in use: not offline yet.
-      if (online) wrong[online_in(*block)].push_back(index);
-      else if (block != memory.blocks.end() && block->state == BlockState::going_offline) wrong["going-offline"].push_back(index);
+      if (online) add(online_in(*block), BlockWrong::state);
+      else if (block != memory.blocks.end() && block->state == BlockState::going_offline) add("going-offline", BlockWrong::state);
     } else if (!online) {
-      wrong[block == memory.blocks.end() ? "not present" : std::string(to_string(block->state))].push_back(index);
+      add(block == memory.blocks.end() ? "not present" : std::string(to_string(block->state)), BlockWrong::state);
     } else if (!in_zone(*block, request.as)) {
-      wrong[online_in(*block)].push_back(index);
+      add(online_in(*block), BlockWrong::zone);
     }
   }
+  return wrong;
+}
+
+std::string mismatch(const DeviceMemory& memory, uint64_t block_size, MemoryRequest request)
+{
   std::string text;
-  for (const auto& [how, indexes] : wrong) {
+  for (const auto& [how, blocks] : wrong_blocks(memory, block_size, request)) {
     if (!text.empty()) text += "; ";
-    text += fmt::format("{} {} {}", describe_blocks(indexes), indexes.size() == 1 ? "is" : "are", how);
+    text += fmt::format("{} {} {}", describe_blocks(blocks.indexes), blocks.indexes.size() == 1 ? "is" : "are", how);
   }
   if (text.empty()) return text;
   return fmt::format("asked for its memory {}, but {}", describe(request), text);

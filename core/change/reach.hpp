@@ -4,6 +4,7 @@
 #include "core/change/operations.hpp"
 #include "core/model/device_memory.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,21 @@ namespace dax {
 // Whether an online block (read with its zone) is in the zone `as` asks for: Movable, or any
 // kernel zone (Normal, DMA32, DMA).
 bool in_zone(const MemoryBlock& block, OnlineAs as);
+
+// How blocks differ from a request: not in the state asked (offline, not present, or online when
+// offline was asked), or online but in the other zone.
+enum class BlockWrong { state, zone };
+
+struct WrongBlocks
+{
+  BlockWrong why = BlockWrong::state;
+  std::vector<uint64_t> indexes; // ascending
+};
+
+// The blocks of `memory`'s plan that are not as `request` asks, by how they are ("offline", "not
+// present", "going-offline", "online in Normal"); empty when every block is as asked. Blocks of the
+// plan that are not present count as offline (an unplugged device).
+std::map<std::string, WrongBlocks> wrong_blocks(const DeviceMemory& memory, uint64_t block_size, MemoryRequest request);
 
 // What of `memory` is not as `request` asks ("memory33-35 are online in Normal; memory36 is
 // offline"), or empty when every block of its plan is as asked. Blocks of the plan that are not

@@ -1,9 +1,9 @@
 #!/bin/bash
 # package.sh BUILDDIR WORKDIR: builds the .deb with cpack (CPackConfig.cmake of BUILDDIR)
 # into WORKDIR and checks with dpkg that it holds the binary, the man pages and the
-# completions, the udev rule and systemd unit (where the build put them, ExecStart naming the
-# packaged binary), and that Depends names the runtime libraries (libkmod2 among them) and no
-# libfmt (compiled in, so that one .deb installs on Debian 12 and 13).
+# completions, the example alerting rules, the udev rule and systemd unit (where the build put
+# them, ExecStart naming the packaged binary), and that Depends names the runtime libraries
+# (libkmod2 among them) and no libfmt (compiled in, so that one .deb installs on Debian 12 and 13).
 set -u
 builddir=$1 workdir=$2
 for tool in cpack dpkg-deb dpkg; do
@@ -31,6 +31,7 @@ for path in /usr/bin/dax \
             "$unitdir/dax-apply@.service" "$rulesdir/90-dax.rules" "$rulesdir/91-dax-daxctl.rules" \
             "$unitdir/dax-metrics.service" "$unitdir/dax-metrics.timer" /usr/share/man/man1/dax-metrics.1.gz \
             /usr/share/doc/dax/copyright /usr/share/doc/dax/changelog.gz \
+            /usr/share/doc/dax/examples/dax-alerts.rules.yml \
             /usr/share/bash-completion/completions/dax \
             /usr/share/zsh/vendor-completions/_dax \
             /usr/share/fish/vendor_completions.d/dax.fish; do

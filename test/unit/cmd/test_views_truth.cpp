@@ -104,8 +104,8 @@ TEST_CASE("metrics that cannot read a system-wide file exit 1 and say so in a se
   add_nfit_system(kernel, nfit_device("kmem"));
   auto fine = run(kernel, cli::metrics_command(), {});
   CHECK(fine.code == cli::k_exit_ok);
-  CHECK(fine.out.find("dax_system_read_error{file=\"block_size_bytes\"} 0\n") != std::string::npos);
-  CHECK(fine.out.find("dax_system_read_error{file=\"auto_online_blocks\"} 0\n") != std::string::npos);
+  CHECK(fine.out.find("dax_system_read_error{file=\"block_size_bytes\",kind=\"none\",errno=\"none\"} 0\n") != std::string::npos);
+  CHECK(fine.out.find("dax_system_read_error{file=\"auto_online_blocks\",kind=\"none\",errno=\"none\"} 0\n") != std::string::npos);
 
   SECTION("block_size_bytes malformed")
   {
@@ -113,7 +113,7 @@ TEST_CASE("metrics that cannot read a system-wide file exit 1 and say so in a se
     auto result = run(kernel, cli::metrics_command(), {});
     CHECK(result.code == cli::k_exit_failure);
     CHECK(result.err.find("block_size_bytes") != std::string::npos);
-    CHECK(result.out.find("dax_system_read_error{file=\"block_size_bytes\",kind=\"refused\"} 1\n") != std::string::npos);
+    CHECK(result.out.find("dax_system_read_error{file=\"block_size_bytes\",kind=\"refused\",errno=\"none\"} 1\n") != std::string::npos);
     // The families that need the block size are declared unreadable, not silently absent.
     for (const char* metric : {"dax_device_hotplug_bytes", "dax_device_alignment_lost_bytes", "dax_device_memory_blocks"}) {
       CHECK(result.out.find(fmt::format("dax_metric_unreadable{{metric=\"{}\",device=\"dax0.0\"}} 1\n", metric)) !=
