@@ -87,7 +87,11 @@ std::optional<ApplyPlan> load_apply_plan(Env& env)
 {
   auto plan = plan_apply(env.sysfs, env.config_root.value_or(ConfigRoot(env.sysfs)));
   if (!plan) {
-    report_failure(with_outcome(plan.error(), "nothing was applied"));
+    // A configuration that cannot be used is bad input, as a bad command line is: the caller
+    // exits 2, so the error's kind says usage (not-found for a file that is not there).
+    Error error = with_outcome(plan.error(), "nothing was applied");
+    error.kind = ErrorKind::bad_input;
+    report_failure(error);
     return std::nullopt;
   }
   return std::move(*plan);

@@ -69,21 +69,24 @@ constexpr int k_resolve_attempts = 1000;
 
 // Opens `path` (absolute, inside the sysroot) of directory `root` without leaving it: openat2's
 // RESOLVE_BENEATH refuses a link or ".." that climbs out (Linux 5.6+); before that, the resolved
-// path must lie under the root and its last component is not followed. Then as open_regular.
-int open_beneath(const std::string& root, const std::string& path, int flags)
+// path must lie under the root and its last component is not followed. Relative links that stay
+// inside (sysfs's "../../devices/...") are followed. Returns the descriptor, -1 with errno set, or
+// k_outside.
+int resolve_beneath(const std::string& root, const std::string& path, int flags)
 {
-  flags |= O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+  flags |= O_CLOEXEC;
   int dir = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0) return -1;
   struct open_how how {};
   how.flags = static_cast<unsigned>(flags);
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  const char* inner = path.size() > 1 ? path.c_str() + 1 : ".";
   long fd = -1;
   int saved = 0;
   // openat2(2): with RESOLVE_BENEATH a ".." walked while anything on the system is renamed gives
   // EAGAIN, "the caller may retry"; sysfs links are all "..", so a busy machine sees it.
   for (int attempt = 0; attempt < k_resolve_attempts; ++attempt) {
-    fd = ::syscall(SYS_openat2, dir, path.c_str() + 1, &how, sizeof how);
+    fd = ::syscall(SYS_openat2, dir, inner, &how, sizeof how);
     saved = errno;
     if (fd >= 0 || saved != EAGAIN) break;
   }
@@ -91,18 +94,27 @@ int open_beneath(const std::string& root, const std::string& path, int flags)
   if (fd < 0 && saved == ENOSYS) {
     char resolved[PATH_MAX];
     if (!::realpath((root + path).c_str(), resolved)) return -1;
-    if (!std::string_view(resolved).starts_with(root + "/")) return k_outside;
+    if (resolved != root && !std::string_view(resolved).starts_with(root + "/")) return k_outside;
     fd = ::open(resolved, flags | O_NOFOLLOW);
     saved = errno;
   }
   errno = saved;
   if (fd < 0) return saved == EXDEV ? k_outside : -1;
+  return static_cast<int>(fd);
+}
+
+// As resolve_beneath, opened without blocking or becoming a controlling terminal, and kept only
+// when it is a regular file (see open_regular).
+int open_beneath(const std::string& root, const std::string& path, int flags)
+{
+  int fd = resolve_beneath(root, path, flags | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) return fd;
   struct stat st;
-  if (::fstat(static_cast<int>(fd), &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(static_cast<int>(fd));
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
     return k_not_regular;
   }
-  return static_cast<int>(fd);
+  return fd;
 }
 
 Error open_error(int result, std::string action, const std::string& path)
@@ -209,9 +221,22 @@ std::string RealSysfs::host_path(const std::string& path) const
   return m_root + path;
 }
 
+int RealSysfs::open_in_root(const std::string& path, int flags) const
+{
+  return m_root.empty() ? ::open(path.c_str(), flags | O_CLOEXEC) : resolve_beneath(m_root, path, flags);
+}
+
+int RealSysfs::open_parent(const std::string& path, std::string& name) const
+{
+  size_t slash = path.rfind('/');
+  name = path.substr(slash + 1);
+  return open_in_root(slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash), O_PATH | O_DIRECTORY);
+}
+
 Result<std::string> RealSysfs::read(const std::string& path)
 {
-  Fd fd(open_regular(host_path(path), O_RDONLY));
+  // Under a sysroot a read never leaves the tree either, whatever links the tree holds.
+  Fd fd(m_root.empty() ? open_regular(path, O_RDONLY) : open_beneath(m_root, path, O_RDONLY));
   if (fd.get() < 0) return std::unexpected(open_error(fd.get(), "read", path));
   return read_all(fd.get(), path);
 }
@@ -237,15 +262,23 @@ Result<void> RealSysfs::write(const std::string& path, std::string_view value)
 
 Result<std::vector<std::string>> RealSysfs::list(const std::string& path)
 {
-  std::unique_ptr<DIR, DirCloser> dir(::opendir(host_path(path).c_str()));
+  int fd = open_in_root(path, O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return std::unexpected(open_error(fd, "list", path));
+  std::unique_ptr<DIR, DirCloser> dir(::fdopendir(fd));
   if (!dir) {
-    return std::unexpected(os_error(errno, "list", path));
+    int saved = errno;
+    ::close(fd);
+    return std::unexpected(os_error(saved, "list", path));
   }
   return names_in(dir.get());
 }
 
 Result<std::string> RealSysfs::canonical(const std::string& path)
 {
+  if (!m_root.empty()) { // resolved inside the tree first: a link that climbs out is refused by name
+    Fd fd(open_in_root(path, O_PATH));
+    if (fd.get() < 0) return std::unexpected(open_error(fd.get(), "resolve", path));
+  }
   char resolved[PATH_MAX];
   if (!::realpath(host_path(path).c_str(), resolved)) {
     return std::unexpected(os_error(errno, "resolve", path));
@@ -262,14 +295,17 @@ Result<std::string> RealSysfs::canonical(const std::string& path)
 
 bool RealSysfs::exists(const std::string& path)
 {
-  struct stat st;
-  return ::stat(host_path(path).c_str(), &st) == 0;
+  Fd fd(open_in_root(path, O_PATH));
+  return fd.get() >= 0;
 }
 
 Result<std::string> RealSysfs::read_link(const std::string& path)
 {
+  std::string name;
+  Fd dir(open_parent(path, name));
+  if (dir.get() < 0) return std::unexpected(open_error(dir.get(), "read link", path));
   char target[PATH_MAX];
-  ssize_t n = ::readlink(host_path(path).c_str(), target, sizeof target);
+  ssize_t n = ::readlinkat(dir.get(), name.c_str(), target, sizeof target);
   if (n < 0) return std::unexpected(os_error(errno, "read link", path));
   return std::string(target, static_cast<size_t>(n));
 }
@@ -287,7 +323,7 @@ Result<DeviceNode> RealSysfs::device_number(const std::string& path)
     struct stat st;
     std::string inner = path;
     for (int hops = 0;; ++hops) {
-      if (::lstat(host_path(inner).c_str(), &st) != 0) return std::unexpected(os_error(errno, "stat", path));
+      if (auto found = lstat_in_root(inner, st); !found) return std::unexpected(found.error());
       if (!S_ISLNK(st.st_mode)) break;
       if (hops == k_max_links) return std::unexpected(os_error(ELOOP, "stat", path));
       auto target = read_link(inner);
@@ -300,10 +336,20 @@ Result<DeviceNode> RealSysfs::device_number(const std::string& path)
   return DeviceNode{S_ISCHR(mode), DeviceNumber{::major(rdev), ::minor(rdev)}};
 }
 
+Result<void> RealSysfs::lstat_in_root(const std::string& path, struct stat& st) const
+{
+  std::string name;
+  Fd dir(open_parent(path, name));
+  if (dir.get() < 0) return std::unexpected(open_error(dir.get(), "stat", path));
+  int flags = AT_SYMLINK_NOFOLLOW | (name.empty() ? AT_EMPTY_PATH : 0);
+  if (::fstatat(dir.get(), name.c_str(), &st, flags) != 0) return std::unexpected(os_error(errno, "stat", path));
+  return {};
+}
+
 Result<FileStatus> RealSysfs::file_status(const std::string& path)
 {
   struct stat st;
-  if (::lstat(host_path(path).c_str(), &st) != 0) return std::unexpected(os_error(errno, "stat", path));
+  if (auto found = lstat_in_root(path, st); !found) return std::unexpected(found.error());
   return FileStatus{file_type(st.st_mode), st.st_uid, static_cast<unsigned>(st.st_mode & 07777)};
 }
 

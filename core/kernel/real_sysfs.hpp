@@ -5,6 +5,8 @@
 #include <functional>
 #include <memory>
 
+#include <sys/stat.h>
+
 namespace dax {
 
 // The most any file read through RealSysfs may hold: far above a sysfs page or /proc/iomem.
@@ -15,7 +17,9 @@ inline constexpr size_t k_max_read = size_t(4) << 20;
 // error, never a hang or an endless read), opened without blocking, reads of at most k_max_read.
 // device_number() on the live system is statx(2) without syncing (cached attributes, so a hung
 // FUSE or NFS server cannot block it), which follows /proc's links to the open file itself; under
-// a sysroot, links are followed inside the root (a captured tree's plain links).
+// a sysroot, links are followed inside the root (a captured tree's plain links). Under a sysroot
+// every access (read, write, list, resolve, stat, link) resolves beneath the root (openat2
+// RESOLVE_BENEATH): a link or ".." that climbs out of the tree is refused, naming the path.
 class RealSysfs final : public Sysfs
 {
 public:
@@ -34,6 +38,12 @@ public:
 
 private:
   std::string host_path(const std::string& path) const;
+  // `path` opened with `flags` (O_CLOEXEC added): under a sysroot without leaving it (links that
+  // climb out are refused, k_outside); the descriptor, or a negative value with errno set.
+  int open_in_root(const std::string& path, int flags) const;
+  // The directory that holds `path` (opened as open_in_root, O_PATH), its last component in `name`.
+  int open_parent(const std::string& path, std::string& name) const;
+  Result<void> lstat_in_root(const std::string& path, struct stat& st) const;
   Result<int> open_checked(const std::string& path, int flags, const TrustCheck& check);
 
   std::string m_root; // without a trailing slash; empty for "/"

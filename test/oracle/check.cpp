@@ -83,6 +83,17 @@ void check_report(const Case& c, const Run& run, Violations& out)
   }
 }
 
+// (g) a device a process uses (holds open, maps) is not taken from device_dax: no command here
+// gives --destroy-data-in-use, so the in-use search must find the process or refuse.
+void check_users_kept(const Case& c, const Run& run, Violations& out)
+{
+  if (c.anomaly != Anomaly::process_user && c.anomaly != Anomaly::user_dev_space) return;
+  std::string name = device_name(c.victim);
+  const std::string& after = run.after.drivers.at(name);
+  if (run.before.drivers.at(name) == "device_dax" && !after.empty() && after != "device_dax")
+    out.push_back(fmt::format("(g) exit {}: {} is used by a process but was bound to {}", run.command.code, name, after));
+}
+
 // (c) nothing written outside /sys.
 void check_writes(const Run& run, Violations& out)
 {
@@ -148,6 +159,7 @@ std::vector<std::string> check_real(const Case& c, const Run& real)
   if (real.command.code == 0) check_asked(c, real, out);
   check_isolated(c, real, out);
   check_report(c, real, out);
+  check_users_kept(c, real, out);
   check_writes(real, out);
   check_output(real, out);
   return out;

@@ -6,10 +6,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+
+#include <sys/inotify.h>
+#include <unistd.h>
 
 namespace dax::oracle {
 
@@ -82,6 +86,41 @@ std::string link_block_out(const Case& c, const std::string& root, const std::st
   return dir;
 }
 
+// Watches `outside` and the block directory moved there for any open or read (inotify: a
+// directory listed is opened too); what was touched is read back by touched().
+class ReadWatch
+{
+public:
+  explicit ReadWatch(const std::string& outside) : m_fd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC))
+  {
+    for (const fs::path& dir : {fs::path(outside), fs::directory_iterator(outside)->path()})
+      m_dirs[::inotify_add_watch(m_fd, dir.c_str(), IN_OPEN | IN_ACCESS)] = dir.string();
+  }
+  ReadWatch(const ReadWatch&) = delete;
+  ReadWatch& operator=(const ReadWatch&) = delete;
+  ~ReadWatch() { ::close(m_fd); }
+
+  // The paths opened or read since the watch began, once each.
+  std::vector<std::string> touched()
+  {
+    std::vector<std::string> paths;
+    alignas(inotify_event) char buf[16384];
+    for (ssize_t n; (n = ::read(m_fd, buf, sizeof buf)) > 0;) {
+      for (ssize_t at = 0; at < n;) {
+        const auto* event = reinterpret_cast<const inotify_event*>(buf + at);
+        std::string path = m_dirs[event->wd] + (event->len > 0 ? "/" + std::string(event->name) : "");
+        if (std::find(paths.begin(), paths.end(), path) == paths.end()) paths.push_back(path);
+        at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+      }
+    }
+    return paths;
+  }
+
+private:
+  int m_fd;
+  std::map<int, std::string> m_dirs;
+};
+
 } // namespace
 
 DiskRun run_on_disk(const Case& c, const cli::Command& command)
@@ -98,9 +137,11 @@ DiskRun run_on_disk(const Case& c, const cli::Command& command)
   run.link = block;
   if (block.empty()) return run;
   auto before = contents(outside);
+  ReadWatch watch(outside);
   RealSysfs real(root);
   TracingSysfs traced(real, [&](const std::string& line) {
-    run.exercised = run.exercised || line.starts_with("write " + block + "/");
+    for (const char* access : {"read ", "write ", "list "})
+      run.exercised = run.exercised || line.starts_with(access + block + "/") || line.starts_with(access + block + " ");
   });
   NoLoader loader;
   std::vector<std::string> args = command_args(c);
@@ -110,6 +151,9 @@ DiskRun run_on_disk(const Case& c, const cli::Command& command)
   } catch (const std::exception& error) {
     run.crash = fmt::format("crash: exception {}", error.what());
   }
+  for (const auto& path : watch.touched())
+    run.violations.push_back(fmt::format("(c) read {} outside the sysroot (through the link {})",
+                                         path.substr(dir.path().size() + 1), block));
   auto after = contents(outside);
   for (const auto& [path, text] : after)
     if (!before.contains(path) || before.at(path) != text)

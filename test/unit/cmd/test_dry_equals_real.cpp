@@ -128,6 +128,11 @@ TEST_CASE("report: every failure class gives one JSON document with one error ob
      [](FakeKernel& k) { k.fail_write("*/unbind", EBUSY, FakeKernel::always); }, "busy", cli::k_exit_failure},
     {"not permitted", {cli::disable_device_command, {"dax0.0"}},
      [](FakeKernel& k) { k.fail_write("*/unbind", EACCES, FakeKernel::always); }, "not-root", cli::k_exit_failure},
+    // A configuration that cannot be used is bad input, as a bad command line: exit 2, kind usage.
+    {"malformed configuration", {cli::apply_command, {}},
+     [](FakeKernel& k) { k.set_file("/etc/dax/dax.conf", "[device d]\nonline = perhaps\n"); }, "usage", cli::k_exit_usage},
+    {"malformed configuration, -C", {cli::reconfigure_command, {"-C", "dax0.0"}},
+     [](FakeKernel& k) { k.set_file("/etc/dax/dax.conf", "[device d\n"); }, "usage", cli::k_exit_usage},
     {"refusal", {cli::reconfigure_command, {"-m", "devdax", "dax0.0"}},
      [](FakeKernel& k) { for (uint64_t b = 33; b <= 39; ++b) k.set_block(b, "online_movable"); }, "refused",
      cli::k_exit_failure},

@@ -62,7 +62,7 @@ TEST_CASE("RealSysfs resolves links inside the root and refuses links out of it"
   CHECK(sysfs.read("/sys/bus/dax/devices/dax0.0/size") == "1");
   auto out = sysfs.canonical("/sys/bus/dax/devices/evil");
   REQUIRE_FALSE(out);
-  CHECK(out.error().detail == "the link points outside the sysroot");
+  CHECK(out.error().message() == "resolve /sys/bus/dax/devices/evil: a link leads out of the sysroot: refused");
   CHECK(sysfs.read_link("/sys/bus/dax/devices/evil") == "/etc");
   auto names = sysfs.list("/sys/bus/dax/devices");
   REQUIRE(names);
@@ -120,14 +120,14 @@ TEST_CASE("RealSysfs reads only regular files, and at most k_max_read bytes", "[
 {
   TempDir root;
   root.write("sys/a", "1\n");
-  root.link("sys/zero", "/dev/zero"); // a sysroot's links lead outside it: the host's /dev/zero
+  root.link("sys/zero", "/dev/zero"); // a link out of the sysroot: the host's /dev/zero
   std::string fifo = root.path() + "/sys/fifo";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   root.write("proc/big", std::string(k_max_read + 1, 'x'));
   RealSysfs sysfs(root.path());
   auto zero = sysfs.read("/sys/zero");
   REQUIRE_FALSE(zero);
-  CHECK(zero.error().message() == "read /sys/zero: not a regular file");
+  CHECK(zero.error().message() == "read /sys/zero: a link leads out of the sysroot: refused");
   auto pipe = sysfs.read("/sys/fifo"); // would wait for a writer forever
   REQUIRE_FALSE(pipe);
   CHECK(pipe.error().message() == "read /sys/fifo: not a regular file");
@@ -184,6 +184,41 @@ TEST_CASE("RealSysfs never writes out of its root through a link", "[real_sysfs]
   CHECK(whole_file(outside.path() + "/precious") == "keep\n");
   REQUIRE(sysfs.write("/sys/bus/dax0.0/state", "online"));
   CHECK(whole_file(root.path() + "/sys/devices/dax0.0/state") == "online\n");
+}
+
+TEST_CASE("RealSysfs never reads, lists or stats out of its root through a link", "[real_sysfs]")
+{
+  TempDir outside;
+  outside.write("secret", "outside\n");
+  outside.link("link", "secret");
+  TempDir root;
+  root.write("sys/devices/platform/region0/dax0.0/size", "1\n");
+  root.link("sys/bus/dax/devices/dax0.0", "../../../devices/platform/region0/dax0.0"); // as sysfs's
+  root.link("sys/devices/absolute", outside.path() + "/secret");
+  root.link("sys/devices/climbing", "../../../../../../../../../../" + outside.path() + "/secret");
+  root.link("sys/devices/elsewhere", outside.path());
+  RealSysfs sysfs(root.path());
+  for (const char* path : {"/sys/devices/absolute", "/sys/devices/climbing", "/sys/devices/elsewhere/secret"}) {
+    auto read = sysfs.read(path);
+    REQUIRE_FALSE(read);
+    CHECK(read.error().message() == fmt::format("read {}: a link leads out of the sysroot: refused", path));
+    CHECK_FALSE(sysfs.exists(path));
+  }
+  auto listed = sysfs.list("/sys/devices/elsewhere");
+  REQUIRE_FALSE(listed);
+  CHECK(listed.error().message() == "list /sys/devices/elsewhere: a link leads out of the sysroot: refused");
+  auto status = sysfs.file_status("/sys/devices/elsewhere/secret");
+  REQUIRE_FALSE(status);
+  CHECK(status.error().message() == "stat /sys/devices/elsewhere/secret: a link leads out of the sysroot: refused");
+  auto link = sysfs.read_link("/sys/devices/elsewhere/link");
+  REQUIRE_FALSE(link);
+  CHECK(link.error().message().find("out of the sysroot") != std::string::npos);
+  // sysfs's own relative links, ".." and all, stay inside and still work
+  CHECK(sysfs.read("/sys/bus/dax/devices/dax0.0/size") == "1");
+  CHECK(sysfs.list("/sys/bus/dax/devices/dax0.0") == std::vector<std::string>{"size"});
+  CHECK(sysfs.exists("/sys/bus/dax/devices/dax0.0/size"));
+  CHECK(sysfs.read_link("/sys/bus/dax/devices/dax0.0") == "../../../devices/platform/region0/dax0.0");
+  CHECK(sysfs.file_status("/sys/bus/dax/devices/dax0.0/size")->type == FileType::regular);
 }
 
 TEST_CASE("RealSysfs::read_checked checks every directory and the file on the descriptors it reads", "[real_sysfs]")

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <unistd.h>
@@ -100,6 +102,28 @@ TEST_CASE("StateLock: the lock file is private to its owner", "[state_lock]")
   REQUIRE_FALSE(open);
   CHECK(open.error().message().find(root.path() + "/run/dax.lock") != std::string::npos);
   CHECK(open.error().message().find("mode 0666") != std::string::npos);
+}
+
+TEST_CASE("StateLock: an old lock file others could open is replaced, not waited on", "[state_lock]")
+{
+  // Any user could open the 0644 file an older dax left and hold flock on it through that
+  // descriptor; a chmod does not take the descriptor away, so root would wait and fail.
+  TempDir root;
+  root.write("run/dax.lock", "");
+  std::string path = root.path() + "/run/dax.lock";
+  REQUIRE(::chmod(path.c_str(), 0644) == 0);
+  int held = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  REQUIRE(held >= 0);
+  REQUIRE(::flock(held, LOCK_EX | LOCK_NB) == 0);
+  struct stat old_file;
+  REQUIRE(::fstat(held, &old_file) == 0);
+  auto lock = StateLock::acquire(root.path(), std::chrono::milliseconds(0));
+  CHECK(lock);
+  struct stat st;
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 07777) == 0600);
+  CHECK(st.st_ino != old_file.st_ino);
+  ::close(held);
 }
 
 TEST_CASE("StateLock: two sysroots sharing one sysfs take one lock", "[state_lock]")

@@ -10,15 +10,21 @@
  *                            pipes that nobody reads: the pages are referenced by the pipes and
  *                            cannot migrate, so offlining their block waits in the kernel (until
  *                            a signal); print "ready", wait for SIGTERM (which frees them).
+ *   holddax lock FILE        what any local user can do to a lock file: become uid and gid 65534
+ *                            (nobody), open FILE read-only (created 0644 if missing), take
+ *                            flock(LOCK_EX) on it, print "ready", wait for SIGTERM; exit 3 when
+ *                            it cannot open or lock it.
  *
  * Built at test time with `gcc -static` (run-suite); libc6-dev has libc.a. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/uio.h>
@@ -120,11 +126,27 @@ static int pin_pages(size_t mib)
 	return 0;
 }
 
+static int hold_lock(const char *path)
+{
+	if (setgroups(0, NULL) != 0 || setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0) {
+		perror("become nobody");
+		return 4;
+	}
+	int fd = open(path, O_RDONLY | O_CREAT | O_NOCTTY, 0644);
+	if (fd < 0) { perror(path); return 3; }
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) { perror("flock"); return 3; }
+	printf("ready: holding %s\n", path);
+	fflush(stdout);
+	for (;;) pause(); /* until SIGTERM */
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "map") == 0) return hold_mapping(argv[2], strtoul(argv[3], NULL, 0));
 	if (argc == 3 && strcmp(argv[1], "pipes") == 0) return fill_pipes(strtoul(argv[2], NULL, 0));
 	if (argc == 3 && strcmp(argv[1], "pin") == 0) return pin_pages(strtoul(argv[2], NULL, 0));
-	fprintf(stderr, "usage: holddax map DEV MIB | holddax pipes MIB | holddax pin MIB\n");
+	if (argc == 3 && strcmp(argv[1], "lock") == 0) return hold_lock(argv[2]);
+	fprintf(stderr, "usage: holddax map DEV MIB | holddax pipes MIB | holddax pin MIB | holddax lock FILE\n");
 	return 2;
 }

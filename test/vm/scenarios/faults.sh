@@ -7,7 +7,7 @@
 # (pipe buffers here) go there first and pin it; memory onlined as movable is the node's first
 # choice for user pages. /usr/local/bin/holddax (test/vm/guest/holddax.c, static) maps the device,
 # pins user pages with vmsplice (offlining their block waits in the kernel until a signal), or
-# fills pipe buffers.
+# fills pipe buffers, or (as nobody) holds a lock file.
 # Run as: sh faults.sh dax|daxctl     (see lib.sh)
 . /vm/lib.sh
 D=dax0.0
@@ -113,6 +113,40 @@ dcheck "the report says it was interrupted and rolled back" stderr_has "interrup
 stop_holder
 step devdax-after-release 0 - reconfigure-device -m devdax -f $D
 nocompare "daxctl's state differs since the step before"
+check "$D back on device_dax" driver_is $D device_dax
+
+# ---------------------------------------------------------------- a local user and the state lock
+# /run is made 0755, as systemd mounts it (the guest's tmpfs comes 1777). daxctl takes no lock: in
+# its boot the same user holds the same files and the same changes run.
+scenario user-lock "a non-root user cannot hold the state lock against root: creating it is refused, and an old lock file others could open (0644) is replaced"
+chmod 755 /run; rm -f /run/dax.lock
+# nobody_holds FILE: holddax lock FILE (as uid 65534) in the background until it holds the lock or gives up
+nobody_holds() {
+	: > $HOLD
+	holddax lock "$1" > $HOLD 2>&1 &
+	HOLDER=$!
+	_w=0
+	while kill -0 $HOLDER 2>/dev/null && ! grep -q ready $HOLD && [ $_w -lt 300 ]; do sleep 0.1; _w=$((_w + 1)); done
+	log "holddax lock $1 (as nobody): $(cat $HOLD)"
+}
+lock_is_roots() { [ "$(stat -c '%u %a' /run/dax.lock)" = "0 600" ] || { stat -c 'uid %u mode %a' /run/dax.lock; return 1; }; }
+begin system-ram-after-user-tried-to-create-lock
+nobody_holds /run/dax.lock
+check "nobody could not create the lock file" sh -c "! grep -q ready $HOLD && grep -q 'Permission denied' $HOLD"
+call 0 reconfigure-device -m system-ram $D
+dcheck "the change was not delayed (${_ms} ms, under the 30 s lock wait)" sh -c "[ $_ms -lt 25000 ]"
+dcheck "the lock file is root's, 0600" lock_is_roots
+stop_holder
+end
+begin devdax-while-user-holds-old-lock-file
+rm -f /run/dax.lock; : > /run/dax.lock; chmod 644 /run/dax.lock  # as dax made it before
+nobody_holds /run/dax.lock
+check "nobody holds the old lock file" grep -q ready $HOLD
+call 0 reconfigure-device -m devdax -f $D
+dcheck "the change was not delayed (${_ms} ms, under the 30 s lock wait)" sh -c "[ $_ms -lt 25000 ]"
+dcheck "the lock file was replaced by root's, 0600" lock_is_roots
+stop_holder
+end
 check "$D back on device_dax" driver_is $D device_dax
 
 # ---------------------------------------------------------------- unmovable pages: EBUSY, rollback
