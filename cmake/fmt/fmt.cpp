@@ -10,5 +10,9 @@ template FMT_API auto dragonbox::to_decimal(float x) noexcept -> dragonbox::deci
 template FMT_API auto dragonbox::to_decimal(double x) noexcept -> dragonbox::decimal_fp<double>;
 template FMT_API auto thousands_sep_impl(locale_ref) -> thousands_sep_result<char>;
 template FMT_API auto decimal_point_impl(locale_ref) -> char;
+#if FMT_VERSION >= 100000
+// fmt 10 (Debian 13) declares this one extern too; fmt 9 (Debian 12) instantiates it where used.
+template FMT_API void vformat_to(buffer<char>&, string_view, typename vformat_args<>::type, locale_ref);
+#endif
 }  // namespace detail
 FMT_END_NAMESPACE
