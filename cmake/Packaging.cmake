@@ -29,11 +29,11 @@ set(CPACK_PRE_BUILD_SCRIPTS "${CMAKE_CURRENT_LIST_DIR}/deb/compress-man.cmake")
 # The runtime libraries: computed by dpkg-shlibdeps (dpkg-dev) from the binary when it is
 # there, else the Debian 12 packages `ldd build/dax` resolves to (dpkg -S).
 #
-# No libfmt: fmt is compiled into the binary (header-only, DAX_FMT_HEADER_ONLY in CMakeLists.txt).
+# No libfmt: fmt is compiled into the binary (DAX_FMT_BUILTIN in CMakeLists.txt).
 # Linked as a shared library, the .deb built on Debian 12 depended on libfmt9, which Debian 13 does
 # not have (it has libfmt10; fmt changes its soname with every major version), so the package did
-# not install there. fmt is not a system interface dax shares with anything: the header-only build
-# costs some compile time and about 0.2 MB of binary, and one .deb installs on Debian 12 and 13.
+# not install there. fmt is not a system interface dax shares with anything: the built-in fmt
+# costs one file of compile time and about 0.2 MB of binary, and one .deb installs on Debian 12 and 13.
 # What remains (libc6, libstdc++6, libgcc-s1, libkmod2) has kept its soname on both, and
 # dpkg-shlibdeps on Debian 12 asks for versions Debian 13 exceeds.
 find_program(DAX_DPKG_SHLIBDEPS dpkg-shlibdeps)
@@ -41,7 +41,7 @@ if(DAX_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
   # dax opens libkmod with dlopen (core/kernel/modules.cpp), which dpkg-shlibdeps cannot see.
   set(CPACK_DEBIAN_PACKAGE_DEPENDS "libkmod2")
-elseif(DAX_FMT_HEADER_ONLY)
+elseif(DAX_FMT_BUILTIN)
   set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6, libgcc-s1, libkmod2, libstdc++6")
 else()
   set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6, libfmt9, libgcc-s1, libkmod2, libstdc++6")

@@ -6,6 +6,7 @@
 #include "core/kernel/real_sysfs.hpp"
 #include "core/model/device.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <filesystem>

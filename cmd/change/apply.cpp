@@ -6,6 +6,7 @@
 #include "cmd/common/hints.hpp"
 #include "cmd/common/targets.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 namespace dax::cli {

@@ -6,6 +6,7 @@
 #include "cmd/view/device_json.hpp"
 #include "core/change/dynamic.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>

@@ -5,6 +5,7 @@
 #include "cmd/common/targets.hpp"
 #include "core/change/dynamic.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 namespace dax::cli {

@@ -11,6 +11,7 @@
 #include "core/change/famfs.hpp"
 #include "core/change/operations.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>

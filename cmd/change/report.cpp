@@ -2,6 +2,7 @@
 
 #include "core/model/device_memory.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <cerrno>

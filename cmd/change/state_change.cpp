@@ -6,6 +6,7 @@
 #include "core/change/dry_run.hpp"
 #include "core/kernel/state_lock.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <fcntl.h>

@@ -4,6 +4,7 @@
 #include "cmd/common/hints.hpp"
 #include "core/base/parse.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <thread>

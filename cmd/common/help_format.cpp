@@ -1,5 +1,6 @@
 #include "cmd/common/help_format.hpp"
 
+#include <CLI/CLI.hpp>
 #include <sstream>
 
 namespace dax::cli {

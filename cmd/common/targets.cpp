@@ -2,6 +2,7 @@
 
 #include "cmd/common/exit_status.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>

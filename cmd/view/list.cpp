@@ -6,6 +6,7 @@
 #include "cmd/view/device_table.hpp"
 #include "cmd/view/views.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <cerrno>

@@ -11,6 +11,7 @@
 #include "core/model/hotplug_policy.hpp"
 #include "core/model/memory_view.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <fcntl.h>

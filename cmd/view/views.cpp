@@ -1,5 +1,6 @@
 #include "cmd/view/views.hpp"
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>

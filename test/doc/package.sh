@@ -42,7 +42,7 @@ echo "Depends: $depends"
 for lib in libkmod2 libc6 libstdc++6 libgcc-s1; do
   [[ ", $depends," == *", $lib "* || ", $depends," == *", $lib,"* ]] || fail "Depends lacks $lib"
 done
-# fmt is compiled in (header-only): a libfmtN dependency would tie the package to one Debian release
+# fmt is compiled in (DAX_FMT_BUILTIN): a libfmtN dependency would tie the package to one Debian release
 [[ $depends == *libfmt* ]] && fail "Depends names libfmt (fmt should be compiled in): $depends"
 grep -q '^ Package: dax$' <<<"$info" || fail "the package is not called dax"
 grep -q '^ Maintainer: .*<.*@.*>' <<<"$info" || fail "no Maintainer with an address"

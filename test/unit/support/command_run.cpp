@@ -4,6 +4,7 @@
 
 #include "core/base/non_copyable.hpp"
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
