@@ -39,8 +39,10 @@ play system-ram-again -e want=system-ram
 play devdax-refused -e want=devdax
 [ "$FAILED" = 1 ] || fail "devdax while memory is online was not refused"
 grep -q 'memory blocks are online' "$VM_OUT/devdax-refused.log" || fail "the refusal is not dax's message"
-grep -q 'or use force: true' "$VM_OUT/devdax-refused.log" && ! grep -q 'use --force' "$VM_OUT/devdax-refused.log" ||
-	fail "the refusal does not name the module's force option"
+# The task's msg (the result's stderr and report stay dax's own words)
+grep -q '"msg": "[^"]*or use force: true' "$VM_OUT/devdax-refused.log" &&
+	! grep -q '"msg": "[^"]*use --force' "$VM_OUT/devdax-refused.log" ||
+	fail "the refusal's msg does not name the module's force option"
 [ "$(driver)" = kmem ] || fail "the refused play changed the driver"
 
 play devdax -e want=devdax -e force=true
