@@ -68,6 +68,9 @@ def check_return(name, path, value):
 
 
 def check_changelog():
+    if not os.path.isfile(os.path.join(root, 'changelogs', 'config.yaml')):
+        problems.append('changelogs/config.yaml: missing (the changelog is kept by fragments)')
+        return
     config = yaml.safe_load(open(os.path.join(root, 'changelogs', 'config.yaml')))
     sections = {s[0] for s in config['sections']} | {config['prelude_section_name'], config['trivial_section_name']}
     fragments = os.path.join(root, 'changelogs', config['notesdir'])
