@@ -9,6 +9,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <optional>
+#include <string>
+
 namespace dax::cli {
 
 namespace {
@@ -16,6 +19,7 @@ namespace {
 struct ApplyOptions : ChangeOptions
 {
   bool force = false;
+  std::optional<std::string> section; // --section NAME: only the devices [device NAME] decides
 };
 
 // "devdax -> system-ram, online, movable; onlined 7 memory blocks" or "already system-ram, ...".
@@ -53,6 +57,32 @@ std::optional<Result<DeviceName>> skip_empty(Env& env, const Context& ctx, const
   return name;
 }
 
+// The devices of `names` to apply: those --section's section decides (and the unreadable, which may
+// match it), else all; nullopt after a usage error (no such section). Notes the sections that match
+// no device present when applying to all (only --section's own with --section).
+std::optional<std::vector<DeviceName>> chosen_devices(const ApplyPlan& plan, const ApplyOptions& options,
+                                                      const std::vector<DeviceName>& names)
+{
+  std::vector<const ConfigSection*> unmatched = plan.unmatched();
+  std::vector<DeviceName> chosen = names;
+  if (options.section) {
+    const ConfigSection* section = plan.section_named(*options.section);
+    if (!section) {
+      usage_error(fmt::format("--section {}: no section [device {}] in the configuration", *options.section,
+                              *options.section));
+      return std::nullopt;
+    }
+    chosen = plan.decided_by(*section, names);
+    std::erase_if(unmatched, [section](const ConfigSection* other) { return other != section; });
+  }
+  if (targets_all(options.targets)) {
+    for (const ConfigSection* section : unmatched) {
+      print_note(fmt::format("{} ({}) matches no device present", section->header(), section->where()));
+    }
+  }
+  return chosen;
+}
+
 int run_apply(Env& env, const ApplyOptions& options)
 {
   TargetOptions targets = options.targets;
@@ -66,17 +96,14 @@ int run_apply(Env& env, const ApplyOptions& options)
     // Matched under the lock: a device changed meanwhile is judged by what it is now.
     auto plan = load_apply_plan(target);
     if (!plan) return static_cast<int>(k_exit_usage);
-    if (targets_all(options.targets)) {
-      for (const ConfigSection* section : plan->unmatched()) {
-        print_note(fmt::format("{} ({}) matches no device present", section->header(), section->where()));
-      }
-    }
+    auto chosen = chosen_devices(*plan, options, *names);
+    if (!chosen) return static_cast<int>(k_exit_usage);
     FILE* out = target.report ? stderr : stdout; // under --report stdout is the JSON
     auto say = [out](const std::string& line) {
       fmt::print(out, "{}\n", line);
       std::fflush(out);
     };
-    auto outcome = apply_devices(target, *plan, *names, force, say, targets_all(options.targets));
+    auto outcome = apply_devices(target, *plan, *chosen, force, say, targets_all(options.targets));
     print_note(fmt::format("applied the configuration to {}", count_devices(outcome.applied.size())));
     return outcome.exit_code;
   });
@@ -150,6 +177,9 @@ void add_apply_options(CLI::App& app, ApplyOptions& options)
   add_target_options(app, options.targets, NoDevices::all);
   app.add_flag("-f,--force", options.force,
                "devdax: offline online memory first (a device in use is never bound to kmem)");
+  app.add_option("--section", options.section,
+                 "Only the devices section [device NAME] decides (others are left as they are)")
+    ->type_name("NAME");
 }
 
 Json apply_asked(const ApplyOptions& options)

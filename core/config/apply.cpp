@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 namespace dax {
 
@@ -44,6 +45,22 @@ std::vector<const ConfigSection*> ApplyPlan::unmatched() const
       result.push_back(&section);
     }
   }
+  return result;
+}
+
+const ConfigSection* ApplyPlan::section_named(std::string_view name) const
+{
+  for (const auto& section : config.sections) {
+    if (section.kind == SectionKind::device && section.name == name) return &section;
+  }
+  return nullptr;
+}
+
+std::vector<DeviceName> ApplyPlan::decided_by(const ConfigSection& section, const std::vector<DeviceName>& names) const
+{
+  std::vector<DeviceName> result;
+  std::copy_if(names.begin(), names.end(), std::back_inserter(result),
+               [&](const DeviceName& name) { return section_of(name) == &section || unreadable(name) != nullptr; });
   return result;
 }
 

@@ -5,6 +5,7 @@
 #include "core/config/match.hpp"
 
 #include <optional>
+#include <string_view>
 #include <vector>
 
 namespace dax {
@@ -31,6 +32,10 @@ struct ApplyPlan
   const Error* unreadable(const DeviceName& name) const;
   // The sections that match no device present (none while a device is unreadable: it may match).
   std::vector<const ConfigSection*> unmatched() const;
+  // The section [device NAME] (dax's kind, not daxctl's [reconfigure-device NAME]), or null.
+  const ConfigSection* section_named(std::string_view name) const;
+  // Of `names`, those section `section` decides, and those that cannot be read (they may match it).
+  std::vector<DeviceName> decided_by(const ConfigSection& section, const std::vector<DeviceName>& names) const;
 };
 
 // Loads the configuration below `config` and matches every device of `sysfs` to it; call it

@@ -5,6 +5,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -86,13 +87,41 @@ def dax_argv(module, *args):
     return argv + [str(a) for a in args]
 
 
+# dax's words for what can be done about a refusal (cmd/common/hints.cpp: its flags and commands), in
+# the words of this collection's options, so that no failure tells a playbook to "use --force".
+DEVICE = r'(dax[0-9]+\.[0-9]+)'
+OPTION_WORDS = (
+    (r'dax reconfigure -m system-ram --destroy-data-in-use %s \(apply never destroys data in use\)' % DEVICE,
+     r'dax.dax.device with device: \1, mode: system-ram, destroy_data_in_use: true (dax.dax.config never does)'),
+    (r'dax offline %s' % DEVICE, r'dax.dax.device with device: \1, mode: system-ram, online: false'),
+    (r'dax reconfigure -m (devdax|system-ram) %s' % DEVICE, r'dax.dax.device with device: \2, mode: \1'),
+    (r'--destroy-data-in-use\b', 'destroy_data_in_use: true'),
+    (r'--force\b', 'force: true'),
+    (r'--no-movable\b', 'movable: false'),
+)
+
+
+def option_words(text):
+    """dax's message `text` with its flags and commands worded as this collection's options."""
+    for pattern, words in OPTION_WORDS:
+        text = re.sub(pattern, words, text)
+    return text
+
+
+def worded(error):
+    """dax's error object with its message worded as option_words does (a copy)."""
+    if not isinstance(error, dict) or not isinstance(error.get('message'), str):
+        return error
+    return dict(error, message=option_words(error['message']))
+
+
 def dax_error(stderr, rc):
-    """dax's one-line error ("dax: error: ..."), else its last line of stderr."""
+    """dax's one-line error ("dax: error: ..."), else its last line of stderr, worded for the options."""
     lines = [line for line in stderr.splitlines() if line.strip()]
     errors = [line[len('dax: error: '):] for line in lines if line.startswith('dax: error: ')]
     if errors:
-        return '; '.join(errors)
-    return lines[-1] if lines else 'dax exited with status %d' % rc
+        return option_words('; '.join(errors))
+    return option_words(lines[-1]) if lines else 'dax exited with status %d' % rc
 
 
 def run_dax(module, *args, **kwargs):
@@ -112,27 +141,39 @@ def printed_error(out):
     return errors[0] if isinstance(errors, list) and errors else None
 
 
-def run_json(module, *args):
-    """Runs dax and parses its stdout as JSON; fails the module with dax's message on error."""
+def read_view(module, *args):
+    """Runs a dax view; returns (view, error). A view dax printed is returned also when it failed (a
+    device it could not read is left out of it), with the error: dax's error object, else one from its
+    exit status; view is None when dax printed no JSON."""
     rc, out, err = run_dax(module, *args)
-    if rc != 0:
-        msg = dax_error(err, rc)
-        fail(module, msg, printed_error(out) or error_object(msg, status_kind(rc)), rc=rc, stderr=err,
-             cmd=dax_argv(module, *args))
     try:
-        return json.loads(out)
+        view = json.loads(out)
     except ValueError as e:
-        fail(module, 'dax printed no JSON: %s' % e, error_object('dax printed no JSON: %s' % e, 'refused'),
-             stdout=out, stderr=err)
+        view = None
+        if rc == 0:
+            return None, error_object('dax printed no JSON: %s' % e, 'refused')
+    if rc == 0:
+        return view, None
+    msg = dax_error(err, rc)
+    return view, worded(printed_error(out)) or error_object(msg, status_kind(rc))
+
+
+def run_json(module, *args):
+    """Runs a dax view and returns its JSON; fails the module with dax's message when dax failed."""
+    view, error = read_view(module, *args)
+    if error is not None:
+        fail(module, error['message'], error, cmd=dax_argv(module, *args))
+    return view
 
 
 def try_report(module, *args):
     """Runs a state-changing dax command with --report (and --dry-run in check mode).
     Returns (report, error): error is None, or a dict for fail_json with dax's one-line message and,
     under `error`, the report's error object."""
-    args = list(args) + ['--report']
-    if module.check_mode:
-        args.append('--dry-run')
+    flags = ['--report'] + (['--dry-run'] if module.check_mode else [])
+    args = list(args)
+    end = args.index('--') if '--' in args else len(args)  # before the device names
+    args[end:end] = flags
     rc, out, err = run_dax(module, *args)
     try:
         report = json.loads(out) if out.strip() else None
@@ -140,7 +181,7 @@ def try_report(module, *args):
         report = None
     if rc != 0:
         msg = dax_error(err, rc)
-        error = report.get('error') if isinstance(report, dict) else None
+        error = worded(report.get('error')) if isinstance(report, dict) else None
         return report, dict(msg=msg, error=error or error_object(msg, status_kind(rc)), rc=rc, report=report,
                             stderr=err, cmd=dax_argv(module, *args))
     if report is None:

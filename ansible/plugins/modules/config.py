@@ -15,12 +15,14 @@ description:
     C(dax-apply(1))), then runs C(dax apply --report) so that the devices are in that state now.
   - dax checks the whole configuration before it writes anything; when it refuses the new file
     (C(FILE:LINE why)) the file is put back as it was and the module fails with that message.
-  - C(changed) is true when the file changed or C(dax apply) changed a device (read back by dax).
+  - C(changed) is true when the file changed or C(dax apply) changed a device (read back by dax), also
+    when C(dax apply) failed afterwards (the task fails, with dax's message and C(report)); a
+    file dax refused is put back, so that is no change.
   - In check mode nothing is written and C(dax apply --dry-run) predicts. When the file would
     change, the files dax reads (C(SYSROOT/etc/dax/dax.conf), C(dax.conf.d/*.conf),
     C(daxctl.conf.d/*.conf)) are copied into a private temporary directory (mode 0700, files 0644,
     owned by the module's user, removed afterwards) with the new file in its place, and
-    C(dax --config-root TMP apply --dry-run) runs on that copy against the real devices, so the
+    C(dax --config-root TMP apply --section NAME --dry-run) runs on that copy against the real devices, so the
     prediction is of the new configuration, and a configuration dax would refuse fails check mode
     with dax's C(FILE:LINE why), named as in C(/etc). The copy does not keep the files' owners and
     modes, so dax's trust checks on the installed files are only made by a real run.
@@ -77,30 +79,102 @@ EXAMPLES = r'''
 RETURN = r'''
 error:
   description:
-    - On failure, dax's error object (schema and kinds in C(dax(1)), REPORT) - C(kind), C(device), C(path),
-      C(errno), C(pids) and C(message) - the same keys and kinds as C(--report) and C(dax status --format=json).
+    - "On failure, dax's error object (schema and kinds in C(dax(1)), REPORT), the same keys and kinds as
+      C(--report) and C(dax status --format=json); its C(message) worded with the module's options (C(force: true),
+      not C(--force))."
     - dax's own when it printed one; else C(kind) C(usage) for a value the module refuses before running dax, or
       from dax's exit status (2 usage, 3 partial, 130 interrupted, else refused), the other keys null but C(message).
   returned: failed
   type: dict
+  contains:
+    kind:
+      description: What failed - C(usage), C(refused), C(partial), C(interrupted) (and the others of C(dax(1)), REPORT).
+      type: str
+      sample: refused
+    device:
+      description: The device it is about, or null.
+      type: str
+      sample: dax0.0
+    path:
+      description: The file dax failed on, or null.
+      type: str
+      sample: /sys/devices/platform/hmem.0/dax0.0/size
+    errno:
+      description: The error number of the failed system call, or null.
+      type: int
+      sample: 16
+    pids:
+      description: The processes that use the device, or null.
+      type: list
+      elements: int
+      sample: [4242]
+    message:
+      description: dax's one-line message.
+      type: str
+      sample: "dax0.0: 7 of 7 memory blocks are online; offline them first
+        (dax.dax.device with device: dax0.0, mode: system-ram, online: false) or use force: true"
+  sample:
+    kind: refused
+    device: dax0.0
+    path: null
+    errno: null
+    pids: null
+    message: "dax0.0: 7 of 7 memory blocks are online; offline them first
+      (dax.dax.device with device: dax0.0, mode: system-ram, online: false) or use force: true"
 path:
   description: The configuration file (under the sysroot).
   returned: always
   type: str
+  sample: /etc/dax/dax.conf.d/spare.conf
 file_changed:
-  description: Whether the file was (or, in check mode, would be) written.
+  description: Whether the file was (or, in check mode, would be) written; false when dax refused it and it was put back.
   returned: always
   type: bool
+  sample: true
 apply_predicted:
   description:
     - Whether C(report) is check mode's prediction (C(dax apply --dry-run), on the configuration as it
       would be when the file changes); false outside check mode and when no apply runs.
   returned: always
   type: bool
+  sample: false
 report:
-  description: The C(dax apply --report) JSON (schema in C(dax(1)), REPORT); null when not run.
+  description: The C(dax apply --section NAME --report) JSON (schema in C(dax(1)), REPORT); null when not run.
   returned: always
   type: dict
+  contains:
+    command:
+      description: The dax command.
+      type: str
+      sample: apply
+    dry_run:
+      description: Whether it was a dry run (check mode).
+      type: bool
+      sample: false
+    changed:
+      description: Whether a device's state differs afterwards.
+      type: bool
+      sample: true
+    exit_status:
+      description: dax's exit status.
+      type: int
+      sample: 0
+    error:
+      description: The first failure's error object (as I(error)), or null.
+      type: dict
+      sample: null
+    devices:
+      description:
+        - Per device of the section, what was asked (C(mode), C(online), C(movable), C(force), C(section),
+          C(where)), its state before and after, whether it changed, its error (as dax.dax.device's I(devices)).
+      type: list
+      elements: dict
+      sample: [{"device": "dax0.1", "asked": {"mode": "system-ram", "online": false, "movable": true, "force": false,
+                "section": "[device spare]", "where": "/etc/dax/dax.conf.d/spare.conf:2"},
+                "before": {"mode": "system-ram", "memory_blocks": {"online": {"Movable": 2}, "offline": 1}},
+                "after": {"mode": "system-ram", "memory_blocks": {"online": {}, "offline": 3}},
+                "predicted": false, "changed": true, "error": null}]
+  sample: {"command": "apply", "dry_run": false, "changed": true, "exit_status": 0, "error": null, "devices": []}
 '''
 
 import json
@@ -192,7 +266,7 @@ def predict_apply(module, path, new):
         with open(target, 'w') as f:
             f.write(new)
         os.chmod(target, 0o644)
-        report, error = try_report(module, '--config-root', copy, 'apply', *force_args(module.params))
+        report, error = try_report(module, '--config-root', copy, *apply_args(module.params))
     finally:
         shutil.rmtree(copy, ignore_errors=True)
 
@@ -216,8 +290,23 @@ def check_match(module, match):
                          "surrounding spaces (dax would read it differently)" % (key, value))
 
 
-def force_args(params):
-    return ['--force'] if params['force'] else []
+def apply_args(params):
+    """dax apply for the devices of this section only."""
+    return ['apply', '--section', params['name']] + (['--force'] if params['force'] else [])
+
+
+def failed_apply(module, result, error, path, old):
+    """Fails the module after dax apply failed: a configuration dax refused (status 2, nothing applied) is
+    put back, no change; otherwise `changed` says whether the file or a device changed before the failure."""
+    if error.get('rc') == 2 and result['file_changed']:
+        if not module.check_mode:
+            write(module, path, old)
+            error['msg'] += '; %s was put back as it was' % path
+        result['file_changed'] = False
+    report = error.get('report')
+    result['changed'] = result['file_changed'] or bool(isinstance(report, dict) and report.get('changed'))
+    result.update(error)
+    module.fail_json(**result)
 
 
 def main():
@@ -250,12 +339,9 @@ def main():
         if file_changed and module.check_mode:
             report, error = predict_apply(module, path, new)
         else:
-            report, error = try_report(module, 'apply', *force_args(params))
+            report, error = try_report(module, *apply_args(params))
         if error:
-            if file_changed and not module.check_mode and error.get('rc') == 2:
-                write(module, path, old)  # dax refused the configuration: put the old file back
-                error['msg'] += '; %s was put back as it was' % path
-            module.fail_json(**error)
+            failed_apply(module, result, error, path, old)
         result['report'] = report
         result['apply_predicted'] = module.check_mode
         result['changed'] = file_changed or report['changed']
