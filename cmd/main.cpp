@@ -23,9 +23,12 @@ namespace dax::cli {
 
 namespace {
 
+// One paragraph, wrapped by the formatter (narrow_formatter); the codes are those of dax(1)'s EXIT
+// STATUS (doc.help-text compares the two lists).
 constexpr const char* k_exit_status_help =
-  "Exit status: 0 success (also when there was nothing to do), 1 failure, 2 usage error or bad\n"
-  "input (nothing was changed), 3 some devices succeeded and some did not.\n"
+  "Exit status: 0 success (also when there was nothing to do), 1 failure, 2 usage error or bad "
+  "input (nothing was changed), 3 some devices succeeded and some did not, 130 interrupted (Ctrl-C, "
+  "SIGTERM, SIGHUP, SIGPIPE).\n"
   "See dax(1) and dax-COMMAND(1).";
 
 std::vector<Command> commands()
@@ -34,17 +37,6 @@ std::vector<Command> commands()
           offline_command(),        create_device_command(),   destroy_device_command(),
           enable_device_command(),  disable_device_command(),  migrate_command(),
           apply_command(),          status_command(),          metrics_command()};
-}
-
-// Prints the visible long options of `app`, "--name" a line; `skip_help` for the global ones.
-void print_long_options(const CLI::App& app, bool skip_help)
-{
-  for (const CLI::Option* option : app.get_options()) {
-    if (option->get_group().empty()) continue;
-    for (const auto& name : option->get_lnames()) {
-      if (!(skip_help && name == "help")) fmt::print("--{}\n", name);
-    }
-  }
 }
 
 // Whether `sysroot` is the running system's root, where loading modules makes sense.
@@ -132,6 +124,66 @@ std::vector<Subcommand> add_subcommands(CLI::App& app)
   return subcommands;
 }
 
+// The names a command is given by: every command's, daxctl's aliases, and help.
+std::vector<std::string> command_names(const CLI::App& app)
+{
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    names.push_back(sub->get_name());
+    for (const auto& alias : sub->get_aliases()) names.push_back(alias);
+  }
+  return names;
+}
+
+// ", did you mean 'X'?" when one of `names` is close to `word`, else ".".
+std::string suggestion(std::string_view word, const std::vector<std::string>& names)
+{
+  auto closest = closest_name(word, names);
+  return closest ? fmt::format("; did you mean '{}'?", printable(*closest)) : ".";
+}
+
+// What refuses `word` where a command was expected ("dax lst"), with the closest command's name.
+std::string unknown_command(const CLI::App& app, std::string_view word)
+{
+  return fmt::format("'{}' is not a dax command{} See 'dax --help'.", printable(word),
+                     suggestion(word, command_names(app)));
+}
+
+// The visible long options of command `sub` and then the global ones of `app` ("--name" each; --help
+// once), or only the global ones without `sub`.
+std::vector<std::string> option_names(const CLI::App& app, const CLI::App* sub)
+{
+  std::vector<std::string> names;
+  for (const CLI::App* from : {sub, &app}) {
+    if (from == nullptr) continue;
+    for (const CLI::Option* option : from->get_options()) {
+      if (option->get_group().empty()) continue;
+      for (const auto& name : option->get_lnames()) {
+        if (!(sub != nullptr && from == &app && name == "help")) names.push_back("--" + name);
+      }
+    }
+  }
+  return names;
+}
+
+// The one line of a command line the parser refused: an unknown command or option named, with the
+// closest name and the help that lists them ('dax CMD --help' once the command is known).
+std::string parse_error_message(const CLI::App& app, const CLI::ParseError& error)
+{
+  auto parsed = app.get_subcommands();
+  const CLI::App* sub = parsed.empty() ? nullptr : parsed.front();
+  std::string help = sub ? fmt::format("dax {} --help", sub->get_name()) : "dax --help";
+  auto extras = app.remaining(false);
+  bool extra = dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr && !extras.empty();
+  if (extra && sub == nullptr && !extras.front().starts_with("-")) return unknown_command(app, extras.front());
+  if (extra && extras.front().starts_with("-")) {
+    std::string word = extras.front().substr(0, extras.front().find('='));
+    return fmt::format("{}unknown option '{}'{} See '{}'.", sub ? sub->get_name() + ": " : "", printable(word),
+                       suggestion(word, option_names(app, sub)), help);
+  }
+  return fmt::format("{}. See '{}'.", error.what(), help);
+}
+
 // Parses the command line; an exit code when that is all there is to do (--help, --version, a
 // usage error).
 std::optional<int> parse(CLI::App& app, int argc, char** argv)
@@ -140,10 +192,7 @@ std::optional<int> parse(CLI::App& app, int argc, char** argv)
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     if (error.get_exit_code() == 0) return app.exit(error);
-    FailureSink::record(bad_input("", error.what()), false);
-    print_error(error.what());
-    fmt::print(stderr, "Run 'dax --help' for usage.\n");
-    return k_exit_usage;
+    return usage_error(parse_error_message(app, error));
   }
   return std::nullopt;
 }
@@ -192,17 +241,12 @@ std::optional<int> answer_completion(const CLI::App& app, const GlobalOptions& o
                                      const std::vector<Subcommand>& subcommands)
 {
   if (options.introspection.list_cmds) {
-    for (const auto& command : commands()) {
-      fmt::print("{}\n", command.name);
-      for (const auto& alias : command.aliases) fmt::print("{}\n", alias);
-    }
-    fmt::print("help\n");
+    for (const auto& name : command_names(app)) fmt::print("{}\n", name);
     return k_exit_ok;
   }
   for (const auto& sub : subcommands) {
     if (*sub.list_opts) {
-      print_long_options(*sub.app, false);
-      print_long_options(app, true);
+      for (const auto& name : option_names(app, sub.app)) fmt::print("{}\n", name);
       return k_exit_ok;
     }
   }
@@ -210,19 +254,20 @@ std::optional<int> answer_completion(const CLI::App& app, const GlobalOptions& o
 }
 
 // `dax help [COMMAND]`.
+// `dax help [COMMAND]`: what `dax --help` and `dax COMMAND --help` print (git's and systemctl's way).
 int print_help(const CLI::App& app, const std::string& topic, const std::vector<Subcommand>& subcommands)
 {
   if (topic.empty()) {
-    fmt::print("{}", app.help());
+    fmt::print("{}", app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal));
     return k_exit_ok;
   }
   for (const auto& sub : subcommands) {
     if (sub.app->check_name(topic)) {
-      fmt::print("{}", sub.app->help());
+      fmt::print("{}", sub.app->help(app.get_name()));
       return k_exit_ok;
     }
   }
-  return usage_error(fmt::format("help: no such command '{}' (see dax --help)", printable(topic)));
+  return usage_error(unknown_command(app, topic));
 }
 
 // Runs what was asked (a subcommand, or --list-devices/--list-regions) on the --sysroot's files,

@@ -197,6 +197,11 @@ int create_devices(Env& env, const CreateOptions& options, const CreatePlan& pla
   for (unsigned region : regions) {
     auto name = create_device(ctx, region, plan.spec);
     if (env.report) report_create(env, region, name);
+    // -s or -a that do not fit the first region: a bad command-line value (exit 2), nothing created.
+    if (!name && name.error().kind == ErrorKind::bad_input && created.empty()) {
+      report_failure(name.error());
+      return exit_status(name.error());
+    }
     if (name) {
       created.push_back(*name);
     } else {

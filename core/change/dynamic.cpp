@@ -112,7 +112,11 @@ Result<uint64_t> plan_create(Context& ctx, const std::string& who, const std::st
     auto aligned = check_multiple(who, fmt::format("mapping at {:#x}: length", range.start), range.size, align);
     if (!aligned) return std::unexpected(aligned.error());
   }
-  if (auto aligned = check_multiple(who, "size", size, align); !aligned) return std::unexpected(aligned.error());
+  if (auto aligned = check_multiple(who, "size", size, align); !aligned) {
+    // The size or alignment the user gave that do not fit together: bad input, not a refusal.
+    if (spec.size || spec.align) aligned.error().kind = ErrorKind::bad_input;
+    return std::unexpected(aligned.error());
+  }
   return size;
 }
 

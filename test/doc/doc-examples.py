@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs every example of README.md and man/*.scd on the shipped sysfs trees.
+"""Runs every example of README.md and man/*.scd, and examples/*.conf, on the shipped sysfs trees.
 
 A fenced block is one of:
   a configuration (its first line is a [section]): dax --sysroot TREE --config-root DIR apply --dry-run
@@ -197,6 +197,14 @@ def main():
             ran += 1
             print(f'{"ok" if not problems else "FAIL"} {where} ({what}, {wanted["tree"]})')
             failures += [f'{where}: {problem}' for problem in problems]
+    # The example configurations installed with the docs (examples/*.conf): dax apply --dry-run takes them.
+    for name in sorted(os.listdir(os.path.join(source, 'examples'))):
+        if name.endswith('.conf'):
+            path = os.path.join(source, 'examples', name)
+            problems = runner.run_config(open(path, encoding='utf-8').read().split('\n'), directives(None))
+            ran += 1
+            print(f'{"ok" if not problems else "FAIL"} examples/{name} (config, {DEFAULT_TREE})')
+            failures += [f'examples/{name}: {problem}' for problem in problems]
     print(f'{ran} examples run, {marked} marked as not runnable, {len(failures)} failures')
     for failure in failures:
         print('\n' + failure)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # package.sh BUILDDIR WORKDIR: builds the .deb with cpack (CPackConfig.cmake of BUILDDIR)
 # into WORKDIR and checks with dpkg that it holds the binary, the man pages and the
-# completions, the example alerting rules, the udev rule and systemd unit (where the build put
+# completions, a man page for every command name (daxctl's too), the example alerting rules and
+# configuration, the udev rule and systemd unit (where the build put
 # them, ExecStart naming the packaged binary), and that Depends names the runtime libraries
 # (libkmod2 among them) and no libfmt (compiled in, so that one .deb installs on Debian 12 and 13).
 set -u
@@ -31,7 +32,7 @@ for path in /usr/bin/dax \
             "$unitdir/dax-apply@.service" "$rulesdir/90-dax.rules" "$rulesdir/91-dax-daxctl.rules" \
             "$unitdir/dax-metrics.service" "$unitdir/dax-metrics.timer" /usr/share/man/man1/dax-metrics.1.gz \
             /usr/share/doc/dax/copyright /usr/share/doc/dax/changelog.gz \
-            /usr/share/doc/dax/examples/dax-alerts.rules.yml \
+            /usr/share/doc/dax/examples/dax-alerts.rules.yml /usr/share/doc/dax/examples/dax.conf \
             /usr/share/bash-completion/completions/dax \
             /usr/share/zsh/vendor-completions/_dax \
             /usr/share/fish/vendor_completions.d/dax.fish; do
@@ -51,6 +52,11 @@ grep -q '^ Description: .' <<<"$info" || fail "no Description"
 dpkg-deb -x "$deb" "$workdir/root" || fail "dpkg-deb -x failed"
 version=$("$workdir/root/usr/bin/dax" --version 2>&1) || fail "the packaged dax does not run: $version"
 grep -q "^ Version: ${version#dax }" <<<"$info" || fail "package version differs from '$version'"
+# A page for every command name, daxctl's too (dax-reconfigure-device.1.gz -> dax-reconfigure.1.gz).
+for name in $("$workdir/root/usr/bin/dax" --list-cmds); do
+  [ "$name" = help ] || [ -f "$workdir/root/usr/share/man/man1/dax-$name.1.gz" ] ||
+    fail "no man page dax-$name.1.gz (or a link to a missing one)"
+done
 grep -qx 'ExecStart=/usr/bin/dax apply %I' "$workdir/root$unitdir/dax-apply@.service" ||
   fail "the packaged dax-apply@.service does not run /usr/bin/dax apply %I"
 
