@@ -88,7 +88,7 @@ Table blocks_table(const std::vector<DeviceView>& views)
     for (const auto& group : item.view.groups) {
       Range range = group.range(item.view.block_size);
       table.add_row({item.device->name.str(), range_text(range), fmt::format("{:#x}", range.start),
-                     fmt::format("{:#x}", range.end() - 1), human_size(range.size),
+                     fmt::format("{:#x}", range.end() - 1), Cell::size(range.size),
                      Cell(state_text(group), state_style(group)), group.zone ? std::string(to_string(*group.zone)) : k_none,
                      group.node ? std::to_string(*group.node) : k_none, block_span(group),
                      std::to_string(group.count)});
@@ -105,7 +105,7 @@ Table lost_table(const std::vector<DeviceView>& views)
   for (const auto& item : views) {
     std::string block = human_size(item.view.block_size);
     auto row = [&](const Range& range, std::string why) {
-      table.add_row({item.device->name.str(), range_text(range), human_size(range.size), std::move(why)});
+      table.add_row({item.device->name.str(), range_text(range), Cell::size(range.size), std::move(why)});
     };
     for (const auto& range : item.view.ranges) {
       if (range.too_small()) {
@@ -148,7 +148,8 @@ int print_memory_view(Env& env, const std::vector<Device>& devices, const ViewOp
   } else {
     Table blocks = blocks_table(views);
     code = print_table(blocks, options);
-    if (code != k_exit_ok || views.empty()) return code;
+    // --raw and --pairs print one table for a script: the prose below is for people.
+    if (code != k_exit_ok || views.empty() || options.look.layout != Layout::aligned) return code;
     Table lost = lost_table(views);
     if (lost.empty() && !unreadable.empty()) {
       fmt::print("\nLost to {} block alignment: unknown (the ranges are readable by root only).\n",
@@ -156,8 +157,8 @@ int print_memory_view(Env& env, const std::vector<Device>& devices, const ViewOp
     } else if (lost.empty()) {
       fmt::print("\nNothing lost to {} block alignment.\n", human_size(*block_size));
     } else {
-      fmt::print("\n{}\n", bold(fmt::format("Lost to {} block alignment:", human_size(*block_size)), options.colour));
-      std::fputs(lost.render(options.colour).c_str(), stdout);
+      fmt::print("\n{}\n", bold(fmt::format("Lost to {} block alignment:", human_size(*block_size)), options.look.colour));
+      std::fputs(lost.render(options.look).c_str(), stdout);
     }
   }
   for (const auto& name : unreadable) {

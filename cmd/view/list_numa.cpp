@@ -120,10 +120,10 @@ Table numa_table(const NumaView& numa, const std::map<int, NodeDax>& dax)
     for (const auto& distance : node.distances) distances.push_back(std::to_string(distance.distance));
     auto it = dax.find(node.id);
     bool has_dax = it != dax.end();
-    table.add_row({std::to_string(node.id), human_size(node.mem_total), human_size(node.mem_free),
+    table.add_row({std::to_string(node.id), Cell::size(node.mem_total), Cell::size(node.mem_free),
                    node.cpus.empty() ? k_none : node.cpus, node.tier ? std::to_string(*node.tier) : k_none,
                    has_dax ? dax_cell(it->second.devices) : k_none,
-                   !has_dax ? std::string(k_none) : it->second.known ? human_size(it->second.hotplugged) : "?",
+                   !has_dax ? Cell(k_none) : it->second.known ? Cell::size(it->second.hotplugged) : Cell("?"),
                    distances.empty() ? k_none : join(distances, " ")});
   }
   return table;
@@ -185,7 +185,8 @@ int print_numa_view(Env& env, const std::vector<Device>& devices, const ViewOpti
   }
   Table table = numa_table(*numa, *dax);
   int code = print_table(table, options);
-  if (code == k_exit_ok) print_kernel_settings(*numa, options.colour);
+  // --raw and --pairs print one table for a script: the prose below is for people.
+  if (code == k_exit_ok && options.look.layout == Layout::aligned) print_kernel_settings(*numa, options.look.colour);
   return code;
 }
 
