@@ -27,7 +27,7 @@ void add_view_options(CLI::App& app, ViewArgs& args, const std::string& format_h
   app.add_flag(short_n == ShortNoHeadings::yes ? "-n,--noheadings" : "--noheadings", args.no_headings,
                "Print the table without its header line");
   app.add_flag("--raw", args.raw, "Table cells separated by one space, blanks escaped as \\xHH");
-  app.add_flag("-P,--pairs", args.pairs, "Table rows as NAME=\"value\" pairs");
+  app.add_flag("-P,--pairs", args.pairs, "Each table row as NAME=\"value\" pairs");
   app.add_flag("-b,--bytes", args.bytes, "Sizes in bytes in tables");
 }
 
