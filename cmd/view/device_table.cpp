@@ -87,7 +87,8 @@ int print_device_table(Env& env, std::vector<Device> devices, const ViewOptions&
   int code = print_table(table, options);
   if (code == k_exit_ok && withheld) {
     print_note("the memory blocks of system-ram devices are found from ranges readable by root only; "
-               "run as root to see BLOCKS, ZONE and LOST");
+               "run as root to see BLOCKS, ZONE and LOST (dax list --numa shows every node's blocks and zones "
+                "without root)");
   }
   return code;
 }
