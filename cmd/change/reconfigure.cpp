@@ -32,8 +32,7 @@ struct ReconfigureOptions : ChangeOptions
   bool human = false;
   MemmapOnMemory memmap = MemmapOnMemory::keep;
   bool check_config = false;
-  std::string format;  // --format: "json" (the default, daxctl's) or "table"
-  std::string columns; // -o
+  ViewArgs view; // --format ("json", the default, daxctl's, or "table"), -o and the table options
   std::vector<const CLI::Option*> ram_flags; // the options that only system-ram takes, to refuse with famfs
 };
 
@@ -211,9 +210,9 @@ int run_check_config(Env& env, const ReconfigureOptions& options, const ViewOpti
 // The output format and columns, checked before anything changes.
 Result<ViewOptions> reconfigure_view(const ReconfigureOptions& options)
 {
-  auto view = view_options(options.format, options.columns, Format::json);
+  auto view = view_options(options.view, Format::json, options.human);
   if (!view) return view;
-  if (auto columns = check_device_columns(options.columns); !columns) return std::unexpected(columns.error());
+  if (auto columns = check_columns(device_table({}), *view); !columns) return std::unexpected(columns.error());
   return view;
 }
 
@@ -250,8 +249,8 @@ std::string mode_conflict(const ReconfigureOptions& options, Mode mode)
 
 int run_reconfigure(Env& env, const ReconfigureOptions& options)
 {
-  if (options.report && (!options.format.empty() || !options.columns.empty() || options.human)) {
-    return usage_error("--report prints its own JSON: it cannot be combined with --format, -o or -u");
+  if (options.report && (options.view.given() || options.human)) {
+    return usage_error("--report prints its own JSON: it cannot be combined with --format, -J, the table options or -u");
   }
   auto view = reconfigure_view(options);
   if (!view) {
@@ -299,7 +298,7 @@ void add_reconfigure_options(CLI::App& app, ReconfigureOptions& options)
     options.ram_flags.push_back(app.get_option(flag));
   }
   app.add_flag("-u,--human", options.human, "Human-readable sizes in the printed JSON");
-  add_view_options(app, options.format, options.columns, "json (the default, daxctl's) or table");
+  add_view_options(app, options.view, "json (the default, daxctl's) or table", ShortNoHeadings::no);
 }
 
 } // namespace

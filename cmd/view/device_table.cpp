@@ -28,9 +28,9 @@ std::string DeviceState::online_blocks() const
   return fmt::format("{}/{}", memory->online_count(), memory->total_count());
 }
 
-std::string DeviceState::lost() const
+Cell DeviceState::lost() const
 {
-  return plan ? human_size(plan->lost_bytes()) : k_none;
+  return Cell::size(plan ? std::optional<uint64_t>(plan->lost_bytes()) : std::nullopt);
 }
 
 Result<DeviceState> read_device_state(Sysfs& sysfs, Device device, std::optional<uint64_t> block_size)
@@ -59,8 +59,8 @@ Table device_table(const std::vector<DeviceState>& devices)
       blocks_style = state.memory->online_count() == state.memory->total_count() ? Style::good : Style::warn;
     }
     std::string node = device.target_node && *device.target_node >= 0 ? std::to_string(*device.target_node) : k_none;
-    table.add_row({device.name.str(), std::to_string(device.name.region), human_size(device.size),
-                   device.align ? human_size(*device.align) : k_none,
+    table.add_row({device.name.str(), std::to_string(device.name.region), Cell::size(device.size),
+                   Cell::size(device.align),
                    Cell(std::string(to_string(device.mode())), device.mode() == Mode::system_ram ? Style::good : Style::plain),
                    Cell(enabled ? "enabled" : "disabled", enabled ? Style::plain : Style::warn),
                    device.driver_name.empty() ? k_none : device.driver_name, node,
@@ -87,15 +87,10 @@ int print_device_table(Env& env, std::vector<Device> devices, const ViewOptions&
   int code = print_table(table, options);
   if (code == k_exit_ok && withheld) {
     print_note("the memory blocks of system-ram devices are found from ranges readable by root only; "
-               "run as root to see BLOCKS, ZONE and LOST");
+               "run as root to see BLOCKS, ZONE and LOST (dax list --numa shows every node's blocks and zones "
+                "without root)");
   }
   return code;
-}
-
-Result<void> check_device_columns(const std::string& columns)
-{
-  if (columns.empty()) return {};
-  return device_table({}).select(columns);
 }
 
 Table region_table(const std::vector<Region>& regions)
@@ -106,8 +101,8 @@ Table region_table(const std::vector<Region>& regions)
   for (const auto& region : regions) {
     std::string names;
     for (const auto& device : region.devices) names += (names.empty() ? "" : ",") + device.name.str();
-    table.add_row({std::to_string(region.id), human_size(region.size), human_size(region.available_size),
-                   human_size(region.align), names.empty() ? k_none : names, region.path});
+    table.add_row({std::to_string(region.id), Cell::size(region.size), Cell::size(region.available_size),
+                   Cell::size(region.align), names.empty() ? k_none : names, region.path});
   }
   return table;
 }

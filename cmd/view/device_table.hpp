@@ -22,8 +22,8 @@ struct DeviceState
 
   // The zones of its online blocks, "Movable", "Normal" or "Movable,Normal"; "-" when none.
   std::string zones() const;
-  // The bytes block alignment loses, human-readable; "-" without a plan.
-  std::string lost() const;
+  // The bytes block alignment loses, a size cell; "-" without a plan.
+  Cell lost() const;
   // "7/7": online blocks of all hot-added blocks; "-" without memory blocks.
   std::string online_blocks() const;
 };
@@ -38,9 +38,6 @@ Table device_table(const std::vector<DeviceState>& devices);
 
 // Reads the memory of `devices` and prints their table (list and reconfigure --format=table).
 int print_device_table(Env& env, std::vector<Device> devices, const ViewOptions& options);
-
-// Checks -o `columns` against the devices table before anything is done (reconfigure).
-Result<void> check_device_columns(const std::string& columns);
 
 // The regions table of `list -R --format=table`: REGION, SIZE, AVAILABLE, ALIGN, DEVICES, PATH;
 // all but PATH by default.

@@ -26,8 +26,8 @@ struct ListOptions
   bool human = false;
   bool memory = false;  // the memory view instead of the device list
   bool numa = false;    // the NUMA view instead of the device list
-  std::string format;   // "table", "json", or empty: JSON for the list, a table for the views
-  std::string columns;  // -o
+  ViewArgs view;        // --format ("table", "json", or empty: JSON for the list, a table for the
+                        // views), -J, -o and the table options
 };
 
 // What the filters in the options select: -r, -d, and -i for devices of size 0.
@@ -72,17 +72,25 @@ std::vector<Device> selected_devices(const std::vector<Region>& regions, const F
   return devices;
 }
 
-// `list --format=table`: the regions table when only regions are asked for, else the devices table.
+// `list --format=table`: the regions table when regions are asked for, the devices table when
+// devices are; with both, the regions first (in their default or all columns: -o is the
+// devices'), a blank line between.
 int print_list_table(Env& env, const ListOptions& options, const std::vector<Region>& regions,
                      const Filters& filters, const ViewOptions& view)
 {
-  if (options.regions && !options.devices) {
+  if (options.regions) {
     std::vector<Region> shown;
     for (const auto& region : regions) {
       if (filters.selects(region)) shown.push_back(region);
     }
     Table table = region_table(shown);
-    return print_table(table, view);
+    if (!options.devices) return print_table(table, view);
+    ViewOptions regions_view = view;
+    regions_view.columns.clear();
+    // The devices' -o is checked first: a bad column prints no half of the view.
+    if (auto columns = check_columns(device_table({}), view); !columns) return usage_error(columns.error().message());
+    print_table(table, regions_view);
+    std::fputs("\n", stdout);
   }
   return print_device_table(env, selected_devices(regions, filters), view);
 }
@@ -102,9 +110,13 @@ int run_view(Env& env, const ListOptions& options, const Filters& filters)
     return usage_error("--memory and --numa are two views: give one of them");
   }
   bool view = options.memory || options.numa;
-  auto shown = view_options(options.format, options.columns, view ? Format::table : Format::json);
+  auto shown = view_options(options.view, view ? Format::table : Format::json, options.human);
   if (!shown) {
     return usage_error(shown.error().message());
+  }
+  if (options.human && view && shown->format == Format::json) {
+    return usage_error("-u: the JSON of --memory and --numa is dax's own and gives sizes in bytes; -u is for "
+                       "daxctl's JSON (tables are human-readable without it)");
   }
   if (options.mappings && (view || shown->format == Format::table)) {
     print_error("--mappings is part of daxctl's JSON list; the ranges are in the --memory view");
@@ -194,7 +206,8 @@ int run_list(Env& env, ListOptions options)
     options.regions = !options.region.empty();
     options.devices = !options.device.empty() || !options.regions;
   }
-  if (options.memory || options.numa || options.format == "table" || !options.columns.empty()) {
+  auto view = view_options(options.view, Format::json, options.human);
+  if (options.memory || options.numa || !view || view->format == Format::table) {
     return run_view(env, options, *filters);
   }
   std::vector<Error> bad;
@@ -228,7 +241,7 @@ void add_list_options(CLI::App& app, ListOptions& options)
   app.add_flag("-u,--human", options.human, "Human-readable sizes and hex addresses");
   app.add_flag("--memory", options.memory, "Per device: hot-plug ranges, memory blocks, what alignment lost");
   app.add_flag("--numa", options.numa, "NUMA nodes: memory, distances, tiers, dax memory");
-  add_view_options(app, options.format, options.columns,
+  add_view_options(app, options.view,
                    "table or json (default: json, a table for --memory and --numa)");
 }
 

@@ -40,7 +40,23 @@ struct DeviceView
 {
   const Device* device;
   MemoryView view;
+  // When its ranges are root's: the blocks of its target node, which every user may read.
+  std::optional<std::vector<BlockGroup>> node_groups;
+
+  // Whether its ranges (and so its own blocks) are known: a size-0 device has none.
+  bool known() const { return device->size == 0 || !device->ranges().empty(); }
 };
+
+// One block group as JSON, in bytes.
+Json group_json(const BlockGroup& group, uint64_t block_size)
+{
+  Range range = group.range(block_size);
+  Json object{{"start", range.start}, {"end", range.end() - 1}, {"size", range.size},
+              {"first_block", group.first}, {"last_block", group.last()}, {"state", state_text(group)}};
+  if (group.zone) object["zone"] = to_string(*group.zone);
+  if (group.node) object["node"] = *group.node;
+  return object;
+}
 
 // dax's own JSON for one device: its ranges under alignment and its block groups, in bytes.
 Json view_json(const DeviceView& item)
@@ -60,21 +76,46 @@ Json view_json(const DeviceView& item)
     ranges.push_back(std::move(object));
   }
   Json memory = Json::array();
-  for (const auto& group : item.view.groups) {
-    Range range = group.range(item.view.block_size);
-    Json object{{"start", range.start}, {"end", range.end() - 1}, {"size", range.size},
-                {"first_block", group.first}, {"last_block", group.last()}, {"state", state_text(group)}};
-    if (group.zone) object["zone"] = to_string(*group.zone);
-    if (group.node) object["node"] = *group.node;
-    memory.push_back(std::move(object));
-  }
-  // null, not 0, when the ranges could not be read (not root): nothing is known about them.
-  bool known = item.device->size == 0 || !item.device->ranges().empty();
-  return Json{{"chardev", item.device->name.str()}, {"mode", to_string(item.device->mode())},
+  for (const auto& group : item.view.groups) memory.push_back(group_json(group, item.view.block_size));
+  // null, not 0 or [], when the ranges could not be read (not root): nothing is known about them.
+  bool known = item.known();
+  Json object{{"chardev", item.device->name.str()}, {"mode", to_string(item.device->mode())},
               {"block_size", item.view.block_size},
               {"hotplug_size", known ? Json(item.view.hotplug_bytes) : Json(nullptr)},
               {"lost_size", known ? Json(item.view.lost_bytes()) : Json(nullptr)},
-              {"ranges", std::move(ranges)}, {"memory", std::move(memory)}};
+              {"ranges", known ? std::move(ranges) : Json(nullptr)}, {"memory", known ? std::move(memory) : Json(nullptr)}};
+  if (item.node_groups) {
+    Json node = Json::array();
+    for (const auto& group : *item.node_groups) node.push_back(group_json(group, item.view.block_size));
+    object["target_node_memory"] = std::move(node);
+  }
+  return object;
+}
+
+// The blocks of a node as lsmem shows them: one row a group.
+Table node_table(const std::vector<BlockGroup>& groups, uint64_t block_size)
+{
+  Table table({{"RANGE", Align::left}, {"SIZE", Align::right}, {"STATE", Align::left}, {"ZONE", Align::left},
+               {"NODE", Align::right}, {"BLOCKS", Align::right}},
+              {"RANGE", "SIZE", "STATE", "ZONE", "NODE", "BLOCKS"});
+  for (const auto& group : groups) {
+    table.add_row({range_text(group.range(block_size)), Cell::size(group.range(block_size).size),
+                   Cell(state_text(group), state_style(group)), group.zone ? std::string(to_string(*group.zone)) : k_none,
+                   group.node ? std::to_string(*group.node) : k_none, block_span(group)});
+  }
+  return table;
+}
+
+// Without root: what every user may read of the memory of the nodes the devices target.
+void print_node_sections(const std::vector<DeviceView>& views, const ViewOptions& options)
+{
+  for (const auto& item : views) {
+    if (!item.node_groups) continue;
+    fmt::print("\n{}\n", bold(fmt::format("{}: its own blocks need root; the memory blocks of node {}, its target node:",
+                                          item.device->name.str(), *item.device->target_node),
+                              options.look.colour));
+    std::fputs(node_table(*item.node_groups, item.view.block_size).render(options.look).c_str(), stdout);
+  }
 }
 
 // One row per block group, like lsmem's rows.
@@ -88,7 +129,7 @@ Table blocks_table(const std::vector<DeviceView>& views)
     for (const auto& group : item.view.groups) {
       Range range = group.range(item.view.block_size);
       table.add_row({item.device->name.str(), range_text(range), fmt::format("{:#x}", range.start),
-                     fmt::format("{:#x}", range.end() - 1), human_size(range.size),
+                     fmt::format("{:#x}", range.end() - 1), Cell::size(range.size),
                      Cell(state_text(group), state_style(group)), group.zone ? std::string(to_string(*group.zone)) : k_none,
                      group.node ? std::to_string(*group.node) : k_none, block_span(group),
                      std::to_string(group.count)});
@@ -105,7 +146,7 @@ Table lost_table(const std::vector<DeviceView>& views)
   for (const auto& item : views) {
     std::string block = human_size(item.view.block_size);
     auto row = [&](const Range& range, std::string why) {
-      table.add_row({item.device->name.str(), range_text(range), human_size(range.size), std::move(why)});
+      table.add_row({item.device->name.str(), range_text(range), Cell::size(range.size), std::move(why)});
     };
     for (const auto& range : item.view.ranges) {
       if (range.too_small()) {
@@ -138,7 +179,15 @@ int print_memory_view(Env& env, const std::vector<Device>& devices, const ViewOp
       print_error(view.error().message());
       return k_exit_failure;
     }
-    views.push_back({&device, std::move(*view)});
+    views.push_back({&device, std::move(*view), std::nullopt});
+    if (!views.back().known() && device.target_node && *device.target_node >= 0) {
+      auto groups = read_node_blocks(env.sysfs, *device.target_node);
+      if (!groups) {
+        print_error(groups.error().message());
+        return k_exit_failure;
+      }
+      views.back().node_groups = std::move(*groups);
+    }
   }
   int code = k_exit_ok;
   if (options.format == Format::json) {
@@ -148,7 +197,8 @@ int print_memory_view(Env& env, const std::vector<Device>& devices, const ViewOp
   } else {
     Table blocks = blocks_table(views);
     code = print_table(blocks, options);
-    if (code != k_exit_ok || views.empty()) return code;
+    // --raw and --pairs print one table for a script: the prose below is for people.
+    if (code != k_exit_ok || views.empty() || options.look.layout != Layout::aligned) return code;
     Table lost = lost_table(views);
     if (lost.empty() && !unreadable.empty()) {
       fmt::print("\nLost to {} block alignment: unknown (the ranges are readable by root only).\n",
@@ -156,12 +206,14 @@ int print_memory_view(Env& env, const std::vector<Device>& devices, const ViewOp
     } else if (lost.empty()) {
       fmt::print("\nNothing lost to {} block alignment.\n", human_size(*block_size));
     } else {
-      fmt::print("\n{}\n", bold(fmt::format("Lost to {} block alignment:", human_size(*block_size)), options.colour));
-      std::fputs(lost.render(options.colour).c_str(), stdout);
+      fmt::print("\n{}\n", bold(fmt::format("Lost to {} block alignment:", human_size(*block_size)), options.look.colour));
+      std::fputs(lost.render(options.look).c_str(), stdout);
     }
+    print_node_sections(views, options);
   }
   for (const auto& name : unreadable) {
-    print_note(fmt::format("{}: its address ranges are readable by root only; run as root to see its memory", name));
+    print_note(fmt::format("{}: its address ranges are readable by root only; run as root to see its own memory "
+                           "blocks and what alignment lost", name));
   }
   return code;
 }

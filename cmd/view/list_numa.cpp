@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <set>
 
 namespace dax::cli {
 
@@ -45,6 +46,36 @@ Result<std::map<int, NodeDax>> dax_by_node(Env& env, const std::vector<Device>& 
   return nodes;
 }
 
+// Per node: its memory blocks, online and in all, and the zones of the online ones. Read from
+// files every user may read (as lsmem reads them): a user without root sees them too.
+struct NodeBlocks
+{
+  uint64_t online = 0;
+  uint64_t total = 0;
+  std::vector<std::string> zones; // sorted, each once
+
+  std::string blocks() const { return total == 0 ? std::string(k_none) : fmt::format("{}/{}", online, total); }
+};
+
+Result<std::map<int, NodeBlocks>> blocks_by_node(Sysfs& sysfs, const NumaView& numa)
+{
+  std::map<int, NodeBlocks> nodes;
+  for (const auto& node : numa.nodes) {
+    auto groups = read_node_blocks(sysfs, node.id);
+    if (!groups) return std::unexpected(groups.error());
+    std::set<std::string> zones;
+    NodeBlocks& blocks = nodes[node.id];
+    for (const auto& group : *groups) {
+      blocks.total += group.count;
+      if (group.state != BlockState::online) continue;
+      blocks.online += group.count;
+      if (group.zone) zones.insert(std::string(to_string(*group.zone)));
+    }
+    blocks.zones.assign(zones.begin(), zones.end());
+  }
+  return nodes;
+}
+
 // The items with `separator` between them.
 std::string join(const std::vector<std::string>& items, std::string_view separator)
 {
@@ -61,9 +92,19 @@ std::string node_list(const std::vector<int>& nodes)
   return join(names, ",");
 }
 
-// dax's own JSON for the view: nodes, memory_tiers and demotion_enabled (null when absent).
-Json numa_json(const NumaView& numa, const std::map<int, NodeDax>& dax)
+// What the view shows: the nodes, the dax memory on them and their memory blocks.
+struct NumaFacts
 {
+  NumaView numa;
+  std::map<int, NodeDax> dax;
+  std::map<int, NodeBlocks> blocks;
+};
+
+// dax's own JSON for the view: nodes, memory_tiers and demotion_enabled (null when absent).
+Json numa_json(const NumaFacts& facts)
+{
+  const NumaView& numa = facts.numa;
+  const auto& dax = facts.dax;
   Json nodes = Json::array();
   for (const auto& node : numa.nodes) {
     Json object{{"node", node.id}};
@@ -77,6 +118,10 @@ Json numa_json(const NumaView& numa, const std::map<int, NodeDax>& dax)
     auto it = dax.find(node.id);
     object["dax_devices"] = it == dax.end() ? Json::array() : Json(it->second.devices);
     object["dax_hotplugged"] = it == dax.end() ? Json(0) : it->second.known ? Json(it->second.hotplugged) : Json(nullptr);
+    const NodeBlocks& blocks = facts.blocks.at(node.id);
+    object["online_memblocks"] = blocks.online;
+    object["total_memblocks"] = blocks.total;
+    object["zones"] = blocks.zones;
     nodes.push_back(std::move(object));
   }
   Json out{{"nodes", std::move(nodes)}};
@@ -106,24 +151,28 @@ std::string dax_cell(const std::vector<std::string>& devices)
 }
 
 // One row per node.
-Table numa_table(const NumaView& numa, const std::map<int, NodeDax>& dax)
+Table numa_table(const NumaFacts& facts)
 {
+  const NumaView& numa = facts.numa;
+  const auto& dax = facts.dax;
   bool distance_column = numa.nodes.size() <= k_distance_column_nodes;
-  std::vector<std::string> columns{"NODE", "TOTAL", "FREE", "CPUS", "TIER", "DAX", "HOTPLUGGED"};
+  std::vector<std::string> columns{"NODE", "TOTAL", "FREE", "CPUS", "TIER", "DAX", "HOTPLUGGED", "BLOCKS"};
   if (distance_column) columns.push_back("DISTANCES");
   Table table({{"NODE", Align::right}, {"TOTAL", Align::right}, {"FREE", Align::right}, {"CPUS", Align::left},
                {"TIER", Align::right}, {"DAX", Align::left}, {"HOTPLUGGED", Align::right},
-               {"DISTANCES", Align::left}},
+               {"BLOCKS", Align::right}, {"ZONES", Align::left}, {"DISTANCES", Align::left}},
               columns);
   for (const auto& node : numa.nodes) {
     std::vector<std::string> distances;
     for (const auto& distance : node.distances) distances.push_back(std::to_string(distance.distance));
     auto it = dax.find(node.id);
     bool has_dax = it != dax.end();
-    table.add_row({std::to_string(node.id), human_size(node.mem_total), human_size(node.mem_free),
+    table.add_row({std::to_string(node.id), Cell::size(node.mem_total), Cell::size(node.mem_free),
                    node.cpus.empty() ? k_none : node.cpus, node.tier ? std::to_string(*node.tier) : k_none,
                    has_dax ? dax_cell(it->second.devices) : k_none,
-                   !has_dax ? std::string(k_none) : it->second.known ? human_size(it->second.hotplugged) : "?",
+                   !has_dax ? Cell(k_none) : it->second.known ? Cell::size(it->second.hotplugged) : Cell("?"),
+                   facts.blocks.at(node.id).blocks(),
+                   facts.blocks.at(node.id).zones.empty() ? k_none : join(facts.blocks.at(node.id).zones, ","),
                    distances.empty() ? k_none : join(distances, " ")});
   }
   return table;
@@ -179,13 +228,20 @@ int print_numa_view(Env& env, const std::vector<Device>& devices, const ViewOpti
     print_error(dax.error().message());
     return k_exit_failure;
   }
+  auto blocks = blocks_by_node(env.sysfs, *numa);
+  if (!blocks) {
+    print_error(blocks.error().message());
+    return k_exit_failure;
+  }
+  NumaFacts facts{std::move(*numa), std::move(*dax), std::move(*blocks)};
   if (options.format == Format::json) {
-    std::fputs(render_list(numa_json(*numa, *dax), Human::no).c_str(), stdout);
+    std::fputs(render_list(numa_json(facts), Human::no).c_str(), stdout);
     return k_exit_ok;
   }
-  Table table = numa_table(*numa, *dax);
+  Table table = numa_table(facts);
   int code = print_table(table, options);
-  if (code == k_exit_ok) print_kernel_settings(*numa, options.colour);
+  // --raw and --pairs print one table for a script: the prose below is for people.
+  if (code == k_exit_ok && options.look.layout == Layout::aligned) print_kernel_settings(facts.numa, options.look.colour);
   return code;
 }
 

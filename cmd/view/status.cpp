@@ -374,7 +374,7 @@ int print_statuses(Env& env, const std::vector<DeviceStatus>& statuses, const st
   }
   if (statuses.empty()) fmt::print("No dax devices (is a dax driver such as dax_pmem or dax_hmem loaded?)\n");
   for (const auto& status : statuses) {
-    print_device(status, numa, view.colour);
+    print_device(status, numa, view.look.colour);
     fmt::print("\n");
   }
   print_kernel_lines(env, numa, block_size);
@@ -384,7 +384,9 @@ int print_statuses(Env& env, const std::vector<DeviceStatus>& statuses, const st
 // Reads everything first, then prints; a device that cannot be read is reported after the others.
 int run_status(Env& env, StatusOptions options)
 {
-  auto view = view_options(options.format, "", Format::table);
+  ViewArgs args;
+  args.format = options.format;
+  auto view = view_options(args, Format::table, false);
   if (!view) {
     return usage_error(view.error().message());
   }

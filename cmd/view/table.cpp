@@ -80,7 +80,10 @@ std::string Table::column_names() const
 
 Result<void> Table::select(std::string_view list)
 {
-  std::vector<size_t> shown;
+  // lsmem: "If the specified list starts with '+', the columns are appended to the default list".
+  bool append = list.starts_with('+');
+  if (append) list.remove_prefix(1);
+  std::vector<size_t> shown = append ? m_shown : std::vector<size_t>{};
   while (true) {
     size_t comma = list.find(',');
     std::string name = upper(list.substr(0, comma));
@@ -91,7 +94,9 @@ Result<void> Table::select(std::string_view list)
     }
     auto index = static_cast<size_t>(it - m_columns.begin());
     if (std::find(shown.begin(), shown.end(), index) != shown.end()) {
-      return std::unexpected(logic_error("", "-o", fmt::format("column '{}' given twice", name)));
+      bool shown_by_default = append && std::find(m_shown.begin(), m_shown.end(), index) != m_shown.end();
+      std::string_view why = shown_by_default ? "is shown already" : "given twice";
+      return std::unexpected(logic_error("", "-o", fmt::format("column '{}' {}", name, why)));
     }
     shown.push_back(index);
     if (comma == std::string_view::npos) break;
@@ -99,6 +104,12 @@ Result<void> Table::select(std::string_view list)
   }
   m_shown = std::move(shown);
   return {};
+}
+
+void Table::select_all()
+{
+  m_shown.clear();
+  for (size_t index = 0; index < m_columns.size(); ++index) m_shown.push_back(index);
 }
 
 void Table::add_row(std::vector<Cell> cells)
@@ -109,33 +120,84 @@ void Table::add_row(std::vector<Cell> cells)
   m_rows.push_back(std::move(cells));
 }
 
-std::string Table::render(Colour colour) const
+std::string Table::text(const std::vector<Cell>* row, size_t index, const Look& look) const
+{
+  if (row == nullptr) return m_columns[index].name;
+  const Cell& cell = (*row)[index];
+  return look.bytes && cell.bytes ? std::to_string(*cell.bytes) : cell.text;
+}
+
+std::string Table::render_aligned(const Look& look) const
 {
   std::vector<size_t> widths;
   for (size_t index : m_shown) {
-    size_t width = m_columns[index].name.size();
-    for (const auto& row : m_rows) width = std::max(width, row[index].text.size());
+    size_t width = look.headings ? m_columns[index].name.size() : 0;
+    for (const auto& row : m_rows) width = std::max(width, text(&row, index, look).size());
     widths.push_back(width);
   }
   // One line: each cell padded to its column's width, then styled, so escapes take no width.
-  auto line = [&](auto cell_of) {
+  auto line = [&](const std::vector<Cell>* row) {
     std::string out;
     for (size_t i = 0; i < m_shown.size(); ++i) {
       const Column& column = m_columns[m_shown[i]];
-      Cell cell = cell_of(m_shown[i]);
+      std::string cell = text(row, m_shown[i], look);
+      Style style = row == nullptr ? Style::plain : (*row)[m_shown[i]].style;
       bool last = i + 1 == m_shown.size();
-      size_t pad = widths[i] - cell.text.size();
+      size_t pad = widths[i] - cell.size();
       if (i > 0) out += "  ";
       if (column.align == Align::right) out += std::string(pad, ' ');
-      out += styled(cell.text, cell.style, colour);
+      out += styled(cell, style, look.colour);
       if (column.align == Align::left && !last) out += std::string(pad, ' ');
+    }
+    return out;
+  };
+  std::string out = look.headings ? bold(line(nullptr), look.colour) + "\n" : std::string();
+  for (const auto& row : m_rows) out += line(&row) + "\n";
+  return out;
+}
+
+namespace {
+
+// util-linux's escaping of a cell: --raw escapes blanks, backslashes and what is not printable
+// (fputs_nonblank); --pairs quotes the value and escapes quotes, backslashes, '`', '$' and what
+// is not printable (fputs_quoted), each as \xHH.
+std::string escape_cell(std::string_view text, Layout layout)
+{
+  std::string out;
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    bool special = c < 0x20 || c >= 0x7f || c == '\\' ||
+                   (layout == Layout::raw ? (c == ' ' || c == '\t') : (c == '"' || c == '`' || c == '$'));
+    out += special ? fmt::format("\\x{:02x}", c) : std::string(1, static_cast<char>(c));
+  }
+  return layout == Layout::pairs ? fmt::format("\"{}\"", out) : out;
+}
+
+} // namespace
+
+std::string Table::render(const Look& look) const
+{
+  if (look.layout == Layout::aligned) return render_aligned(look);
+  auto line = [&](const std::vector<Cell>* row) {
+    std::string out;
+    for (size_t index : m_shown) {
+      if (!out.empty()) out += ' ';
+      if (look.layout == Layout::pairs) out += m_columns[index].name + "=";
+      out += escape_cell(text(row, index, look), look.layout);
     }
     return out + "\n";
   };
-  std::string header = line([&](size_t index) { return Cell(m_columns[index].name); });
-  std::string out = colour == Colour::yes ? bold(header.substr(0, header.size() - 1), colour) + "\n" : header;
-  for (const auto& row : m_rows) out += line([&](size_t index) { return row[index]; });
+  // Pairs name every value: no header line, as lsmem -P prints none.
+  std::string out = look.headings && look.layout == Layout::raw ? line(nullptr) : std::string();
+  for (const auto& row : m_rows) out += line(&row);
   return out;
+}
+
+Cell Cell::size(std::optional<uint64_t> bytes, Style style)
+{
+  Cell cell(human_size(bytes), style);
+  cell.bytes = bytes;
+  return cell;
 }
 
 std::string human_size(uint64_t bytes)

@@ -37,9 +37,27 @@ struct Cell
 {
   std::string text;
   Style style = Style::plain;
+  std::optional<uint64_t> bytes; // a size: its text is human_size(bytes), or the bytes with -b
 
   Cell(std::string t, Style s = Style::plain) : text(std::move(t)), style(s) {}
   Cell(const char* t, Style s = Style::plain) : text(t), style(s) {}
+
+  // A size cell: "1006M", or the bytes when the table is printed with -b; "-" when unknown.
+  static Cell size(std::optional<uint64_t> bytes, Style style = Style::plain);
+};
+
+// How the lines of a table are laid out, as lsmem's options name them: aligned columns (the
+// default), --raw (one space between cells, blanks and specials as \xHH) or -P/--pairs
+// (NAME="value", specials as \xHH).
+enum class Layout { aligned, raw, pairs };
+
+// How a table is printed: colour, layout, -n/--noheadings and -b/--bytes.
+struct Look
+{
+  Colour colour = Colour::no;
+  Layout layout = Layout::aligned;
+  bool headings = true;
+  bool bytes = false;
 };
 
 // A table with aligned columns, like lsmem's: a header of column names, one line per row,
@@ -51,9 +69,13 @@ public:
   // `columns`: every column rows fill, in that order; `shown`: the default selection (names).
   Table(std::vector<Column> columns, const std::vector<std::string>& shown);
 
-  // Shows the comma-separated columns of `list` (an -o argument). An unknown or repeated name is
-  // bad input: the error names it and lists the valid ones.
+  // Shows the comma-separated columns of `list` (an -o argument); a list starting with '+' is
+  // appended to the columns shown (lsmem's -o +COL). An unknown or repeated name is bad input:
+  // the error names it and lists the valid ones.
   Result<void> select(std::string_view list);
+
+  // Shows every column, in definition order (--output-all).
+  void select_all();
 
   // Appends a row: one cell per column, in definition order.
   void add_row(std::vector<Cell> cells);
@@ -61,12 +83,17 @@ public:
   bool empty() const { return m_rows.empty(); }
 
   // The header and the rows, each line ending in a newline.
-  std::string render(Colour colour) const;
+  std::string render(Colour colour) const { return render(Look{colour}); }
+  std::string render(const Look& look) const;
 
   // "DEVICE, SIZE, MODE": every column name, for help texts.
   std::string column_names() const;
 
 private:
+  // The text of a row's cell (or of the header when `row` is null) as `look` prints it.
+  std::string text(const std::vector<Cell>* row, size_t index, const Look& look) const;
+  std::string render_aligned(const Look& look) const;
+
   std::vector<Column> m_columns;
   std::vector<size_t> m_shown; // indexes into m_columns
   std::vector<std::vector<Cell>> m_rows;

@@ -10,28 +10,54 @@
 
 namespace dax::cli {
 
-// What a person-or-script view is asked for: its format, the -o columns (empty: the default
-// ones) and whether colour may be used.
+// A view's output options as given on the command line, named as lsmem names them.
+struct ViewArgs
+{
+  std::string format;      // --format: "table", "json", or empty when not given
+  bool json = false;       // -J/--json: --format=json
+  std::string columns;     // -o/--output, "+COL,..." appends to the default columns
+  bool output_all = false; // --output-all
+  bool no_headings = false; // -n/--noheadings
+  bool raw = false;        // --raw
+  bool pairs = false;      // -P/--pairs
+  bool bytes = false;      // -b/--bytes
+
+  // Whether any of them was given.
+  bool given() const;
+};
+
+// What a person-or-script view is asked for: its format, the columns and how the table looks.
 struct ViewOptions
 {
   Format format = Format::table;
-  std::string columns;
-  Colour colour = Colour::no;
+  std::string columns;      // -o; empty: the default ones
+  bool all_columns = false; // --output-all
+  Look look;
 };
 
 // Adds --format=table|json (into `format`, empty when not given); `help` says the default.
 void add_format_option(CLI::App& app, std::string& format, const std::string& help);
 
-// Adds --format (as add_format_option) and -o/--output COLUMNS.
-void add_view_options(CLI::App& app, std::string& format, std::string& columns, const std::string& format_help);
+// Whether -n is free for --noheadings (reconfigure's -n is --dry-run).
+enum class ShortNoHeadings { no, yes };
 
-// Resolves the --format and -o given to `ViewOptions`: without --format, a table when -o is
-// given, else `fallback`. -o with --format=json is bad input (the error is returned).
-Result<ViewOptions> view_options(const std::string& format, const std::string& columns, Format fallback);
+// Adds --format (as add_format_option), -J/--json, -o/--output, --output-all, -n/--noheadings,
+// --raw, -P/--pairs and -b/--bytes.
+void add_view_options(CLI::App& app, ViewArgs& args, const std::string& format_help,
+                      ShortNoHeadings short_n = ShortNoHeadings::yes);
+
+// Resolves the arguments to `ViewOptions`: without --format or -J, a table when a table option
+// (-o, --output-all, -n, --raw, -P) is given, else `fallback`. Table options with JSON, two
+// layouts, -o with --output-all, and -b with -u (`human`) are bad input (the error is returned).
+Result<ViewOptions> view_options(const ViewArgs& args, Format fallback, bool human);
 
 // Selects `options.columns` in `table` (if given) and prints it; 0, or 2 after printing the error
 // for an unknown column.
 int print_table(Table& table, const ViewOptions& options);
+
+// Checks `options.columns` against `table` without printing (before anything is done); the
+// error names an unknown column.
+Result<void> check_columns(Table table, const ViewOptions& options);
 
 // Prints why the memory block size could not be read (no memory hotplug, or malformed); 1.
 int print_block_size_error(const Error& error);

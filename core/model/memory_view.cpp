@@ -3,6 +3,8 @@
 #include "core/base/parse.hpp"
 #include "core/model/hotplug.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <numeric>
@@ -30,6 +32,13 @@ bool continues(const BlockGroup& group, const BlockGroup& block)
 {
   return block.first == group.first + group.count && block.state == group.state &&
          block.zone == group.zone && block.node == group.node;
+}
+
+// Appends `block` to `groups`, into the last group when it continues it.
+void add_block(std::vector<BlockGroup>& groups, const BlockGroup& block)
+{
+  if (!groups.empty() && continues(groups.back(), block)) ++groups.back().count;
+  else groups.push_back(block);
 }
 
 } // namespace
@@ -87,13 +96,28 @@ Result<MemoryView> read_memory_view(Sysfs& sysfs, const Device& device, uint64_t
       block.node = *node;
       ++present;
     }
-    if (!view.groups.empty() && continues(view.groups.back(), block)) {
-      ++view.groups.back().count;
-    } else {
-      view.groups.push_back(block);
-    }
+    add_block(view.groups, block);
   }
   return view;
+}
+
+Result<std::vector<BlockGroup>> read_node_blocks(Sysfs& sysfs, int node)
+{
+  auto names = sysfs.list(fmt::format("{}/node{}", k_node_root, node));
+  if (!names) return std::unexpected(names.error());
+  std::vector<uint64_t> indexes;
+  for (const auto& name : *names) {
+    if (!name.starts_with("memory")) continue; // also memory_side_cache, not a block
+    if (auto index = parse_u64(std::string_view(name).substr(6))) indexes.push_back(*index);
+  }
+  std::sort(indexes.begin(), indexes.end());
+  std::vector<BlockGroup> groups;
+  for (uint64_t index : indexes) {
+    auto block = read_block(sysfs, index, WithZone::yes);
+    if (!block) return std::unexpected(block.error());
+    add_block(groups, BlockGroup{index, 1, block->state, block->zone, node});
+  }
+  return groups;
 }
 
 } // namespace dax

@@ -56,4 +56,8 @@ struct MemoryView
 // do not exist (devdax mode) form groups without a state.
 Result<MemoryView> read_memory_view(Sysfs& sysfs, const Device& device, uint64_t block_size);
 
+// The memory blocks of NUMA node `node` (its memoryN links), grouped by state, zone and node, as
+// lsmem reads them: from files every user may read, without a device's root-only ranges.
+Result<std::vector<BlockGroup>> read_node_blocks(Sysfs& sysfs, int node);
+
 } // namespace dax

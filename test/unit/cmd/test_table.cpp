@@ -76,3 +76,69 @@ TEST_CASE("Table: colour wraps the text, padding stays outside the escapes", "[t
                "dax0.0   1006M  \033[32monline\033[0m\n"
                "dax10.1     7G  \033[33moffline\033[0m\n");
 }
+
+TEST_CASE("Table: -o +COL appends to the default columns, as lsmem's", "[table]")
+{
+  Table table({{"NAME", Align::left}, {"SIZE", Align::right}, {"STATE", Align::left}}, {"NAME", "SIZE"});
+  table.add_row({"dax0.0", "1006M", "online"});
+  REQUIRE(table.select("+state"));
+  CHECK(table.render(Colour::no) == "NAME     SIZE  STATE\n"
+                                    "dax0.0  1006M  online\n");
+  auto again = table.select("+size");
+  REQUIRE_FALSE(again);
+  CHECK(again.error().message() == "-o: column 'SIZE' is shown already");
+  auto unknown = table.select("+bogus");
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().message() == "-o: unknown column 'BOGUS' (valid columns: NAME, SIZE, STATE)");
+}
+
+TEST_CASE("Table: --output-all shows every column in definition order", "[table]")
+{
+  Table table({{"NAME", Align::left}, {"SIZE", Align::right}, {"STATE", Align::left}}, {"STATE"});
+  table.add_row({"dax0.0", "1006M", "online"});
+  table.select_all();
+  CHECK(table.render(Colour::no) == "NAME     SIZE  STATE\n"
+                                    "dax0.0  1006M  online\n");
+}
+
+TEST_CASE("Table: -n leaves out the header, and the widths are the cells'", "[table]")
+{
+  Look look;
+  look.headings = false;
+  CHECK(sample().render(look) == "dax0.0   1006M  online\n"
+                                 "dax10.1     7G  offline\n");
+}
+
+TEST_CASE("Table: -b prints size cells in bytes, other cells unchanged", "[table]")
+{
+  Table table({{"NAME", Align::left}, {"SIZE", Align::right}, {"LOST", Align::right}}, {"NAME", "SIZE", "LOST"});
+  table.add_row({"dax0.0", Cell::size(1006 * MiB), Cell::size(std::nullopt)});
+  CHECK(table.render(Colour::no) == "NAME     SIZE  LOST\n"
+                                    "dax0.0  1006M     -\n");
+  Look look;
+  look.bytes = true;
+  CHECK(table.render(look) == "NAME          SIZE  LOST\n"
+                              "dax0.0  1054867456     -\n");
+}
+
+TEST_CASE("Table: --raw, one space apart, blanks and backslashes escaped as util-linux does", "[table]")
+{
+  Table table({{"NAME", Align::left}, {"WHY", Align::left}}, {"NAME", "WHY"});
+  table.add_row({"dax0.0", "too small\\ here"});
+  Look look;
+  look.layout = Layout::raw;
+  CHECK(table.render(look) == "NAME WHY\n"
+                              "dax0.0 too\\x20small\\x5c\\x20here\n");
+  look.headings = false;
+  CHECK(table.render(look) == "dax0.0 too\\x20small\\x5c\\x20here\n");
+}
+
+TEST_CASE("Table: -P, NAME=\"value\" pairs, quotes and shell specials escaped, no header", "[table]")
+{
+  Table table({{"NAME", Align::left}, {"WHY", Align::left}}, {"NAME", "WHY"});
+  table.add_row({"dax0.0", "say \"$x\" `y` a\\b"});
+  Look look;
+  look.layout = Layout::pairs;
+  look.colour = Colour::yes; // never used for pairs: the caller turns it off, and render adds none
+  CHECK(table.render(look) == "NAME=\"dax0.0\" WHY=\"say \\x22\\x24x\\x22 \\x60y\\x60 a\\x5cb\"\n");
+}

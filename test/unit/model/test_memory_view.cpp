@@ -109,3 +109,29 @@ TEST_CASE("read_memory_view: a failing read of a block's directory is an error",
   REQUIRE_FALSE(view);
   CHECK(view.error().message().find("memory35") != std::string::npos);
 }
+
+TEST_CASE("read_node_blocks: a node's blocks from its memoryN links, grouped as lsmem groups them",
+          "[memory_view]")
+{
+  FakeKernel kernel;
+  add_nfit_system(kernel, nfit_device("kmem"));
+  for (uint64_t index : k_nfit_blocks) kernel.set_block(index, "online_movable");
+  kernel.set_block(39, "offline");
+  kernel.set_file(std::string(k_node_root) + "/node1/memory_side_cache/index1/size", "0"); // not a block
+  auto groups = read_node_blocks(kernel, 1);
+  INFO((groups ? std::string() : groups.error().message()));
+  REQUIRE(groups);
+  REQUIRE(groups->size() == 2);
+  CHECK((*groups)[0].first == 33);
+  CHECK((*groups)[0].count == 6);
+  CHECK((*groups)[0].state == BlockState::online);
+  CHECK((*groups)[0].zone == Zone::movable);
+  CHECK((*groups)[0].node == 1);
+  CHECK((*groups)[1].first == 39);
+  CHECK((*groups)[1].state == BlockState::offline);
+  CHECK_FALSE((*groups)[1].zone.has_value());
+  // A node that does not exist: the error names it.
+  auto missing = read_node_blocks(kernel, 7);
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().code == ENOENT);
+}
