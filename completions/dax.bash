@@ -3,7 +3,8 @@
 # Everything it offers comes from the dax binary on the command line:
 # commands from `dax --list-cmds`, options from `dax COMMAND --list-opts`,
 # devices from `dax --list-devices`, regions from `dax --list-regions`, and
-# --mode and --format values from `dax COMMAND --help`. A --sysroot on the line is passed
+# --mode and --format values from `dax COMMAND --help`, -o columns from
+# `dax COMMAND ... --list-columns`. A --sysroot on the line is passed
 # on, so devices and regions come from that tree.
 
 # Runs the dax being completed (words[0]) with the --sysroot of the line.
@@ -39,13 +40,14 @@ _dax()
     _init_completion -s || return
 
     # The command: the first word that is neither an option nor an option's value.
-    local i cmd=""
+    local i cmd="" cmdi
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
             --sysroot | --config-root) ((i++)) ;;
             -*) ;;
             *)
                 cmd=${words[i]}
+                cmdi=$i
                 break
                 ;;
         esac
@@ -74,6 +76,16 @@ _dax()
             [[ $long == -m ]] && long=--mode
             values=$(_dax_ask "$cmd" --help | sed -n "s/.*$long [A-Z]*:{\([^}]*\)}.*/\1/p")
             COMPREPLY=($(compgen -W "${values//,/ }" -- "$cur"))
+            return
+            ;;
+        -o | --output)
+            [[ -n $cmd ]] || return
+            # The columns of the table the words before -o choose (--memory, --numa, -R), after
+            # the '+' and commas typed so far; those words carry their own --sysroot, if any.
+            local last=$((cword - 2)) typed=${cur%"${cur##*[+,]}"} columns
+            $split && last=$((cword - 1))
+            columns=$("${words[0]/#\~/$HOME}" "${words[@]:cmdi:last-cmdi+1}" --list-columns 2>/dev/null)
+            COMPREPLY=($(compgen -P "$typed" -W "$columns" -- "${cur##*[+,]}"))
             return
             ;;
     esac

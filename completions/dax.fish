@@ -3,7 +3,8 @@
 # Everything it offers comes from the dax binary on the command line:
 # commands from `dax --list-cmds`, options from `dax COMMAND --list-opts`,
 # devices from `dax --list-devices`, regions from `dax --list-regions`, and
-# --mode and --format values from `dax COMMAND --help`. A --sysroot on the line is passed
+# --mode and --format values from `dax COMMAND --help`, -o columns from
+# `dax COMMAND ... --list-columns`. A --sysroot on the line is passed
 # on, so devices and regions come from that tree.
 
 # Runs the dax being completed with the --sysroot of the line.
@@ -32,14 +33,17 @@ function __dax_complete
 
     # The command: the first word that is neither an option nor an option's value.
     set -l cmd
+    set -l cmdi
     set -l skip 0
-    for token in $tokens[2..-1]
+    for i in (seq 2 (count $tokens))
+        set -l token $tokens[$i]
         if test $skip = 1
             set skip 0
         else if contains -- $token --sysroot --config-root
             set skip 1
         else if not string match -q -- '-*' $token
             set cmd $token
+            set cmdi $i
             break
         end
     end
@@ -72,6 +76,16 @@ function __dax_complete
             test "$long" = -m; and set long --mode
             __dax_ask $cmd --help | string match -r -g -- "$long [A-Z]+:\\{([^}]*)\\}" |
                 string split , | string replace -r -- '^' "$prefix"
+            return
+        case -o --output
+            test -n "$cmd"; or return
+            # The columns of the table the words before -o choose (--memory, --numa, -R), after
+            # the '+' and commas typed so far; those words carry their own --sysroot, if any.
+            set -l last -2
+            test -n "$prefix"; and set last -1
+            set -l typed (string match -r -- '^.*[+,]' $cur)
+            command $tokens[1] $tokens[$cmdi..$last] --list-columns 2>/dev/null |
+                string replace -r -- '^' "$prefix$typed"
             return
     end
 

@@ -249,6 +249,7 @@ std::string mode_conflict(const ReconfigureOptions& options, Mode mode)
 
 int run_reconfigure(Env& env, const ReconfigureOptions& options)
 {
+  if (options.view.list_columns) return print_column_names(device_table({}));
   if (options.report && (options.view.given() || options.human)) {
     return usage_error("--report prints its own JSON: it cannot be combined with --format, -J, the table options or -u");
   }

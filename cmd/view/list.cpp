@@ -195,6 +195,14 @@ JsonList list_json(Sysfs& sysfs, const std::vector<Region>& regions, const ListO
   return list;
 }
 
+// The table whose columns -o names: the view's, the regions' with -R alone, else the devices'.
+Table output_table(const ListOptions& options)
+{
+  if (options.memory) return memory_view_table();
+  if (options.numa) return numa_view_table();
+  return options.regions && !options.devices ? region_table({}) : device_table({});
+}
+
 int run_list(Env& env, ListOptions options)
 {
   auto filters = parse_filters(options);
@@ -206,6 +214,7 @@ int run_list(Env& env, ListOptions options)
     options.regions = !options.region.empty();
     options.devices = !options.device.empty() || !options.regions;
   }
+  if (options.view.list_columns) return print_column_names(output_table(options));
   auto view = view_options(options.view, Format::json, options.human);
   if (options.memory || options.numa || !view || view->format == Format::table) {
     return run_view(env, options, *filters);

@@ -166,6 +166,11 @@ Table lost_table(const std::vector<DeviceView>& views)
 
 } // namespace
 
+Table memory_view_table()
+{
+  return blocks_table({});
+}
+
 int print_memory_view(Env& env, const std::vector<Device>& devices, const ViewOptions& options)
 {
   auto block_size = read_block_size(env.sysfs);

@@ -216,6 +216,11 @@ void print_kernel_settings(const NumaView& numa, Colour colour)
 
 } // namespace
 
+Table numa_view_table()
+{
+  return numa_table(NumaFacts{});
+}
+
 int print_numa_view(Env& env, const std::vector<Device>& devices, const ViewOptions& options)
 {
   auto numa = read_numa(env.sysfs);

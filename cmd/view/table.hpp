@@ -89,6 +89,9 @@ public:
   // "DEVICE, SIZE, MODE": every column name, for help texts.
   std::string column_names() const;
 
+  // Every column, in definition order.
+  const std::vector<Column>& columns() const { return m_columns; }
+
 private:
   // The text of a row's cell (or of the header when `row` is null) as `look` prints it.
   std::string text(const std::vector<Cell>* row, size_t index, const Look& look) const;

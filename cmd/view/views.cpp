@@ -30,6 +30,7 @@ void add_view_options(CLI::App& app, ViewArgs& args, const std::string& format_h
   app.add_flag("--raw", args.raw, "Table cells separated by one space, blanks escaped as \\xHH");
   app.add_flag("-P,--pairs", args.pairs, "Each table row as NAME=\"value\" pairs");
   app.add_flag("-b,--bytes", args.bytes, "Sizes in bytes in tables");
+  app.add_flag("--list-columns", args.list_columns)->group("");
 }
 
 namespace {
@@ -92,6 +93,12 @@ int print_table(Table& table, const ViewOptions& options)
     if (auto selected = table.select(options.columns); !selected) return usage_error(selected.error().message());
   }
   std::fputs(table.render(options.look).c_str(), stdout);
+  return k_exit_ok;
+}
+
+int print_column_names(const Table& table)
+{
+  for (const auto& column : table.columns()) fmt::print("{}\n", column.name);
   return k_exit_ok;
 }
 

@@ -21,6 +21,7 @@ struct ViewArgs
   bool raw = false;        // --raw
   bool pairs = false;      // -P/--pairs
   bool bytes = false;      // -b/--bytes
+  bool list_columns = false; // --list-columns (hidden): the names -o takes, for the completions
 
   // Whether any of them was given.
   bool given() const;
@@ -42,7 +43,7 @@ void add_format_option(CLI::App& app, std::string& format, const std::string& he
 enum class ShortNoHeadings { no, yes };
 
 // Adds --format (as add_format_option), -J/--json, -o/--output, --output-all, -n/--noheadings,
-// --raw, -P/--pairs and -b/--bytes.
+// --raw, -P/--pairs and -b/--bytes, and the hidden --list-columns.
 void add_view_options(CLI::App& app, ViewArgs& args, const std::string& format_help,
                       ShortNoHeadings short_n = ShortNoHeadings::yes);
 
@@ -59,6 +60,10 @@ int print_table(Table& table, const ViewOptions& options);
 // error names an unknown column.
 Result<void> check_columns(Table table, const ViewOptions& options);
 
+// Prints every column name of `table`, one a line: what -o takes (--list-columns, for the
+// completions); 0.
+int print_column_names(const Table& table);
+
 // Prints why the memory block size could not be read (no memory hotplug, or malformed); 1.
 int print_block_size_error(const Error& error);
 
@@ -71,8 +76,14 @@ Result<void> check_filter_exists(const std::vector<Region>& regions, std::option
 // lsmem, and what block alignment lost.
 int print_memory_view(Env& env, const std::vector<Device>& devices, const ViewOptions& options);
 
+// The table -o selects the columns of in `dax list --memory`, without rows.
+Table memory_view_table();
+
 // `dax list --numa`: every node's memory, CPUs, distances and tier, the dax memory on it, and
 // the kernel's demotion setting.
 int print_numa_view(Env& env, const std::vector<Device>& devices, const ViewOptions& options);
+
+// The table of `dax list --numa`, without rows.
+Table numa_view_table();
 
 } // namespace dax::cli

@@ -102,7 +102,7 @@ done
 
 # Completions: every long option they name must exist (hidden introspection options included).
 known=$( (echo "$global"; for name in $commands; do "$dax" "$name" --list-opts 2>/dev/null; done
-          echo --list-cmds; echo --list-opts; echo --list-devices; echo --list-regions) | sort -u)
+          echo --list-cmds; echo --list-opts; echo --list-columns; echo --list-devices; echo --list-regions) | sort -u)
 for file in "$compdir"/dax.bash "$compdir"/_dax "$compdir"/dax.fish; do
   [[ -f $file ]] || { fail "missing completion $file"; continue; }
   named=$(grep -v '^ *#' "$file" | grep -oE '(^|[^A-Za-z0-9_-])--?[a-z][a-z-]*' |

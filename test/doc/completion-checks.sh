@@ -5,7 +5,8 @@
 #   check_lines                        the lines every shell completes alike
 #   finish                             exits 1 when a check failed
 # After `--option=`, fish offers `--option=VALUE` words where bash and zsh offer the VALUEs: its
-# script sets whole_assignments=yes.
+# script sets whole_assignments=yes. After `-o +COL,`, bash and fish offer `+COL,NAME` words where
+# zsh offers the NAMEs (compset moves what was typed aside): its script sets moved_prefixes=yes.
 
 failures=0
 
@@ -47,6 +48,36 @@ check_assignment() {
   check "$line" "$values"
 }
 
+# check_columns LINE NAMES: LINE ends in `-o [+][COL,...]PREFIX` or `--output=...`; NAMES are the
+# column names offered.
+check_columns() {
+  local line=$1 typed=${1##*[ =]}
+  typed=${typed%"${typed##*[+,]}"}
+  [[ ${moved_prefixes:-no} == yes ]] && typed=""
+  local values
+  values=$(tr ' ' '\n' <<<"$2" | grep . | sed "s|^|$typed|" | tr '\n' ' ')
+  if [[ ${line##* } == *=* ]]; then
+    check_assignment "$line" "$values"
+  else
+    check "$line" "$values"
+  fi
+}
+
+# -o of every table view: the columns of the table the words before it choose.
+check_column_lines() {
+  check_columns "dax list -o " "DEVICE REGION SIZE ALIGN MODE STATE DRIVER NODE BLOCKS ZONE LOST"
+  check_columns "dax list -o +DRIVER,SI" "SIZE"
+  check_columns "dax list --output=+DR" "DRIVER"
+  check_columns "dax --sysroot $tree list -R -o A" "ALIGN AVAILABLE"
+  check_columns "dax list --sysroot $tree -R --output=+D" "DEVICES"
+  check_columns "dax list --memory -o +C" "COUNT"
+  check_columns "dax list --memory --output S" "SIZE START STATE"
+  check_columns "dax list --numa -o NODE,D" "DAX DISTANCES"
+  check_columns "dax list --numa --output=T" "TIER TOTAL"
+  check_columns "dax reconfigure --format=table -o +DRIVER,L" "LOST"
+  check "dax status -o " ""
+}
+
 check_lines() {
   local commands name
   commands=$(dax --list-cmds | tr '\n' ' ')
@@ -82,6 +113,7 @@ check_lines() {
   # --sysroot completes directories.
   mkdir -p sysroot-a sysroot-b && touch sysroot-file
   check "dax --sysroot sysroot-" "sysroot-a sysroot-b"
+  check_column_lines
 }
 
 finish() {

@@ -21,12 +21,13 @@ case $shell in
     run() {
       zsh -f -c '
         compadd() { while [[ $1 != -- ]]; do shift; done; shift; print -rl -- ${(M)@:#${cur}*}; }
-        compset() { [[ $1 == -P ]] && cur=${cur#*=}; return 0; }
+        compset() { [[ $1 == -P ]] && cur=${cur##${~2}}; return 0; }
         _directories() { print -rl -- ${cur}*(/N); }
         words=(${(z)2}); [[ $2 == *" " ]] && words+=("")
         CURRENT=$#words
         source $1' zsh "$completion" "$1"
     }
+    moved_prefixes=yes
     ;;
   *) echo "usage: $0 zsh|fish DAX COMPLETION TARBALL WORKDIR"; exit 2 ;;
 esac
