@@ -5,6 +5,7 @@
 #include "cmd/change/state_change.hpp"
 #include "cmd/common/hints.hpp"
 #include "cmd/common/targets.hpp"
+#include "core/base/words.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -23,7 +24,7 @@ struct ApplyOptions : ChangeOptions
 };
 
 // "devdax -> system-ram, online, movable; onlined 7 memory blocks" or "already system-ram, ...".
-std::string describe_report(const ApplyReport& report, const WantedState& wanted)
+std::string describe_report(const Env& env, const ApplyReport& report, const WantedState& wanted)
 {
   std::string line = report.mode == ModeChange::changed
                        ? fmt::format("{} -> {}", to_string(report.before), describe(wanted))
@@ -31,7 +32,8 @@ std::string describe_report(const ApplyReport& report, const WantedState& wanted
   unsigned changed = report.blocks.count(BlockOutcome::changed);
   if (changed > 0) {
     bool onlined = wanted.mode == Mode::system_ram && wanted.online == OnlineAfter::yes;
-    line += fmt::format("; {} {} memory block{}", onlined ? "onlined" : "offlined", changed, changed == 1 ? "" : "s");
+    line += fmt::format("; {} {}", onlined ? did_or_would(env, "onlined", "online") : did_or_would(env, "offlined", "offline"),
+                        counted(changed, "memory block"));
   } else if (report.mode == ModeChange::already) {
     line = "already " + line;
   }
@@ -104,7 +106,8 @@ int run_apply(Env& env, const ApplyOptions& options)
       std::fflush(out);
     };
     auto outcome = apply_devices(target, *plan, *chosen, force, say, targets_all(options.targets));
-    print_note(fmt::format("applied the configuration to {}", count_devices(outcome.applied.size())));
+    print_note(fmt::format("{} the configuration to {}", did_or_would(target, "applied", "apply"),
+                           count_devices(outcome.applied.size())));
     return outcome.exit_code;
   });
 }
@@ -159,7 +162,7 @@ ApplyOutcome apply_devices(Env& env, const ApplyPlan& plan, const std::vector<De
                {"where", section->where()}};
     auto report = reported(env, name, [&] { return apply_wanted(ctx, name, section->wanted, force); }, asked);
     if (!report) return std::unexpected(report.error());
-    say(fmt::format("{}: {} ({} {})", name.str(), describe_report(*report, section->wanted), section->header(),
+    say(fmt::format("{}: {} ({} {})", name.str(), describe_report(env, *report, section->wanted), section->header(),
                     section->where()));
     outcome.applied.push_back(name);
     return name;

@@ -210,7 +210,7 @@ int create_devices(Env& env, const CreateOptions& options, const CreatePlan& pla
     }
   }
   if (options.dry_run == DryRun::no && !env.report) print_current_devices(env.sysfs, created, human);
-  print_note(fmt::format("created {}", count_devices(created.size())));
+  print_note(fmt::format("{} {}", did_or_would(env, "created", "create"), count_devices(created.size())));
   DeviceOutcomes<DeviceName> outcomes{created, failed};
   return outcomes.exit_code();
 }

@@ -24,7 +24,7 @@ int destroy_devices(Env& env, const DestroyOptions& options, const std::vector<D
   auto outcomes = for_each_device<Destroyed>(names, [&](const DeviceName& name) {
     return reported(env, name, [&] { return destroy_device(ctx, name, force); });
   });
-  print_note(fmt::format("destroyed {}", count_devices(outcomes.succeeded.size())));
+  print_note(fmt::format("{} {}", did_or_would(env, "destroyed", "destroy"), count_devices(outcomes.succeeded.size())));
   return outcomes.exit_code();
 }
 

@@ -15,6 +15,7 @@ namespace {
 struct EnableAction
 {
   std::string_view verb;  // "enabled"
+  std::string_view plan;  // "enable": what a dry run would do
   std::string_view state; // "enabled": what an untouched device already was
   Result<EnableChange> (*operation)(Context&, const DeviceName&);
 };
@@ -27,7 +28,7 @@ int enable_or_disable(Env& env, const std::vector<DeviceName>& names, const Enab
     if (change && *change == EnableChange::already) print_note(fmt::format("{}: already {}", name.str(), action.state));
     return change;
   });
-  print_note(fmt::format("{} {}", action.verb, count_devices(outcomes.succeeded.size())));
+  print_note(fmt::format("{} {}", did_or_would(env, action.verb, action.plan), count_devices(outcomes.succeeded.size())));
   return outcomes.exit_code();
 }
 
@@ -49,13 +50,13 @@ Command enable_command(std::string name, std::string summary, EnableAction actio
 Command enable_device_command()
 {
   return enable_command("enable-device", "Enable devdax devices (bind them to device_dax)",
-                        {"enabled", "enabled", enable_device});
+                        {"enabled", "enable", "enabled", enable_device});
 }
 
 Command disable_device_command()
 {
   return enable_command("disable-device", "Disable devdax devices (unbind them from device_dax)",
-                        {"disabled", "disabled", disable_device});
+                        {"disabled", "disable", "disabled", disable_device});
 }
 
 } // namespace dax::cli

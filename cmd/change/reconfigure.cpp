@@ -4,6 +4,7 @@
 #include "cmd/change/state_change.hpp"
 #include "cmd/common/command.hpp"
 #include "cmd/common/targets.hpp"
+#include "core/base/words.hpp"
 #include "cmd/view/device_json.hpp"
 #include "cmd/view/device_table.hpp"
 #include "cmd/view/views.hpp"
@@ -106,8 +107,9 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, Mode mode, 
     if (report->mode == ModeChange::already) {
       unsigned changed = report->blocks.count(BlockOutcome::changed);
       print_note(changed == 0 ? fmt::format("{}: already in {} mode", name.str(), options.mode)
-                              : fmt::format("{}: already in {} mode; {} memory block{} brought to the asked "
-                                            "state", name.str(), options.mode, changed, changed == 1 ? "" : "s"));
+                              : fmt::format("{}: already in {} mode; {} {} to the asked state", name.str(),
+                                            options.mode, did_or_would(env, "brought", "bring"),
+                                            counted(changed, "memory block")));
     }
     return name;
   });
@@ -125,7 +127,7 @@ int reconfigure_devices(Env& env, const ReconfigureOptions& options, Mode mode, 
   }
   std::sort(shown.begin(), shown.end());
   if (int code = print_result(env, shown, options, view); code != k_exit_ok) return code;
-  print_note(fmt::format("reconfigured {}{}", count_devices(shown.size()),
+  print_note(fmt::format("{} {}{}", did_or_would(env, "reconfigured", "reconfigure"), count_devices(shown.size()),
                          partial > 0 ? fmt::format(" ({} partly: see the errors above)", partial) : ""));
   return outcomes.exit_code();
 }
@@ -141,7 +143,8 @@ int resize_devices(Env& env, const ReconfigureOptions& options, const Resize& re
     return name;
   });
   if (int code = print_result(env, outcomes.succeeded, options, view); code != k_exit_ok) return code;
-  print_note(fmt::format("reconfigured {}", count_devices(outcomes.succeeded.size())));
+  print_note(fmt::format("{} {}", did_or_would(env, "reconfigured", "reconfigure"),
+                         count_devices(outcomes.succeeded.size())));
   return outcomes.exit_code();
 }
 
@@ -202,7 +205,7 @@ int run_check_config(Env& env, const ReconfigureOptions& options, const ViewOpti
     auto outcome = apply_devices(target, *plan, *names, options.force ? Force::yes : Force::no, print_note,
                                  targets_all(options.targets));
     if (int code = print_result(target, outcome.applied, options, view); code != k_exit_ok) return code;
-    print_note(fmt::format("reconfigured {}", count_devices(outcome.applied.size())));
+    print_note(fmt::format("{} {}", did_or_would(target, "reconfigured", "reconfigure"), count_devices(outcome.applied.size())));
     return outcome.exit_code;
   });
 }

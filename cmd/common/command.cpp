@@ -17,6 +17,11 @@ BusyRetry default_busy_retry()
           [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); }};
 }
 
+std::string did_or_would(const Env& env, std::string_view past, std::string_view plan)
+{
+  return env.dry_run ? fmt::format("would {}", plan) : std::string(past);
+}
+
 Context operation_context(Env& env)
 {
   Context ctx{env.sysfs, env.loader, default_busy_retry(), print_note, env.control};

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 // CLI11 is declared only: its header costs every file that includes it about 9 CPU-seconds to
@@ -35,7 +36,12 @@ struct Env
   PassControl control = {};  // set while a state change runs: Ctrl-C and progress
   Report* report = nullptr;  // --report: where the devices' before/after go (report.hpp)
   std::optional<ConfigRoot> config_root = {}; // --config-root; nullopt: the sysroot's /etc
+  bool dry_run = false;      // under --dry-run (run_state_change): messages word a plan
 };
+
+// What a change did, worded for `env`: `past` ("onlined") on a real run, "would " + `plan`
+// ("would online") on a dry run, which changes nothing.
+std::string did_or_would(const Env& env, std::string_view past, std::string_view plan);
 
 // The EBUSY retry policy of offlining: 5 tries, 100 ms doubling (about 1.5 s in all).
 BusyRetry default_busy_retry();

@@ -1,6 +1,7 @@
 #include "cmd/common/targets.hpp"
 
 #include "cmd/common/exit_status.hpp"
+#include "core/base/words.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -40,7 +41,7 @@ int print_target_error(const Error& error)
 
 std::string count_devices(size_t count)
 {
-  return fmt::format("{} device{}", count, count == 1 ? "" : "s");
+  return counted(count, "device");
 }
 
 namespace {

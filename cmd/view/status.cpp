@@ -8,6 +8,7 @@
 #include "cmd/view/device_table.hpp"
 #include "cmd/view/views.hpp"
 #include "core/base/parse.hpp"
+#include "core/base/words.hpp"
 #include "core/model/device_users.hpp"
 #include "core/model/hotplug.hpp"
 #include "core/model/hotplug_policy.hpp"
@@ -62,7 +63,8 @@ std::string blocks_summary(const DeviceState& state)
   const auto& memory = *state.memory;
   std::string zones = state.zones();
   std::string where = zones == k_none ? "" : fmt::format(" in zone {}", zones);
-  return fmt::format("System RAM: {} of {} memory blocks online{}", memory.online_count(), memory.total_count(), where);
+  return fmt::format("System RAM: {} of {} online{}", memory.online_count(), counted(memory.total_count(), "memory block"),
+                     where);
 }
 
 // Fills in used_as, notes and next for a system-ram device.

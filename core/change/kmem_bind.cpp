@@ -1,6 +1,7 @@
 #include "core/change/kmem_bind.hpp"
 
 #include "core/base/parse.hpp"
+#include "core/base/words.hpp"
 #include "core/change/driver.hpp"
 #include "core/kernel/held_signals.hpp"
 
@@ -116,8 +117,9 @@ std::string describe(const KmemBindReport& report)
                                  "device and restored right after",
                                  to_string(*report.held), to_string(report.zone_policy));
   if (!report.others_onlined.empty()) {
-    text += fmt::format("; {} memory blocks another agent hot-added meanwhile were onlined as '{}'",
-                        report.others_onlined.size(), to_string(*report.held));
+    text += fmt::format("; {} another agent hot-added meanwhile {} onlined as '{}'",
+                        counted(report.others_onlined.size(), "memory block"),
+                        report.others_onlined.size() == 1 ? "was" : "were", to_string(*report.held));
   }
   for (const auto& error : report.others_failed) {
     text += fmt::format("; a block another agent hot-added meanwhile was left offline: {}", error.message());

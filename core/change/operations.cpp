@@ -1,5 +1,6 @@
 #include "core/change/operations.hpp"
 
+#include "core/base/words.hpp"
 #include "core/change/famfs.hpp"
 #include "core/change/kmem_bind.hpp"
 #include "core/change/kmem_state.hpp"
@@ -224,9 +225,9 @@ Result<void> release_to_device_dax(Context& ctx, const Device& device, uint64_t 
   auto now = read_device_memory(ctx.sysfs, device, block_size, WithZone::no);
   if (!now) return std::unexpected(on_device(name.str(), now.error()));
   if (now->online_count() > 0) {
-    return std::unexpected(refusal(name.str(), fmt::format("{} memory blocks came online again while switching "
+    return std::unexpected(refusal(name.str(), fmt::format("{} came online again while switching "
                                                            "(another agent?); kmem was not unbound",
-                                                           now->online_count())));
+                                                           counted(now->online_count(), "memory block"))));
   }
   if (auto unbound = unbind_device(ctx.sysfs, name, Driver::kmem); !unbound) {
     std::string restored = removal.unplugged == WholeDevice::yes ? replug(ctx, name, before)
@@ -321,8 +322,10 @@ Result<OpReport> reconfigure_to_devdax(Context& ctx, const DeviceName& name, For
   if (!memory) return std::unexpected(on_device(name.str(), memory.error()));
   unsigned online = memory->online_count();
   if (online > 0 && force == Force::no) {
-    return std::unexpected(refusal(name.str(), fmt::format("{} of {} memory blocks are online; offline them first "
-                                                           "({}) or use {}", online, memory->total_count(),
+    return std::unexpected(refusal(name.str(), fmt::format("{} of {} {} online; offline them first "
+                                                           "({}) or use {}", online,
+                                                           counted(memory->total_count(), "memory block"),
+                                                           memory->total_count() == 1 ? "is" : "are",
                                                            ctx.words(Hint::offline_memory, name),
                                                            ctx.words(Hint::force, name))));
   }

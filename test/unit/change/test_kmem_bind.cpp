@@ -256,7 +256,7 @@ TEST_CASE("a block another agent hot-adds in the window is onlined as the policy
   CHECK(f.kernel.block_state(200) == "online");
   check_as_asked(f.kernel, k_requests[0]);
   REQUIRE(f.notes.size() == 1);
-  CHECK(f.notes[0].find("1 memory blocks another agent hot-added meanwhile were onlined as 'online'") != std::string::npos);
+  CHECK(f.notes[0].find("1 memory block another agent hot-added meanwhile was onlined as 'online'") != std::string::npos);
 }
 
 TEST_CASE("online must not say already online for blocks in the kernel zone when Movable is asked", "[auto_online]")
