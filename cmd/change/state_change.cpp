@@ -126,7 +126,7 @@ int run_state_change(Env& env, DryRun dry_run, const std::function<int(Env&)>& c
     };
     DryRunSysfs sysfs(env.sysfs, print);
     DryRunLoader loader(sysfs, env.loader, print);
-    Env dry{sysfs, loader, env.sysroot, env.live_system, {}, env.report, env.config_root, true};
+    Env dry{sysfs, loader, env.sysroot, env.live_system, {}, env.report, env.config_root, DryRun::yes};
     int code = change(dry);
     print_note("dry run: nothing was changed");
     return code;

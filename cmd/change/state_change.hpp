@@ -5,9 +5,6 @@
 
 namespace dax::cli {
 
-// How a state-changing command runs: for real, or only showing what it would write.
-enum class DryRun { no, yes };
-
 // The options every command that changes devices takes (DEVICE..., -r/--region, -n/--dry-run,
 // --report); a command with more derives its options from it.
 struct ChangeOptions

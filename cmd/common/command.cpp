@@ -19,7 +19,7 @@ BusyRetry default_busy_retry()
 
 std::string did_or_would(const Env& env, std::string_view past, std::string_view plan)
 {
-  return env.dry_run ? fmt::format("would {}", plan) : std::string(past);
+  return env.dry_run == DryRun::yes ? fmt::format("would {}", plan) : std::string(past);
 }
 
 Context operation_context(Env& env)

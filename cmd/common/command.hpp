@@ -26,6 +26,9 @@ namespace dax::cli {
 
 class Report;
 
+// How a state-changing command runs: for real, or only showing what it would write.
+enum class DryRun { no, yes };
+
 // What a command runs against, built after the global options are parsed.
 struct Env
 {
@@ -36,7 +39,7 @@ struct Env
   PassControl control = {};  // set while a state change runs: Ctrl-C and progress
   Report* report = nullptr;  // --report: where the devices' before/after go (report.hpp)
   std::optional<ConfigRoot> config_root = {}; // --config-root; nullopt: the sysroot's /etc
-  bool dry_run = false;      // under --dry-run (run_state_change): messages word a plan
+  DryRun dry_run = DryRun::no; // under --dry-run (run_state_change): messages word a plan
 };
 
 // What a change did, worded for `env`: `past` ("onlined") on a real run, "would " + `plan`
